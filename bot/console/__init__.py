@@ -1,0 +1,1 @@
+"""The terminal surface: `aiguide ask` and `aiguide chat`."""

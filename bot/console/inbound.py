@@ -1,0 +1,30 @@
+"""Terminal input → Request."""
+
+from __future__ import annotations
+
+import getpass
+import uuid
+
+from handlers.model import Actor, Address, Platform, Request
+
+ADDRESS = Address(platform=Platform.CONSOLE, channel="terminal")
+
+
+def console_actor(group: str | None = None, email: str | None = None) -> Actor:
+    user = getpass.getuser()
+    return Actor(
+        user_id=f"console:{user}",
+        display_name=user,
+        email=email,
+        groups=frozenset({group}) if group else None,
+    )
+
+
+def to_request(text: str, actor: Actor) -> Request:
+    return Request(
+        platform=Platform.CONSOLE,
+        actor=actor,
+        address=ADDRESS,
+        text=text,
+        request_id=f"console-{uuid.uuid4()}",
+    )

@@ -1,0 +1,26 @@
+"""One settings object, read from the environment and `.env`, built on demand (never at import)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AIGUIDE_", env_file=".env", extra="ignore")
+
+    knowledge_dir: Path | None = Field(
+        None, description="Directory of knowledge-base YAML files; the bundled example when unset."
+    )
+    admins: str = Field("", description="Comma-separated platform user ids or emails of aiguide admins.")
+
+    @property
+    def admin_ids(self) -> frozenset[str]:
+        return frozenset(a.strip() for a in self.admins.split(",") if a.strip())
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit values (from command-line options) on top."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

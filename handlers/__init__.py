@@ -1,0 +1,1 @@
+"""Platform-neutral commands: each takes a Request and Services and returns a Reply."""

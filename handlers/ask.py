@@ -1,0 +1,199 @@
+"""`ask`: turns the policy engine's assessment into an answer a person can act on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.model import Action, Fact, Reply, Request, Section, Status
+from handlers.services import Services
+from knowledge import Assessment, KnowledgeBase, Overall, ToolVerdict, Verdict, assess
+
+STATUS_OF = {
+    Overall.ALLOWED: Status.ALLOWED,
+    Overall.CONDITIONAL: Status.CONDITIONAL,
+    Overall.NOT_ALLOWED: Status.NOT_ALLOWED,
+    Overall.UNKNOWN_TOOL: Status.UNKNOWN_TOOL,
+    Overall.RECOMMENDATION: Status.INFO,
+    Overall.NO_MATCH: Status.INFO,
+}
+VERDICT_LABEL = {
+    Verdict.ALLOWED: "Allowed",
+    Verdict.CONDITIONAL: "Allowed with conditions",
+    Verdict.NOT_ALLOWED: "Not allowed",
+    Verdict.UNKNOWN_TOOL: "Not on the approved list",
+}
+PERMITTED = (Verdict.ALLOWED, Verdict.CONDITIONAL)
+MAX_ALTERNATIVES = 2
+MAX_RECOMMENDED = 4
+EXAMPLE_QUESTIONS = (
+    "can I paste a client contract into ChatGPT?",
+    "what can I use to summarize meeting notes?",
+    "is DeepSeek allowed?",
+)
+
+
+def assess_request(request: Request, services: Services) -> Assessment:
+    return assess(services.knowledge, request.text, services.asker(request.actor))
+
+
+async def handle(request: Request, services: Services) -> Reply:
+    if not request.text.strip():
+        return _how_to_ask(services.knowledge, "Ask me whether you may use an AI tool, and for what.")
+    return reply_for(assess_request(request, services), services.knowledge)
+
+
+def reply_for(assessment: Assessment, kb: KnowledgeBase) -> Reply:
+    if assessment.verdict == Overall.NO_MATCH:
+        return _how_to_ask(kb, "I could not tell which AI tool or task you mean.")
+    if assessment.verdict == Overall.RECOMMENDATION:
+        return _recommendation(assessment, kb)
+    sections = [_tool_section(v, kb) for v in assessment.tools]
+    refused = [v for v in assessment.tools if v.verdict not in PERMITTED]
+    actions: list[Action] = []
+    # With a mixed answer the usable edition is the alternative; a review request makes no sense.
+    if refused and len(refused) == len(assessment.tools):
+        sections.append(_alternatives_section(assessment, kb))
+        for verdict in refused:
+            actions.append(Action(f"Request a review of {verdict.name}", "request", verdict.name))
+    return Reply(
+        status=STATUS_OF[assessment.verdict],
+        headline=_headline(assessment),
+        sections=tuple(s for s in sections if s is not None),
+        actions=tuple(actions),
+        footer=_footer(assessment, kb),
+    )
+
+
+def _headline(assessment: Assessment) -> str:
+    tools = assessment.tools
+    names = _join([v.name for v in tools])
+    match assessment.verdict:
+        case Overall.ALLOWED:
+            return f"Yes, you can use {names} for this."
+        case Overall.CONDITIONAL if len({v.verdict for v in tools}) == 1:
+            return f"Yes, you can use {names}, with conditions."
+        case Overall.CONDITIONAL:
+            usable = _join([v.name for v in tools if v.verdict in PERMITTED])
+            refused = _join([v.name for v in tools if v.verdict not in PERMITTED], "or")
+            return f"Only in {usable}, not in {refused}."
+        case Overall.UNKNOWN_TOOL:
+            verb = "is" if len(tools) == 1 else "are"
+            return f"{names} {verb} not on the approved list, so not for company work yet."
+        case _:
+            return f"No, don't use {_join([v.name for v in tools], 'or')} for this."
+
+
+def _tool_section(verdict: ToolVerdict, kb: KnowledgeBase) -> Section:
+    tool = kb.tool.get(verdict.tool_id) if verdict.tool_id else None
+    bullets = [r.text for r in verdict.reasons] + [f"Condition: {c.text}" for c in verdict.conditions]
+    facts: list[Fact] = []
+    if tool is not None:
+        if tool.edition:
+            facts.append(Fact("Edition", tool.edition))
+        if verdict.verdict in PERMITTED and tool.access:
+            facts.append(Fact("How to get it", tool.access))
+        if tool.notes:
+            facts.append(Fact("Note", tool.notes))
+    return Section(
+        title=f"{verdict.name}: {VERDICT_LABEL[verdict.verdict]}", bullets=tuple(bullets), facts=tuple(facts)
+    )
+
+
+def _alternatives_section(assessment: Assessment, kb: KnowledgeBase) -> Section:
+    options = assessment.alternatives[:MAX_ALTERNATIVES]
+    if not options:
+        return Section(
+            title="Use instead",
+            text=f"No approved tool fits this request. Ask {kb.policy.contact} before you go ahead.",
+        )
+    return Section(title="Use instead", facts=tuple(_option_fact(v, kb) for v in options))
+
+
+def _option_fact(verdict: ToolVerdict, kb: KnowledgeBase) -> Fact:
+    tool = kb.tool[verdict.tool_id or ""]
+    parts = [tool.access or "Ask IT how to get access."]
+    parts += [f"Condition: {c.text}" for c in verdict.conditions]
+    return Fact(tool.name, " ".join(parts))
+
+
+def _recommendation(assessment: Assessment, kb: KnowledgeBase) -> Reply:
+    task = _task_phrase(assessment, kb)
+    options = assessment.recommended[:MAX_RECOMMENDED]
+    sections: list[Section] = []
+    if assessment.red_lines:
+        sections.append(
+            Section(title="Rules that apply", bullets=tuple(r.text for r in assessment.red_lines))
+        )
+    if not options:
+        headline = f"No approved AI tool may be used for {task}."
+        status = Status.NOT_ALLOWED
+        sections.append(Section(text=f"If you think this should change, ask {kb.policy.contact}."))
+    else:
+        headline = f"For {task}, use {options[0].name}."
+        status = Status.INFO
+        sections.append(Section(title="Recommended", facts=tuple(_option_fact(v, kb) for v in options)))
+    return Reply(status=status, headline=headline, sections=tuple(sections), footer=_footer(assessment, kb))
+
+
+def _task_phrase(assessment: Assessment, kb: KnowledgeBase) -> str:
+    reading = assessment.understanding
+    use = kb.use_case[reading.use_case].name.lower() if reading.use_case else "this"
+    if reading.data_class:
+        return f"{use} with {kb.data_name(reading.data_class).lower()} information"
+    return use
+
+
+def _how_to_ask(kb: KnowledgeBase, headline: str) -> Reply:
+    return Reply(
+        status=Status.INFO,
+        headline=headline,
+        sections=(
+            Section(
+                text="Name the tool and what you want to do with it, for example:",
+                bullets=EXAMPLE_QUESTIONS,
+            ),
+            Section(text="Type `tools` to see the approved list, or `help` for everything I can do."),
+        ),
+        footer=f"Policy {kb.policy.version} · Questions: {kb.policy.contact}",
+    )
+
+
+def _footer(assessment: Assessment, kb: KnowledgeBase) -> str:
+    reading = assessment.understanding
+    read_as = []
+    if reading.data_class:
+        read_as.append(f"{kb.data_name(reading.data_class)} data")
+    if reading.use_case:
+        read_as.append(kb.use_case[reading.use_case].name)
+    understood = f"Read as: {', '.join(read_as)} · " if read_as else ""
+    return f"{understood}Policy {assessment.policy_version} · Questions: {kb.policy.contact}"
+
+
+def _join(names: list[str], word: str = "and") -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {word} {names[-1]}"
+
+
+def answer_json(assessment: Assessment, text: str) -> dict[str, Any]:
+    """The stable machine-readable shape of `aiguide ask --json`."""
+    reading = assessment.understanding
+    return {
+        "verdict": str(assessment.verdict),
+        "tools": [
+            {
+                "id": v.tool_id,
+                "name": v.name,
+                "verdict": str(v.verdict),
+                "reasons": [r.text for r in v.reasons],
+                "conditions": [c.text for c in v.conditions],
+            }
+            for v in assessment.tools
+        ],
+        "data_class": reading.data_class,
+        "use_case": reading.use_case,
+        "recommended": [v.tool_id for v in assessment.recommended],
+        "rules": list(assessment.rules),
+        "policy_version": assessment.policy_version,
+        "text": text,
+    }

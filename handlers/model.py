@@ -1,0 +1,123 @@
+"""The neutral values every surface translates to and from: Request in, Reply out.
+
+Everything inside a Reply is plain text; each platform's renderer escapes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class Platform(StrEnum):
+    CONSOLE = "console"
+    SLACK = "slack"
+    TEAMS = "teams"
+    SCHEDULER = "scheduler"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    user_id: str
+    display_name: str = ""
+    email: str | None = None
+    department: str | None = None
+    groups: frozenset[str] | None = None  # None: not known
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """Where a reply goes. Opaque to handlers; storable so digests can reach it later."""
+
+    platform: Platform
+    channel: str
+    thread: str | None = None
+    workspace: str | None = None
+
+
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    platform: Platform
+    actor: Actor
+    address: Address
+    text: str = ""  # the user's words, mention removed, unescaped
+    command: str | None = None  # set when the platform says which command (a slash command, a button)
+    form: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    request_id: str = ""
+    received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+class Status(StrEnum):
+    ALLOWED = "allowed"
+    CONDITIONAL = "conditional"
+    NOT_ALLOWED = "not_allowed"
+    UNKNOWN_TOOL = "unknown_tool"
+    INFO = "info"
+    SUCCESS = "success"
+    ERROR = "error"
+
+
+class Visibility(StrEnum):
+    PRIVATE = "private"  # only the asker sees it
+    PUBLIC = "public"
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str = ""
+    text: str = ""
+    bullets: tuple[str, ...] = ()
+    facts: tuple[Fact, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A button that runs a registered command with `text` as its argument."""
+
+    label: str
+    command: str
+    text: str = ""
+    style: str = "default"  # "primary" | "danger" | "default"
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    name: str
+    label: str
+    kind: str = "text"  # "text" | "long_text" | "number" | "choice" | "checkbox"
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label)
+    required: bool = False
+    value: str = ""
+    error: str = ""
+    hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    command: str  # the command the submitted values go to
+    title: str
+    fields: tuple[FormField, ...]
+    submit_label: str = "Submit"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    status: Status
+    headline: str  # one line; doubles as the notification text
+    sections: tuple[Section, ...] = ()
+    actions: tuple[Action, ...] = ()
+    form: Form | None = None
+    visibility: Visibility = Visibility.PRIVATE
+    footer: str = ""

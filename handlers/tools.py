@@ -1,0 +1,80 @@
+"""`tools`: the approved-tools list, or everything about one tool."""
+
+from __future__ import annotations
+
+from handlers import ask
+from handlers.model import Fact, Reply, Request, Section, Status
+from handlers.services import Services
+from knowledge import KnowledgeBase
+from knowledge.model import Tool
+
+STATUS_LABEL = {
+    "approved": "Approved",
+    "limited": "Approved for some uses or people",
+    "pilot": "Pilot",
+    "under_review": "Under review",
+    "not_approved": "Not approved",
+}
+
+
+async def handle(request: Request, services: Services) -> Reply:
+    kb = services.knowledge
+    query = request.text.strip()
+    if query:
+        tools = _named(kb, query)
+        if not tools:
+            # "tools for coding" is a question about which tool to use: answer it as one.
+            return await ask.handle(request, services)
+        return Reply(
+            status=Status.INFO,
+            headline=f"What the policy says about {' and '.join(t.name for t in tools)}",
+            sections=tuple(_detail(kb, t) for t in tools),
+            footer=f"Policy {kb.policy.version} · Questions: {kb.policy.contact}",
+        )
+    sections = []
+    for status, label in STATUS_LABEL.items():
+        facts = tuple(
+            Fact(t.name, kb.ceiling(t.max_data) + _audience(t)) for t in kb.tools if t.status == status
+        )
+        if facts:
+            sections.append(Section(title=label, facts=facts))
+    return Reply(
+        status=Status.INFO,
+        headline=f"AI tools at {kb.policy.organization}",
+        sections=tuple(sections),
+        footer=f"Type `tools NAME` for details · Policy {kb.policy.version}",
+    )
+
+
+def _named(kb: KnowledgeBase, query: str) -> list[Tool]:
+    from knowledge.phrases import tokenize
+
+    found: list[Tool] = []
+    for match in kb.indexes.tools.find(tokenize(query)):
+        for kind, value in sorted(match.payloads, key=str):  # type: ignore[misc]
+            tool = kb.tool.get(value) if kind == "kb" else None
+            if tool is not None and tool not in found:
+                found.append(tool)
+    return sorted(found, key=lambda t: kb.tool_order[t.id])
+
+
+def _audience(tool: Tool) -> str:
+    return "" if tool.available_to == "everyone" else f" · only for {', '.join(tool.available_to)}"
+
+
+def _detail(kb: KnowledgeBase, tool: Tool) -> Section:
+    facts = [Fact("Status", STATUS_LABEL[tool.status])]
+    if tool.edition:
+        facts.append(Fact("Edition", tool.edition))
+    facts.append(Fact("Data allowed", kb.ceiling(tool.max_data)))
+    facts += [Fact(f"{kb.data_name(c.data)} data", c.text) for c in tool.conditions]
+    if tool.good_for:
+        facts.append(Fact("Good for", ", ".join(kb.use_case[u].name for u in tool.good_for)))
+    facts += [Fact(f"Not for {kb.use_case[n.use_case].name.lower()}", n.reason) for n in tool.not_for]
+    if tool.available_to != "everyone":
+        facts.append(Fact("Who may use it", ", ".join(tool.available_to)))
+    if tool.access:
+        facts.append(Fact("How to get it", tool.access))
+    if tool.notes:
+        facts.append(Fact("Note", tool.notes))
+    return Section(title=f"{tool.name} ({tool.vendor})" if tool.vendor else tool.name, facts=tuple(facts))

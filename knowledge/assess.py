@@ -1,0 +1,132 @@
+"""From a question to a full assessment: verdicts for the tools it names, or recommendations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from knowledge.base import STATUS_ORDER, USABLE_STATUSES, KnowledgeBase
+from knowledge.model import Rule
+from knowledge.policy import Asker, Situation, ToolVerdict, Verdict, decide, decide_unknown, rule_applies
+from knowledge.understand import Understanding, understand
+
+PERMITTED = frozenset({Verdict.ALLOWED, Verdict.CONDITIONAL})
+
+
+class Overall(StrEnum):
+    ALLOWED = "allowed"
+    CONDITIONAL = "conditional"
+    NOT_ALLOWED = "not_allowed"
+    UNKNOWN_TOOL = "unknown_tool"
+    RECOMMENDATION = "recommendation"
+    NO_MATCH = "no_match"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    question: str
+    understanding: Understanding
+    verdict: Overall
+    tools: tuple[ToolVerdict, ...]  # one per tool the question names, in the order named
+    recommended: tuple[ToolVerdict, ...]  # permitted tools for this data and use case, best first
+    policy_version: str
+    general_rules: tuple[Rule, ...] = ()  # rules that apply to this question whatever the tool
+
+    @property
+    def red_lines(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.general_rules if r.effect == "forbid")
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for verdict in self.tools:
+            seen.update(dict.fromkeys(verdict.rules))
+        if not self.tools:
+            seen.update(dict.fromkeys(r.id for r in self.general_rules))
+        return tuple(seen)
+
+    alternatives: tuple[ToolVerdict, ...] = ()  # permitted tools not named, to use instead of a refused one
+
+
+def assess(kb: KnowledgeBase, question: str, asker: Asker | None = None) -> Assessment:
+    reading = understand(question, kb.indexes)
+    situation = Situation(
+        data_classes=reading.data_classes,
+        use_cases=reading.use_cases,
+        mentions=reading.mentions,
+        asker=asker or Asker(),
+    )
+    verdicts: list[ToolVerdict] = []
+    seen: set[str] = set()
+    for mention in reading.tools:
+        if mention.unknown_name is not None:
+            if mention.unknown_name not in seen:
+                seen.add(mention.unknown_name)
+                verdicts.append(decide_unknown(kb, mention.unknown_name, situation))
+            continue
+        for tool_id in sorted(mention.tool_ids, key=kb.tool_order.__getitem__):
+            if tool_id not in seen:
+                seen.add(tool_id)
+                verdicts.append(decide(kb, kb.tool[tool_id], situation))
+
+    needs_options = not verdicts or any(v.verdict not in PERMITTED for v in verdicts)
+    understood = bool(reading.data_classes or reading.use_cases)
+    recommended = recommend(kb, situation) if needs_options and (understood or verdicts) else ()
+    return Assessment(
+        question=question,
+        understanding=reading,
+        verdict=_overall(verdicts, understood),
+        tools=tuple(verdicts),
+        recommended=recommended,
+        policy_version=kb.policy.version,
+        general_rules=tuple(r for r in kb.rules if not r.tools and rule_applies(r, None, situation)),
+        alternatives=_alternatives(kb, verdicts, recommended),
+    )
+
+
+def _alternatives(
+    kb: KnowledgeBase, verdicts: list[ToolVerdict], recommended: tuple[ToolVerdict, ...]
+) -> tuple[ToolVerdict, ...]:
+    """The knowledge base's own suggestions for a refused tool first, then the recommendations."""
+    named = {v.tool_id for v in verdicts}
+    suggested = [
+        alt
+        for v in verdicts
+        if v.tool_id and v.verdict not in PERMITTED
+        for alt in kb.tool[v.tool_id].alternatives
+    ]
+    order = {tool_id: i for i, tool_id in enumerate(dict.fromkeys(suggested))}
+    options = [v for v in recommended if v.tool_id not in named]
+    return tuple(sorted(options, key=lambda v: order.get(v.tool_id or "", len(order))))
+
+
+def _overall(verdicts: list[ToolVerdict], understood: bool) -> Overall:
+    if not verdicts:
+        return Overall.RECOMMENDATION if understood else Overall.NO_MATCH
+    kinds = {v.verdict for v in verdicts}
+    if len(kinds) == 1:
+        return Overall(kinds.pop())
+    # Mixed answers (two editions behind one alias): "conditional" only when some tool is usable,
+    # so a mix of refusals never reads as a permission.
+    return Overall.CONDITIONAL if kinds & PERMITTED else Overall.NOT_ALLOWED
+
+
+def recommend(kb: KnowledgeBase, situation: Situation) -> tuple[ToolVerdict, ...]:
+    """Usable tools whose verdict here is allowed (first) or conditional, never not_allowed."""
+    wanted = set(situation.use_cases)
+    ranked = []
+    for tool in kb.tools:
+        if tool.status not in USABLE_STATUSES:
+            continue
+        verdict = decide(kb, tool, situation)
+        if verdict.verdict not in PERMITTED:
+            continue
+        key = (
+            verdict.verdict != Verdict.ALLOWED,
+            not (wanted & set(tool.good_for)),
+            STATUS_ORDER[tool.status],
+            kb.tool_order[tool.id],
+        )
+        ranked.append((key, verdict))
+    ranked.sort(key=lambda pair: pair[0])
+    return tuple(verdict for _, verdict in ranked)

@@ -1,0 +1,33 @@
+"""The bundled catalog of well-known AI products the knowledge base may not list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+CATALOG_FILE = Path(__file__).parent / "catalog.yaml"
+
+
+@dataclass(frozen=True)
+class Product:
+    name: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    products: tuple[Product, ...]
+    ordinary_words: tuple[str, ...]
+
+
+@cache
+def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    products = tuple(
+        Product(name=str(item["name"]), aliases=tuple(str(a) for a in item.get("aliases", ())))
+        for item in raw["products"]
+    )
+    return Catalog(products=products, ordinary_words=tuple(str(w) for w in raw.get("ordinary_words", ())))

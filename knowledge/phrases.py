@@ -1,0 +1,142 @@
+"""Finding known phrases in free text despite case, spacing, punctuation, plurals and small typos."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+_NOT = re.compile(r"n't\b")
+_POSSESSIVE = re.compile(r"'s\b")
+_TOKEN = re.compile(r"[a-z0-9]+(?:\+\+|#)?|[.,;:!?()\[\]\n]")
+_BOUNDARY = set(".,;:!?()[]\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # as typed, lower-cased
+    stem: str  # plural-folded, used for matching
+    clause: int  # tokens in different clauses never negate each other
+
+
+def stem(word: str) -> str:
+    """Fold plurals so 'contracts' finds 'contract' and 'ChatGPTs' finds 'ChatGPT'."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) >= 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def tokenize(text: str) -> list[Token]:
+    text = unicodedata.normalize("NFKC", text).lower().translate(_APOSTROPHES)
+    text = _POSSESSIVE.sub("", _NOT.sub(" not", text))
+    tokens: list[Token] = []
+    clause = 0
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        if word in _BOUNDARY:
+            clause += 1
+            continue
+        if word in ("but", "however", "although"):
+            clause += 1
+        tokens.append(Token(word, stem(word), clause))
+    return tokens
+
+
+def compact(phrase: str) -> str:
+    """The key a phrase is matched by: its stems with the spaces removed ('Chat GPT' == 'chatgpt')."""
+    return "".join(token.stem for token in tokenize(phrase))
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    start: int  # token index, inclusive
+    end: int  # token index, exclusive
+    key: str  # the compact phrase that matched
+    payloads: frozenset[Hashable]
+    fuzzy: bool = False
+
+    @property
+    def width(self) -> int:
+        return self.end - self.start
+
+
+class PhraseIndex:
+    """Phrases mapped to payloads; `find` returns the longest non-overlapping matches in a text.
+
+    Several payloads may share a phrase (two editions of one product share the alias 'chatgpt').
+    With `typos=True`, a span that matches nothing exactly may match a phrase of 6+ characters
+    at one edit (swap, insert, delete, replace) when both start with the same letter, unless
+    the span is an ordinary word listed in `ordinary_words` ('clause' is not 'Claude').
+    """
+
+    def __init__(self, *, typos: bool = False, ordinary_words: Iterable[str] = ()):
+        self._exact: dict[str, set[Hashable]] = {}
+        self._typos = typos
+        self._deletes: dict[str, set[str]] = {}
+        self._ordinary = {compact(word) for word in ordinary_words}
+        self._max_tokens = 1
+
+    def add(self, phrase: str, payload: Hashable) -> None:
+        key = compact(phrase)
+        if not key:
+            return
+        self._exact.setdefault(key, set()).add(payload)
+        self._max_tokens = max(self._max_tokens, len(tokenize(phrase)) + 1)
+        if self._typos and len(key) >= 6:
+            for variant in _deletions(key):
+                self._deletes.setdefault(variant, set()).add(key)
+
+    def __contains__(self, phrase: str) -> bool:
+        return compact(phrase) in self._exact
+
+    def payloads(self, phrase: str) -> frozenset[Hashable]:
+        return frozenset(self._exact.get(compact(phrase), ()))
+
+    def find(self, tokens: list[Token]) -> list[Match]:
+        exact: list[Match] = []
+        fuzzy: list[Match] = []
+        count = len(tokens)
+        for start in range(count):
+            key = ""
+            for end in range(start + 1, min(count, start + self._max_tokens) + 1):
+                key += tokens[end - 1].stem
+                hit = self._exact.get(key)
+                if hit is not None:
+                    exact.append(Match(start, end, key, frozenset(hit)))
+                elif self._typos and len(key) >= 6 and key not in self._ordinary:
+                    near = self._near(key)
+                    if near is not None:
+                        fuzzy.append(Match(start, end, near, frozenset(self._exact[near]), fuzzy=True))
+        chosen: list[Match] = []
+        taken: set[int] = set()
+        # Exact matches outrank typo matches; among each, the longest wins ('GitHub Copilot' > 'Copilot').
+        for group in (exact, fuzzy):
+            for match in sorted(group, key=lambda m: (-m.width, -len(m.key), m.start)):
+                span = set(range(match.start, match.end))
+                if not span & taken:
+                    chosen.append(match)
+                    taken |= span
+        return sorted(chosen, key=lambda m: m.start)
+
+    def _near(self, key: str) -> str | None:
+        candidates: set[str] = set(self._deletes.get(key, ()))
+        for variant in _deletions(key):
+            if variant in self._exact:
+                candidates.add(variant)
+            candidates |= self._deletes.get(variant, set())
+        best = None
+        for candidate in sorted(candidates):
+            close = candidate[0] == key[0] and len(candidate) >= 6 and OSA.distance(candidate, key) <= 1
+            if close and (best is None or len(candidate) > len(best)):
+                best = candidate
+        return best
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}

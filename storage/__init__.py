@@ -1,0 +1,1 @@
+"""Persistence (SQLModel): wins, questions, requests and addresses. Arrives with issue 3."""
