@@ -48,11 +48,10 @@ def _services(knowledge: Path | None) -> Services:
     try:
         return build_services(load_settings(knowledge_dir=knowledge))
     except KnowledgeError as error:
-        err = Console(stderr=True)
-        err.print(Text("The knowledge base has problems:", style="bold red"))
+        typer.secho("The knowledge base has problems:", fg="red", bold=True, err=True)
         for problem in error.problems:
-            err.print(Text(f"  {problem}"))
-        err.print(Text("Fix them, then check again with: aiguide kb validate DIR", style="dim"))
+            typer.echo(f"  {problem}", err=True)
+        typer.echo("Fix them, then check again with: aiguide kb validate DIR", err=True)
         raise typer.Exit(1) from None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -15,6 +15,12 @@ class Settings(BaseSettings):
         None, description="Directory of knowledge-base YAML files; the bundled example when unset."
     )
     admins: str = Field("", description="Comma-separated platform user ids or emails of aiguide admins.")
+
+    @field_validator("knowledge_dir", mode="before")
+    @classmethod
+    def _empty_means_default(cls, value: object) -> object:
+        # `AIGUIDE_KNOWLEDGE_DIR=` in a .env file means "not set", not "the current directory".
+        return None if value == "" else value
 
     @property
     def admin_ids(self) -> frozenset[str]:

@@ -149,6 +149,10 @@ def _describe(path: tuple, loc: tuple, detail: dict) -> str:
         return f"{where}: unknown key {loc[-1]!r}"
     if kind == "missing":
         return f"{where}: missing required key {loc[-1]!r}"
+    if kind == "string_type" and isinstance(detail.get("input"), bool):
+        # YAML 1.1 reads yes/no/on/off as booleans; the raw word is lost, so name both spellings.
+        word = "yes" if detail["input"] else "no"
+        return f'{where}: YAML read {word} as {str(detail["input"]).lower()}; put the text in quotes, e.g. {loc[-1]}: "{word}"'
     if kind == "literal_error":
         return f"{where}: {detail['msg'].lower()}"
     return f"{where}: {detail['msg']}"

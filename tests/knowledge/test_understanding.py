@@ -1,0 +1,89 @@
+"""How a question is read: tool names, data (with negation), use case."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.understand import understand
+
+
+def tools_named(kb, question):
+    reading = understand(question, kb.indexes)
+    return [m.tool_ids or m.unknown_name for m in reading.tools]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Can I use ChatGPT?", [("chatgpt-enterprise", "chatgpt-personal")]),
+        ("can i use chat gpt", [("chatgpt-enterprise", "chatgpt-personal")]),
+        ("is CHATGPT ok", [("chatgpt-enterprise", "chatgpt-personal")]),
+        ("ChatGPT's summary feature", [("chatgpt-enterprise", "chatgpt-personal")]),
+        ("are ChatGPTs allowed", [("chatgpt-enterprise", "chatgpt-personal")]),
+        ("Chat-GPT for notes?", [("chatgpt-enterprise", "chatgpt-personal")]),
+        ("is copliot ok for notes", [("copilot-consumer", "m365-copilot")]),
+        ("Can I use GitHub Copilot?", [("github-copilot",)]),
+        ("Can I use Copilot for Microsoft 365?", [("m365-copilot",)]),
+        ("Can I use ChatGPT Enterprise?", [("chatgpt-enterprise",)]),
+        ("github copliot for tests", [("github-copilot",)]),
+        ("Grammarly and DeepL for a newsletter", [("grammarly",), ("deepl",)]),
+        ("Can I use DeepSeek?", ["DeepSeek"]),
+        ("what about perplexity ai", [("perplexity",)]),
+        ("can I use midjourny", [("midjourney",)]),
+        ("can I paste this clause into a prompt", []),
+        ("thoughts on Mistral or Grok?", ["Mistral", "Grok"]),
+        ("no tool named here", []),
+    ],
+)
+def test_tool_names(kb, question, expected):
+    assert tools_named(kb, question) == expected
+
+
+def test_typo_is_marked(kb):
+    (mention,) = understand("is copliot fine", kb.indexes).tools
+    assert mention.typo and mention.text == "copliot"
+
+
+@pytest.mark.parametrize(
+    ("question", "data_class"),
+    [
+        ("paste a client contract", "confidential"),
+        ("our client contracts", "confidential"),
+        ("an internal memo and a client contract", "confidential"),  # the most sensitive wins
+        ("a CV and a client contract", "restricted"),
+        ("without any client data", None),
+        ("with no personal data", None),
+        ("it doesn't include client data", None),
+        ("non-confidential, no client names", None),
+        ("without client names, but with salary data", "restricted"),
+        ("Is it not okay to paste client contracts?", "confidential"),  # negation of "okay", not of data
+        ("anonymized client data", "confidential"),  # anonymized is still client data
+        ("nothing sensitive here", None),
+    ],
+)
+def test_data_class_with_negation(kb, question, data_class):
+    assert understand(question, kb.indexes).data_class == data_class
+
+
+def test_negated_data_is_remembered(kb):
+    reading = understand("without any client data", kb.indexes)
+    assert reading.negated_data == ("confidential",)
+
+
+@pytest.mark.parametrize(
+    ("question", "use_case"),
+    [
+        ("summarize this", "summarizing"),
+        ("summarise client meeting notes", "meeting-notes"),  # the more specific phrase wins
+        ("write code for a report", "coding"),
+        ("draft an email to the client", "client-communication"),
+        ("hello", None),
+    ],
+)
+def test_use_case(kb, question, use_case):
+    assert understand(question, kb.indexes).use_case == use_case
+
+
+def test_rule_mentions_respect_negation(kb):
+    assert "no-credentials" in understand("can I paste an API key", kb.indexes).mentions
+    assert "no-credentials" not in understand("a script without any api key", kb.indexes).mentions
