@@ -1,0 +1,111 @@
+"""The tables. Tool ids are plain strings: storage does not know the knowledge base."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, UniqueConstraint, text
+from sqlmodel import JSON, Field, SQLModel
+
+from storage.db import UTCDateTime, utc_now
+
+
+def _created_at():
+    return Field(default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Person(SQLModel, table=True):
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("platform", "user_id", name="uq_people_platform_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    user_id: str = Field(max_length=128)
+    display_name: str = Field(default="", max_length=200)
+    email: str | None = Field(default=None, max_length=320, index=True)
+    department: str | None = Field(default=None, max_length=120)
+    department_source: str | None = Field(default=None, max_length=16)  # directory | asked | set
+    reminders: bool = Field(default=False)
+    pseudonym: str = Field(max_length=32, unique=True)
+    created_at: datetime = _created_at()
+
+
+class Win(SQLModel, table=True):
+    __tablename__ = "wins"
+    __table_args__ = (
+        Index("ix_wins_occurred_on", "occurred_on"),
+        Index("ix_wins_person_occurred", "person_id", "occurred_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: str = Field(max_length=200, unique=True)
+    person_id: int = Field(foreign_key="people.id", ondelete="CASCADE")
+    minutes: int
+    tool_id: str | None = Field(default=None, max_length=64)
+    tool_name: str = Field(default="", max_length=200)
+    tool_known: bool = Field(default=False)
+    tool_status: str | None = Field(default=None, max_length=16)
+    use_case: str | None = Field(default=None, max_length=64)
+    task: str = Field(default="", max_length=2000)
+    outcome: str | None = Field(default=None, max_length=2000)
+    outcome_category: str | None = Field(default=None, max_length=32)
+    share: bool = Field(default=False)
+    department: str | None = Field(default=None, max_length=120)
+    occurred_on: date
+    created_at: datetime = _created_at()
+
+
+class Question(SQLModel, table=True):
+    __tablename__ = "questions"
+    __table_args__ = (Index("ix_questions_asked_at", "asked_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: str = Field(max_length=200, unique=True)
+    person_id: int | None = Field(default=None, foreign_key="people.id", ondelete="SET NULL")
+    platform: str = Field(max_length=16)
+    verdict: str = Field(max_length=16)
+    tool_ids: list[str] = Field(default_factory=list, sa_type=JSON)
+    unknown_tools: list[str] = Field(default_factory=list, sa_type=JSON)
+    data_class: str | None = Field(default=None, max_length=64)
+    use_case: str | None = Field(default=None, max_length=64)
+    text: str | None = Field(default=None, max_length=4000)  # redacted, or None when not kept
+    department: str | None = Field(default=None, max_length=120)
+    asked_at: datetime = _created_at()
+
+
+class ToolRequest(SQLModel, table=True):
+    """A request for IT to review a tool; one open request per tool, however many ask."""
+
+    __tablename__ = "tool_requests"
+    __table_args__ = (
+        Index(
+            "uq_tool_requests_open_tool",
+            "tool_key",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tool_key: str = Field(max_length=200, index=True)  # normalised name, for de-duplication
+    tool_name: str = Field(max_length=200)
+    tool_id: str | None = Field(default=None, max_length=64)
+    status: str = Field(default="open", max_length=16)  # open | closed
+    created_at: datetime = _created_at()
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class ToolRequester(SQLModel, table=True):
+    __tablename__ = "tool_requesters"
+    __table_args__ = (UniqueConstraint("tool_request_id", "person_id", name="uq_tool_requesters_person"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: str = Field(max_length=200, unique=True)
+    tool_request_id: int = Field(foreign_key="tool_requests.id", ondelete="CASCADE", index=True)
+    person_id: int = Field(foreign_key="people.id", ondelete="CASCADE")
+    reason: str = Field(default="", max_length=2000)
+    created_at: datetime = _created_at()
+
+
+__all__ = ["Person", "Question", "SQLModel", "ToolRequest", "ToolRequester", "Win", "date"]

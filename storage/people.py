@@ -1,0 +1,73 @@
+"""People: platform user id → display name, email, department, reminder preference."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from storage.models import Person
+
+
+def get_person(session: Session, *, platform: str, user_id: str) -> Person | None:
+    return session.exec(select(Person).where(Person.platform == platform, Person.user_id == user_id)).first()
+
+
+def upsert_person(
+    session: Session,
+    *,
+    platform: str,
+    user_id: str,
+    display_name: str = "",
+    email: str | None = None,
+    directory_department: str | None = None,
+) -> Person:
+    """Find or create; names and emails follow the platform, a directory department wins over an asked one."""
+    person = get_person(session, platform=platform, user_id=user_id)
+    if person is None:
+        person = Person(platform=platform, user_id=user_id, pseudonym=f"person-{secrets.token_hex(4)}")
+        try:
+            with session.begin_nested():
+                session.add(person)
+                _refresh(person, display_name, email, directory_department)
+                session.flush()
+        except IntegrityError:
+            # Another request created this person at the same moment: use theirs.
+            person = get_person(session, platform=platform, user_id=user_id)
+            assert person is not None
+    _refresh(person, display_name, email, directory_department)
+    session.add(person)
+    session.flush()
+    return person
+
+
+def _refresh(person: Person, display_name: str, email: str | None, directory_department: str | None) -> None:
+    if display_name:
+        person.display_name = display_name[:200]
+    if email:
+        person.email = email.lower()[:320]
+    if directory_department:
+        person.department = directory_department[:120]
+        person.department_source = "directory"
+
+
+def set_department(session: Session, *, person_id: int, department: str, source: str = "set") -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise LookupError(f"no person {person_id}")
+    person.department = department.strip()[:120]
+    person.department_source = source
+    session.add(person)
+    session.flush()
+    return person
+
+
+def set_reminders(session: Session, *, person_id: int, enabled: bool) -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise LookupError(f"no person {person_id}")
+    person.reminders = enabled
+    session.add(person)
+    session.flush()
+    return person

@@ -1,0 +1,41 @@
+"""The questions log: what people asked, the verdict, and which tools (the shadow-AI signal)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import Question
+
+
+def log_question(session: Session, *, request_id: str, **fields) -> tuple[Question, bool]:
+    existing = session.exec(select(Question).where(Question.request_id == request_id)).first()
+    if existing is not None:
+        return existing, False
+    question = Question(request_id=request_id, **fields)
+    try:
+        with session.begin_nested():
+            session.add(question)
+            session.flush()
+    except IntegrityError:
+        existing = session.exec(select(Question).where(Question.request_id == request_id)).first()
+        if existing is None:
+            raise
+        return existing, False
+    return question, True
+
+
+def questions_since(session: Session, *, since: datetime) -> list[Question]:
+    query = select(Question).where(Question.asked_at >= since).order_by(col(Question.asked_at))
+    return list(session.exec(query))
+
+
+def forget_question_texts(session: Session, *, before: datetime) -> int:
+    """Blank the text of questions asked before `before`; the counts and verdicts stay for trends."""
+    result = session.exec(  # type: ignore[call-overload]
+        update(Question).where(Question.asked_at < before, col(Question.text).is_not(None)).values(text=None)
+    )
+    return int(result.rowcount or 0)
