@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,14 +13,21 @@ import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+from sqlalchemy.exc import SQLAlchemyError
 
-from bot.console import inbound, render
-from bot.settings import load_settings
-from bot.wiring import build_services
+from bot import export as exporting
+from bot.console import forms, inbound, render
+from bot.directory import DirectoryError
+from bot.settings import Settings, load_settings
+from bot.wiring import build_services, open_database
 from handlers import ask as ask_handler
 from handlers.commands import build_router
 from handlers.services import Services
 from knowledge import KnowledgeError, load_knowledge, schema, validate_knowledge
+from storage import exports
+from storage.migrate import current_revision
+from storage.questions import forget_question_texts
+from storage.tool_requests import purge_closed_requests
 
 app = typer.Typer(
     name="aiguide",
@@ -44,14 +53,22 @@ GroupOpt = Annotated[
 QUIT_WORDS = {"quit", "exit", "bye", "q", ":q"}
 
 
-def _services(knowledge: Path | None) -> Services:
+def _services(knowledge: Path | None, *, with_database: bool = True) -> Services:
     try:
-        return build_services(load_settings(knowledge_dir=knowledge))
+        return build_services(load_settings(knowledge_dir=knowledge), with_database=with_database)
     except KnowledgeError as error:
         typer.secho("The knowledge base has problems:", fg="red", bold=True, err=True)
         for problem in error.problems:
             typer.echo(f"  {problem}", err=True)
         typer.echo("Fix them, then check again with: aiguide kb validate DIR", err=True)
+        raise typer.Exit(1) from None
+    except DirectoryError as error:
+        typer.secho(f"The people directory has a problem: {error}", fg="red", err=True)
+        raise typer.Exit(1) from None
+    except SQLAlchemyError as error:
+        typer.secho("Cannot open the database:", fg="red", bold=True, err=True)
+        typer.echo(f"  {error.__class__.__name__}: {str(error).splitlines()[0]}", err=True)
+        typer.echo("Check AIGUIDE_DATABASE_URL (unset it to use the SQLite file aiguide.db).", err=True)
         raise typer.Exit(1) from None
 
 
@@ -62,8 +79,8 @@ def ask(
     knowledge: KnowledgeOpt = None,
     group: GroupOpt = None,
 ) -> None:
-    """Answer one question and exit."""
-    services = _services(knowledge)
+    """Answer one question and exit (`--json` answers are not logged: they are for scripts and tests)."""
+    services = _services(knowledge, with_database=not as_json)
     actor = inbound.console_actor(group)
     request = inbound.to_request(question, actor)
     if as_json:
@@ -103,6 +120,15 @@ def chat(knowledge: KnowledgeOpt = None, group: GroupOpt = None) -> None:
                 continue
             reply = await router.dispatch(inbound.to_request(line, actor), services)
             console.print(render.to_rich(reply))
+            while reply.form is not None:
+                values = forms.fill(console, reply.form)
+                if values is None:
+                    console.print(Text("Form cancelled; nothing was saved.", style="dim"))
+                    break
+                reply = await router.dispatch(
+                    inbound.to_request("", actor, form=values, command=reply.form.command), services
+                )
+                console.print(render.to_rich(reply))
 
     asyncio.run(loop())
     console.print(Text("Bye. Ask again any time.", style="dim"))
@@ -151,6 +177,92 @@ def kb_list(knowledge: KnowledgeOpt = None) -> None:
             )
         )
     Console().print(table)
+
+
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database to the newest schema (also done at every start)."""
+    settings = load_settings()
+    database = _open(settings)
+    typer.echo(f"Database at revision {current_revision(database)} ({database.url.render_as_string()}).")
+
+
+def _open(settings: Settings):
+    try:
+        return open_database(settings)
+    except SQLAlchemyError as error:
+        typer.secho(f"Cannot open the database: {str(error).splitlines()[0]}", fg="red", err=True)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def purge(
+    days: Annotated[
+        int | None, typer.Option(help="Keep this many days (default: AIGUIDE_RETENTION_DAYS, 90).")
+    ] = None,
+) -> None:
+    """Forget question texts and closed review requests older than the retention period."""
+    settings = load_settings()
+    keep = days or settings.retention_days
+    cutoff = datetime.now(UTC) - timedelta(days=keep)
+    database = _open(settings)
+    with database.session() as session:
+        texts = forget_question_texts(session, before=cutoff)
+        closed = purge_closed_requests(session, before=cutoff)
+    typer.echo(
+        f"Removed the text of {texts} question(s) and {closed} closed request(s) older than {keep} days."
+    )
+
+
+class ExportKind(StrEnum):
+    wins = "wins"
+    questions = "questions"
+    requests = "requests"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+_EXPORTS = {
+    ExportKind.wins: (exports.WIN_COLUMNS, exports.win_rows),
+    ExportKind.questions: (exports.QUESTION_COLUMNS, exports.question_rows),
+    ExportKind.requests: (exports.REQUEST_COLUMNS, exports.request_rows),
+}
+
+
+@app.command()
+def export(
+    kind: Annotated[ExportKind, typer.Argument(help="What to export.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write.", dir_okay=False)],
+    since: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (default: 90 days ago).")] = None,
+    fmt: Annotated[
+        ExportFormat | None, typer.Option("--format", help="csv or xlsx (default: from --out).")
+    ] = None,
+) -> None:
+    """Export wins, questions or review requests for a spreadsheet; people are named only with consent."""
+    try:
+        first = date.fromisoformat(since) if since else date.today() - timedelta(days=90)
+    except ValueError:
+        typer.secho(
+            f"--since {since!r} is not a date; use YYYY-MM-DD, e.g. --since 2026-09-01.", fg="red", err=True
+        )
+        raise typer.Exit(2) from None
+    chosen = fmt or (ExportFormat.xlsx if out.suffix.lower() == ".xlsx" else ExportFormat.csv)
+    columns, rows_of = _EXPORTS[kind]
+    database = _open(load_settings())
+    with database.session() as session:
+        rows = rows_of(session, since=first)
+    if chosen == ExportFormat.xlsx:
+        exporting.write_xlsx(out, columns, rows, title=str(kind))
+    else:
+        exporting.write_csv(out, columns, rows)
+    typer.echo(f"Wrote {len(rows)} {kind} row(s) since {first.isoformat()} to {out}.")
 
 
 def main() -> None:

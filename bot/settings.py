@@ -14,9 +14,18 @@ class Settings(BaseSettings):
     knowledge_dir: Path | None = Field(
         None, description="Directory of knowledge-base YAML files; the bundled example when unset."
     )
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL, e.g. postgresql://user:pass@host/db; a SQLite file when unset."
+    )
+    data_dir: Path = Field(Path("."), description="Where the default SQLite file aiguide.db lives.")
+    directory_file: Path | None = Field(
+        None, description="People directory CSV: email, department, optional groups (separated by ';')."
+    )
+    store_question_text: bool = Field(True, description="Keep the (redacted) text of questions asked.")
+    retention_days: int = Field(90, ge=1, description="Days to keep question texts and closed requests.")
     admins: str = Field("", description="Comma-separated platform user ids or emails of aiguide admins.")
 
-    @field_validator("knowledge_dir", mode="before")
+    @field_validator("knowledge_dir", "directory_file", "database_url", mode="before")
     @classmethod
     def _empty_means_default(cls, value: object) -> object:
         # `AIGUIDE_KNOWLEDGE_DIR=` in a .env file means "not set", not "the current directory".

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from bot.directory import load_directory
 from bot.settings import Settings
 from handlers.services import Services
 from knowledge import load_knowledge
+from storage.db import Database, build_engine_url
+from storage.migrate import upgrade
 
 
-def build_services(settings: Settings) -> Services:
-    return Services(knowledge=load_knowledge(settings.knowledge_dir), admins=settings.admin_ids)
+def open_database(settings: Settings) -> Database:
+    """The configured database, migrated to the newest schema."""
+    database = Database(build_engine_url(settings.database_url, settings.data_dir))
+    upgrade(database)
+    return database
+
+
+def build_services(settings: Settings, *, with_database: bool = True) -> Services:
+    return Services(
+        knowledge=load_knowledge(settings.knowledge_dir),
+        database=open_database(settings) if with_database else None,
+        admins=settings.admin_ids,
+        directory=load_directory(settings.directory_file),
+        store_question_text=settings.store_question_text,
+    )

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from sqlmodel import Session
+
 from handlers.model import Action, Fact, Reply, Request, Section, Status
+from handlers.redaction import redact
 from handlers.services import Services
 from knowledge import Assessment, KnowledgeBase, Overall, ToolVerdict, Verdict, assess
+from storage import questions
+
+log = logging.getLogger(__name__)
 
 STATUS_OF = {
     Overall.ALLOWED: Status.ALLOWED,
@@ -39,7 +46,37 @@ def assess_request(request: Request, services: Services) -> Assessment:
 async def handle(request: Request, services: Services) -> Reply:
     if not request.text.strip():
         return _how_to_ask(services.knowledge, "Ask me whether you may use an AI tool, and for what.")
-    return reply_for(assess_request(request, services), services.knowledge)
+    assessment = assess_request(request, services)
+    if services.database is not None:
+        try:
+            await _log_question(request, services, assessment)
+        except Exception:
+            # The answer matters more than the statistic: answer even when the log is down.
+            log.exception("could not log question (request %s)", request.request_id)
+    return reply_for(assessment, services.knowledge)
+
+
+async def _log_question(request: Request, services: Services, assessment: Assessment) -> None:
+    text = redact(request.text)[:4000] if services.store_question_text else None
+
+    def work(session: Session) -> None:
+        person = services.person(session, request.actor, request.platform)
+        questions.log_question(
+            session,
+            request_id=request.request_id,
+            person_id=person.id,
+            platform=str(request.platform),
+            verdict=str(assessment.verdict),
+            tool_ids=[v.tool_id for v in assessment.tools if v.tool_id],
+            unknown_tools=[v.name for v in assessment.tools if v.tool_id is None],
+            data_class=assessment.understanding.data_class,
+            use_case=assessment.understanding.use_case,
+            text=text,
+            department=person.department,
+            asked_at=request.received_at,
+        )
+
+    await services.transaction(work)
 
 
 def reply_for(assessment: Assessment, kb: KnowledgeBase) -> Reply:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import ask, tools
+from handlers import ask, me, review_request, tools, win
 from handlers.model import Reply, Request, Section, Status
 from handlers.registry import CommandSpec, Registry
 from handlers.router import Router
@@ -27,6 +27,46 @@ def build_registry() -> Registry:
             summary="List the approved AI tools, or show everything about one.",
             usage="tools [NAME]",
             examples=("tools", "tools copilot"),
+        )
+    )
+
+    registry.register(
+        CommandSpec(
+            name="win",
+            handler=win.handle,
+            summary="Log time AI saved you, and what the time went to. No text opens a form.",
+            usage=win.USAGE,
+            examples=(
+                "win 45m drafted the RFP response with Copilot -> sent to the client two days early",
+                "win list · win undo · win edit 12 -> the client signed · win delete 12",
+            ),
+            aliases=("wins",),
+        )
+    )
+    registry.register(
+        CommandSpec(
+            name="me",
+            handler=me.handle,
+            summary="Your time saved this week and quarter, and your top outcomes.",
+            usage="me [department NAME | reminders on|off]",
+            examples=("me", "me department Finance"),
+        )
+    )
+    registry.register(
+        CommandSpec(
+            name="request",
+            handler=review_request.handle,
+            summary="Ask IT to review a tool that is not approved yet.",
+            usage="request TOOL because REASON",
+            examples=(review_request.EXAMPLE,),
+        )
+    )
+    registry.register(
+        CommandSpec(
+            name="requests",
+            handler=review_request.list_open,
+            summary="The tools people have asked IT to review, most wanted first.",
+            usage="requests",
         )
     )
 

@@ -2,28 +2,87 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import TypeVar
+
+from sqlmodel import Session
 
 from handlers.model import Actor
 from knowledge import Asker, KnowledgeBase
+from storage.db import Database
+from storage.models import Person
+from storage.people import upsert_person
+
+T = TypeVar("T")
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class DirectoryEntry:
+    department: str | None = None
+    groups: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Who is in which department and group, from the admins' people file (keyed by lower-case email)."""
+
+    entries: dict[str, DirectoryEntry] = field(default_factory=dict)
+
+    def lookup(self, actor: Actor) -> DirectoryEntry | None:
+        return self.entries.get(actor.email.lower()) if actor.email else None
+
+
 @dataclass
 class Services:
     knowledge: KnowledgeBase
+    database: Database | None = None
     clock: Callable[[], datetime] = _utc_now
     admins: frozenset[str] = field(default_factory=frozenset)
+    directory: Directory = field(default_factory=Directory)
+    store_question_text: bool = True
+
+    def today(self) -> date:
+        return self.clock().date()
 
     def asker(self, actor: Actor) -> Asker:
         ids = {actor.user_id} | ({actor.email} if actor.email else set())
-        return Asker(ids=frozenset(i for i in ids if i), groups=actor.groups)
+        groups = actor.groups
+        entry = self.directory.lookup(actor)
+        if entry is not None:
+            # Someone the directory lists has exactly the groups it gives, so membership is known.
+            groups = (groups or frozenset()) | entry.groups
+        return Asker(ids=frozenset(i for i in ids if i), groups=groups)
 
     def is_admin(self, actor: Actor) -> bool:
         admins = {a.lower() for a in self.admins}
         return actor.user_id.lower() in admins or bool(actor.email and actor.email.lower() in admins)
+
+    async def transaction(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in one database transaction, off the event loop."""
+        database = self.database
+        if database is None:
+            raise RuntimeError("this command needs a database, and none is configured")
+
+        def run() -> T:
+            with database.session() as session:
+                return work(session)
+
+        return await asyncio.to_thread(run)
+
+    def person(self, session: Session, actor: Actor, platform: str) -> Person:
+        entry = self.directory.lookup(actor)
+        return upsert_person(
+            session,
+            platform=platform,
+            user_id=actor.user_id,
+            display_name=actor.display_name,
+            email=actor.email,
+            directory_department=entry.department if entry else None,
+        )

@@ -20,11 +20,15 @@ def console_actor(group: str | None = None, email: str | None = None) -> Actor:
     )
 
 
-def to_request(text: str, actor: Actor) -> Request:
+def to_request(
+    text: str, actor: Actor, *, form: dict[str, str] | None = None, command: str | None = None
+) -> Request:
     return Request(
         platform=Platform.CONSOLE,
         actor=actor,
         address=ADDRESS,
         text=text,
+        command=command,
+        form=form or {},
         request_id=f"console-{uuid.uuid4()}",
     )

@@ -153,7 +153,7 @@ def test_python_dash_m_bot_and_no_platform_imports():
         "try:\n    runpy.run_module('bot', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
         "heavy = sorted({m.split('.')[0] for m in sys.modules} & "
-        "{'slack_bolt', 'slack_sdk', 'botbuilder', 'openai', 'aiohttp', 'sqlalchemy', 'apscheduler'})\n"
+        "{'slack_bolt', 'slack_sdk', 'botbuilder', 'openai', 'aiohttp', 'apscheduler'})\n"
         "print('HEAVY', heavy)\n"
     )
     env = {**os.environ, "AIGUIDE_KNOWLEDGE_DIR": ""}

@@ -97,9 +97,13 @@ async def test_gibberish_gets_help_not_silence(services):
     assert "can I paste a client contract into ChatGPT?" in reply.sections[0].bullets
 
 
-async def test_request_button_is_dropped_until_that_command_exists(services):
-    reply = await say(services, "Can I use DeepSeek?")
-    assert reply.actions == ()  # `request` arrives with the storage issue; no dead buttons
+async def test_refusals_offer_a_review_request_and_mixed_answers_do_not(services):
+    unknown = await say(services, "Can I use DeepSeek?")
+    assert [(a.command, a.text) for a in unknown.actions] == [("request", "DeepSeek")]
+    refused = await say(services, "is Otter ok for meeting notes?")
+    assert [(a.command, a.text) for a in refused.actions] == [("request", "Otter.ai")]
+    mixed = await say(services, "can I paste a client contract into ChatGPT?")
+    assert mixed.actions == ()
 
 
 @pytest.mark.parametrize("text", ["", "   "])

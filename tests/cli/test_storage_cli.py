@@ -1,0 +1,134 @@
+"""The command line on the embedded default: wins in chat, db upgrade, purge and export."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path):
+    return {
+        "AIGUIDE_DATA_DIR": str(tmp_path),
+        "AIGUIDE_DATABASE_URL": "",
+        "AIGUIDE_KNOWLEDGE_DIR": "",
+        "COLUMNS": "120",
+    }
+
+
+def run(env, *args, input=None):
+    return runner.invoke(app, list(args), input=input, env=env)
+
+
+def test_chat_logs_lists_and_undoes_wins_in_the_sqlite_file(env, tmp_path):
+    session = "\n".join(
+        [
+            "win 45m drafted the RFP response with Copilot -> sent to the client two days early #share",
+            "win 20m summarized notes with FooBar AI",
+            "win list",
+            "win undo",
+            "me",
+            "request DeepSeek because it reads scanned PDFs",
+            "requests",
+            "quit",
+        ]
+    )
+    result = run(env, "chat", input=session + "\n")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Logged win #1: 45 min saved with Microsoft 365 Copilot." in out
+    assert "Logged win #2: 20 min saved with FooBar AI." in out
+    assert "Your last 2 wins" in out
+    assert "Removed win #2" in out
+    assert "1 win, 0.8 h saved" in out
+    assert "Thanks: IT will review DeepSeek. You are the first to ask." in out
+    assert "1 open tool-review request, most wanted first" in out
+    assert (tmp_path / "aiguide.db").exists()
+
+
+def test_win_form_in_the_terminal(env):
+    answers = [
+        "win",
+        "1h",
+        "2",
+        "",
+        "6",
+        "minutes of the steering call",
+        "3",
+        "sent the same day",
+        "y",
+        "Legal",
+        "win list",
+        "quit",
+    ]
+    result = run(env, "chat", input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Logged win #1: 1 h saved with Microsoft 365 Copilot." in result.output
+    assert "minutes of the steering call" in result.output
+
+
+def test_win_form_errors_are_asked_again_and_cancel_saves_nothing(env):
+    answers = ["win", "soon", "", "", "", "", "", "", "", "", "cancel", "win list", "quit"]
+    result = run(env, "chat", input="\n".join(answers) + "\n")
+    assert "Please fix the highlighted fields; nothing was saved yet." in result.output
+    assert "Write the time saved, e.g. 45m, 1h30 or 1.5h." in result.output
+    assert "Form cancelled; nothing was saved." in result.output
+    assert "No wins logged yet." in result.output
+
+
+def test_db_upgrade_and_purge(env):
+    upgraded = run(env, "db", "upgrade")
+    assert upgraded.exit_code == 0 and upgraded.output.startswith("Database at revision 0001")
+    run(env, "chat", input="is otter ok?\nquit\n")
+    purged = run(env, "purge", "--days", "30")
+    assert (
+        purged.output.strip()
+        == "Removed the text of 0 question(s) and 0 closed request(s) older than 30 days."
+    )
+
+
+def test_export_names_only_people_who_consented(env, tmp_path):
+    run(
+        env,
+        "chat",
+        input="win 45m drafted a memo with ChatGPT #share\nwin 30m wrote code with GitHub Copilot\nquit\n",
+    )
+    out = tmp_path / "wins.csv"
+    result = run(env, "export", "wins", "--out", str(out), "--since", "2020-01-01")
+    assert result.output.strip() == f"Wrote 2 wins row(s) since 2020-01-01 to {out}."
+    rows = list(csv.DictReader(out.open()))
+    assert [r["shared"] for r in rows] == ["True", "False"]
+    assert rows[0]["person"] == getpass.getuser()
+    assert rows[1]["person"].startswith("person-")
+    assert rows[0]["tool_id"] == "chatgpt-enterprise"
+
+    book = tmp_path / "questions.xlsx"
+    run(env, "chat", input='=HYPERLINK("http://x") can I use DeepSeek?\nquit\n')
+    result = run(env, "export", "questions", "--out", str(book), "--since", "2020-01-01")
+    sheet = load_workbook(book).active
+    header, *data = list(sheet.values)
+    assert header[:6] == ("id", "asked_at", "person", "department", "platform", "verdict")
+    assert data[0][5] == "unknown_tool"
+    assert data[0][10].startswith("'=HYPERLINK")  # never a live formula in the leaders' spreadsheet
+
+
+def test_export_rejects_a_bad_date(env, tmp_path):
+    result = run(env, "export", "requests", "--out", str(tmp_path / "r.csv"), "--since", "last week")
+    assert result.exit_code == 2
+    assert "--since 'last week' is not a date; use YYYY-MM-DD" in result.output
+
+
+def test_unreachable_database_is_explained(env):
+    env = {**env, "AIGUIDE_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"}
+    result = run(env, "chat", input="quit\n")
+    assert result.exit_code == 1
+    assert "Cannot open the database:" in result.output
+    assert "Traceback" not in result.output

@@ -1,0 +1,115 @@
+"""The questions log (redacted) and tool-review requests, as IT will read them."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from sqlmodel import select
+
+from handlers.commands import build_router
+from handlers.model import Actor, Address, Platform, Request, Status
+from storage.models import Question, ToolRequest, ToolRequester
+
+ANA = Actor(user_id="U_ANA", display_name="Ana", email="ana@brightline.example")
+BEN = Actor(user_id="U_BEN", display_name="Ben")
+CARA = Actor(user_id="U_CARA", display_name="Cara")
+_ids = itertools.count(1)
+
+
+async def say(services, text: str, actor: Actor = ANA, request_id: str | None = None):
+    request = Request(
+        platform=Platform.TEAMS,
+        actor=actor,
+        address=Address(platform=Platform.TEAMS, channel="19:abc"),
+        text=text,
+        request_id=request_id or f"q-{next(_ids)}",
+    )
+    return await build_router().dispatch(request, services)
+
+
+def stored(services, model):
+    with services.database.session() as session:
+        return list(session.exec(select(model)))
+
+
+async def test_every_question_is_logged_with_its_verdict(db_services):
+    await say(db_services, "can I paste a client contract into ChatGPT?")
+    await say(db_services, "Can I use DeepSeek for research? my email is ana@brightline.example")
+    await say(db_services, "what can I use to summarize meeting notes?")
+    contract, deepseek, recommend = stored(db_services, Question)
+    assert (contract.verdict, contract.tool_ids, contract.data_class) == (
+        "conditional", ["chatgpt-enterprise", "chatgpt-personal"], "confidential",
+    )  # fmt: skip
+    assert (deepseek.verdict, deepseek.unknown_tools, deepseek.use_case) == (
+        "unknown_tool",
+        ["DeepSeek"],
+        "research",
+    )
+    assert deepseek.text == "Can I use DeepSeek for research? my email is [email]"
+    assert (recommend.verdict, recommend.tool_ids) == ("recommendation", [])
+    assert contract.platform == "teams" and contract.asked_at.tzinfo is not None
+
+
+async def test_question_text_is_not_kept_when_switched_off(db_services):
+    db_services.store_question_text = False
+    await say(db_services, "is Otter ok?")
+    (question,) = stored(db_services, Question)
+    assert question.text is None and question.verdict == "not_allowed"
+
+
+async def test_a_retried_question_is_logged_once(db_services):
+    await say(db_services, "is Otter ok?", request_id="evt-9")
+    await say(db_services, "is Otter ok?", request_id="evt-9")
+    assert len(stored(db_services, Question)) == 1
+
+
+async def test_review_requests_gather_people_not_rows(db_services):
+    first = await say(db_services, "request DeepSeek because it reads scanned PDFs", actor=ANA)
+    assert first.headline == "Thanks: IT will review DeepSeek. You are the first to ask."
+    second = await say(db_services, "request deepseek", actor=BEN)
+    assert (
+        second.headline
+        == "Thanks: added your voice to the review of DeepSeek. You are the 2nd person to ask."
+    )
+    assert any("request DeepSeek because" in s.text for s in second.sections)  # nudged for a reason
+    again = await say(db_services, "request DeepSeek because still need it", actor=ANA)
+    assert again.headline == "You have already asked for a review of DeepSeek; 2 people have asked so far."
+    await say(db_services, "request Otter because the sales team records calls", actor=CARA)
+    assert len(stored(db_services, ToolRequest)) == 2
+    assert len(stored(db_services, ToolRequester)) == 3
+
+    listing = await say(db_services, "requests")
+    assert listing.headline == "2 open tool-review requests, most wanted first"
+    facts = [(f.label, f.value) for s in listing.sections for f in s.facts]
+    assert facts[0][0] == "DeepSeek" and facts[0][1].startswith("2 people · open since 2026-")
+    assert "“it reads scanned PDFs”" in facts[0][1]
+    assert facts[1][0] == "Otter.ai"
+
+
+async def test_request_for_an_approved_tool_points_to_access(db_services, kb):
+    reply = await say(db_services, "request Grammarly because I want it")
+    assert reply.headline == "Grammarly Business is already approved; no review needed."
+    assert kb.tool["grammarly"].access in reply.sections[0].facts[0].value
+    assert stored(db_services, ToolRequest) == []
+
+
+async def test_request_without_a_tool_explains(db_services):
+    reply = await say(db_services, "request")
+    assert reply.status == Status.INFO and reply.headline == "Which tool should IT review?"
+
+
+async def test_the_review_button_on_an_answer_files_a_request(db_services):
+    answer = await say(db_services, "Can I use DeepSeek?")
+    (button,) = answer.actions
+    pressed = Request(
+        platform=Platform.TEAMS, actor=ANA, address=Address(platform=Platform.TEAMS, channel="19:abc"),
+        text=button.text, command=button.command, request_id="btn-1",
+    )  # fmt: skip
+    reply = await build_router().dispatch(pressed, db_services)
+    assert reply.headline == "Thanks: IT will review DeepSeek. You are the first to ask."
+
+
+@pytest.mark.parametrize("empty", ["requests"])
+async def test_no_open_requests(db_services, empty):
+    assert (await say(db_services, empty)).headline == "No open tool-review requests."
