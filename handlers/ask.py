@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from sqlmodel import Session
@@ -47,13 +48,26 @@ async def handle(request: Request, services: Services) -> Reply:
     if not request.text.strip():
         return _how_to_ask(services.knowledge, "Ask me whether you may use an AI tool, and for what.")
     assessment = assess_request(request, services)
+    logged = False
     if services.database is not None:
         try:
             await _log_question(request, services, assessment)
+            logged = True
         except Exception:
             # The answer matters more than the statistic: answer even when the log is down.
             log.exception("could not log question (request %s)", request.request_id)
-    return reply_for(assessment, services.knowledge)
+    reply = reply_for(assessment, services.knowledge)
+    if logged and assessment.verdict != Overall.NO_MATCH:
+        reply = replace(reply, actions=(*reply.actions, *feedback_actions(request.request_id)))
+    return reply
+
+
+def feedback_actions(question_ref: str) -> tuple[Action, ...]:
+    return (
+        Action("👍 Helpful", "feedback", f"up {question_ref}"),
+        Action("👎 Not helpful", "feedback", f"down {question_ref}"),
+        Action("Ask a human", "escalate", question_ref),
+    )
 
 
 async def _log_question(request: Request, services: Services, assessment: Assessment) -> None:

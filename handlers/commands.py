@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import ask, me, review_request, tools, win
+from handlers import ask, feedback, me, review_request, tools, win
 from handlers.model import Reply, Request, Section, Status
 from handlers.registry import CommandSpec, Registry
 from handlers.router import Router
@@ -70,6 +70,25 @@ def build_registry() -> Registry:
         )
     )
 
+    registry.register(
+        CommandSpec(
+            name="feedback",
+            handler=feedback.vote,
+            summary="Rate an answer (the 👍 / 👎 buttons).",
+            usage="feedback up|down ANSWER",
+            hidden=True,
+        )
+    )
+    registry.register(
+        CommandSpec(
+            name="escalate",
+            handler=feedback.escalate,
+            summary="Pass a question to a human in IT (the “Ask a human” button).",
+            usage="escalate ANSWER",
+            hidden=True,
+        )
+    )
+
     async def help_handler(request: Request, services: Services) -> Reply:
         return help_reply(registry, services)
 
@@ -98,7 +117,7 @@ def help_reply(registry: Registry, services: Services) -> Reply:
             bullets=tuple(f"Example: {e}" for e in spec.examples[:2]),
         )
         for spec in registry
-        if not spec.admin_only or spec.name == "help"
+        if not spec.hidden and (not spec.admin_only or spec.name == "help")
     )
     return Reply(
         status=Status.INFO,

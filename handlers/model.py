@@ -121,3 +121,4 @@ class Reply:
     form: Form | None = None
     visibility: Visibility = Visibility.PRIVATE
     footer: str = ""
+    escalation: Reply | None = None  # a message for the humans behind aiguide (the IT channel)

@@ -23,6 +23,7 @@ class CommandSpec:
     examples: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     admin_only: bool = False
+    hidden: bool = False  # reached through buttons, not typed, so help does not list it
 
     @property
     def words(self) -> tuple[str, ...]:

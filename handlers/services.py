@@ -47,6 +47,7 @@ class Services:
     admins: frozenset[str] = field(default_factory=frozenset)
     directory: Directory = field(default_factory=Directory)
     store_question_text: bool = True
+    escalation_target: str | None = None  # where "ask a human" goes, e.g. "#it-ai-help"; None: nowhere
 
     def today(self) -> date:
         return self.clock().date()

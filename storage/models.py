@@ -71,6 +71,29 @@ class Question(SQLModel, table=True):
     text: str | None = Field(default=None, max_length=4000)  # redacted, or None when not kept
     department: str | None = Field(default=None, max_length=120)
     asked_at: datetime = _created_at()
+    escalated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class QuestionVote(SQLModel, table=True):
+    """Was this answer helpful? The latest vote per person counts."""
+
+    __tablename__ = "question_votes"
+    __table_args__ = (UniqueConstraint("question_id", "person_id", name="uq_question_votes_person"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="questions.id", ondelete="CASCADE", index=True)
+    person_id: int = Field(foreign_key="people.id", ondelete="CASCADE")
+    helpful: bool
+    voted_at: datetime = _created_at()
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Platform deliveries already handled, so a retried event is processed once."""
+
+    __tablename__ = "processed_events"
+
+    key: str = Field(primary_key=True, max_length=200)
+    seen_at: datetime = _created_at()
 
 
 class ToolRequest(SQLModel, table=True):
@@ -108,4 +131,14 @@ class ToolRequester(SQLModel, table=True):
     created_at: datetime = _created_at()
 
 
-__all__ = ["Person", "Question", "SQLModel", "ToolRequest", "ToolRequester", "Win", "date"]
+__all__ = [
+    "Person",
+    "ProcessedEvent",
+    "Question",
+    "QuestionVote",
+    "SQLModel",
+    "ToolRequest",
+    "ToolRequester",
+    "Win",
+    "date",
+]

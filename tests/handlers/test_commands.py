@@ -51,7 +51,8 @@ def test_platform_named_command_wins_over_text():
 async def test_help_is_generated_from_the_specs(services):
     reply = await build_router().dispatch(request("help"), services)
     titles = [s.title for s in reply.sections]
-    assert titles == [spec.usage for spec in build_registry()]
+    assert titles == [spec.usage for spec in build_registry() if not spec.hidden]
+    assert "feedback up|down ANSWER" not in titles  # button-only commands stay out of help
     assert "Brightline Partners" in reply.headline
 
 

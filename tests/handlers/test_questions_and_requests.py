@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from handlers.commands import build_router
 from handlers.model import Actor, Address, Platform, Request, Status
-from storage.models import Question, ToolRequest, ToolRequester
+from storage.models import Question, QuestionVote, ToolRequest, ToolRequester
 
 ANA = Actor(user_id="U_ANA", display_name="Ana", email="ana@brightline.example")
 BEN = Actor(user_id="U_BEN", display_name="Ben")
@@ -101,7 +101,7 @@ async def test_request_without_a_tool_explains(db_services):
 
 async def test_the_review_button_on_an_answer_files_a_request(db_services):
     answer = await say(db_services, "Can I use DeepSeek?")
-    (button,) = answer.actions
+    (button,) = [a for a in answer.actions if a.command == "request"]
     pressed = Request(
         platform=Platform.TEAMS, actor=ANA, address=Address(platform=Platform.TEAMS, channel="19:abc"),
         text=button.text, command=button.command, request_id="btn-1",
@@ -113,3 +113,49 @@ async def test_the_review_button_on_an_answer_files_a_request(db_services):
 @pytest.mark.parametrize("empty", ["requests"])
 async def test_no_open_requests(db_services, empty):
     assert (await say(db_services, empty)).headline == "No open tool-review requests."
+
+
+async def press(services, action, actor=ANA, request_id=None):
+    request = Request(
+        platform=Platform.TEAMS, actor=actor, address=Address(platform=Platform.TEAMS, channel="19:abc"),
+        text=action.text, command=action.command, request_id=request_id or f"btn-{next(_ids)}",
+    )  # fmt: skip
+    return await build_router().dispatch(request, services)
+
+
+async def test_helpful_votes_latest_per_person_counts(db_services):
+    answer = await say(db_services, "is Otter ok for meeting notes?", request_id="ask-1")
+    buttons = {a.label: a for a in answer.actions}
+    assert set(buttons) >= {"👍 Helpful", "👎 Not helpful", "Ask a human"}
+    assert (await press(db_services, buttons["👍 Helpful"])).headline == "Thanks, glad it helped."
+    await press(db_services, buttons["👎 Not helpful"])
+    await press(db_services, buttons["👍 Helpful"], actor=BEN)
+    votes = sorted((v.person_id, v.helpful) for v in stored(db_services, QuestionVote))
+    assert [helpful for _, helpful in votes] == [False, True]  # Ana changed her mind; Ben's counts too
+
+
+async def test_ask_a_human_passes_the_question_to_it_once(db_services):
+    db_services.escalation_target = "#it-ai-help"
+    answer = await say(db_services, "can I use DeepSeek for client data? call me on +44 20 7946 0958")
+    human = next(a for a in answer.actions if a.label == "Ask a human")
+    first = await press(db_services, human)
+    assert (
+        first.headline
+        == "I've passed your question to #it-ai-help. Someone from IT will answer you directly."
+    )
+    assert first.escalation is not None
+    facts = {f.label: f.value for s in first.escalation.sections for f in s.facts}
+    assert facts["Question"] == "can I use DeepSeek for client data? call me on [phone]"
+    assert facts["aiguide said"] == "unknown tool"
+    again = await press(db_services, human)
+    assert again.escalation is None and again.headline.startswith("Already passed to #it-ai-help")
+    (question,) = stored(db_services, Question)
+    assert question.escalated_at is not None
+
+
+async def test_ask_a_human_without_a_channel_points_to_the_contact(db_services, kb):
+    answer = await say(db_services, "can I use DeepSeek?")
+    human = next(a for a in answer.actions if a.label == "Ask a human")
+    reply = await press(db_services, human)
+    assert reply.headline == f"Please ask {kb.policy.contact}; they can answer what I can't."
+    assert reply.escalation is None

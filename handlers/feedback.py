@@ -1,0 +1,75 @@
+"""Reactions to an answer: 👍/👎 (stored against the question) and "ask a human"."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from handlers.model import Fact, Reply, Request, Section, Status
+from handlers.services import Services
+from storage import feedback
+from storage.models import Question
+
+
+async def vote(request: Request, services: Services) -> Reply:
+    direction, _, ref = request.text.strip().partition(" ")
+    if direction not in ("up", "down") or not ref.strip():
+        return Reply(status=Status.ERROR, headline="Use the 👍 / 👎 buttons under an answer to rate it.")
+
+    def work(session: Session) -> bool:
+        question = feedback.question_by_request(session, request_id=ref.strip())
+        if question is None:
+            return False
+        person = services.person(session, request.actor, request.platform)
+        feedback.record_vote(session, question_id=question.id or 0, person_id=person.id or 0, helpful=direction == "up")
+        return True
+
+    if not await services.transaction(work):
+        return Reply(status=Status.ERROR, headline="I can't find that answer any more; ask your question again.")
+    if direction == "up":
+        return Reply(status=Status.SUCCESS, headline="Thanks, glad it helped.")
+    return Reply(
+        status=Status.SUCCESS,
+        headline="Thanks for telling us. IT reviews unhelpful answers to improve the policy.",
+        sections=(Section(text="Need an answer now? Use “Ask a human” under the answer."),),
+    )
+
+
+async def escalate(request: Request, services: Services) -> Reply:
+    kb = services.knowledge
+    ref = request.text.strip()
+    target = services.escalation_target
+
+    def work(session: Session) -> tuple[Question | None, bool]:
+        question = feedback.question_by_request(session, request_id=ref)
+        if question is None or target is None:
+            return question, False
+        return question, feedback.mark_escalated(session, question_id=question.id or 0)
+
+    question, first = await services.transaction(work)
+    if question is None:
+        return Reply(status=Status.ERROR, headline=f"I can't find that answer any more; please ask {kb.policy.contact}.")
+    if target is None:
+        return Reply(status=Status.INFO, headline=f"Please ask {kb.policy.contact}; they can answer what I can't.")
+    if not first:
+        return Reply(status=Status.INFO, headline=f"Already passed to {target}; someone will answer you there soon.")
+    who = request.actor.display_name or request.actor.user_id
+    asked = question.text or "(the question text is not stored)"
+    for_it = Reply(
+        status=Status.INFO,
+        headline=f"{who} would like a human answer",
+        sections=(
+            Section(
+                facts=(
+                    Fact("Question", asked),
+                    Fact("aiguide said", question.verdict.replace("_", " ")),
+                    Fact("Asked by", who),
+                ),
+            ),
+        ),
+        footer=f"Policy {kb.policy.version} · reply to {who} directly",
+    )
+    return Reply(
+        status=Status.SUCCESS,
+        headline=f"I've passed your question to {target}. Someone from IT will answer you directly.",
+        escalation=for_it,
+    )

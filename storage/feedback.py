@@ -1,0 +1,46 @@
+"""Reactions to answers: helpful votes and "ask a human" escalations (the knowledge-base gaps)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from storage.db import utc_now
+from storage.models import Question, QuestionVote
+
+
+def question_by_request(session: Session, *, request_id: str) -> Question | None:
+    return session.exec(select(Question).where(Question.request_id == request_id)).first()
+
+
+def record_vote(session: Session, *, question_id: int, person_id: int, helpful: bool) -> QuestionVote:
+    """One vote per person and answer; voting again replaces the earlier vote."""
+    query = select(QuestionVote).where(QuestionVote.question_id == question_id, QuestionVote.person_id == person_id)
+    vote = session.exec(query).first()
+    if vote is None:
+        vote = QuestionVote(question_id=question_id, person_id=person_id, helpful=helpful)
+        try:
+            with session.begin_nested():
+                session.add(vote)
+                session.flush()
+            return vote
+        except IntegrityError:
+            vote = session.exec(query).one()
+    vote.helpful = helpful
+    vote.voted_at = utc_now()
+    session.add(vote)
+    session.flush()
+    return vote
+
+
+def mark_escalated(session: Session, *, question_id: int, when: datetime | None = None) -> bool:
+    """True the first time; a second click does not escalate again."""
+    question = session.get(Question, question_id)
+    if question is None or question.escalated_at is not None:
+        return False
+    question.escalated_at = when or utc_now()
+    session.add(question)
+    session.flush()
+    return True
