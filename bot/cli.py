@@ -179,6 +179,62 @@ def kb_list(knowledge: KnowledgeOpt = None) -> None:
     Console().print(table)
 
 
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (default $AIGUIDE_HOST, 0.0.0.0).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default $AIGUIDE_PORT, 3000).")] = None,
+) -> None:
+    """Run the chat server: Slack's /slack/events and /healthz on one port."""
+    import logging
+
+    from aiohttp import web
+
+    from bot.server import build_web_app
+    from bot.wiring import build_slack
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = load_settings(host=host, port=port)
+    services = _services(settings.knowledge_dir)
+    slack = build_slack(settings, services, build_router())
+    if slack is None:
+        typer.secho(
+            "Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on.", fg="yellow", err=True
+        )
+    else:
+        typer.echo("Slack: POST /slack/events")
+    web.run_app(
+        build_web_app(services, slack=slack), host=settings.host, port=settings.port, print=typer.echo
+    )
+
+
+manifest_app = typer.Typer(help="App manifests for the chat platforms.", no_args_is_help=True)
+app.add_typer(manifest_app, name="manifest")
+
+
+@manifest_app.command("slack")
+def manifest_slack(
+    url: Annotated[
+        str | None, typer.Option(help="Public base URL of `aiguide serve`, e.g. https://aiguide.example")
+    ] = None,
+    socket: Annotated[bool, typer.Option("--socket", help="Socket Mode: no public URL needed.")] = False,
+    name: Annotated[str, typer.Option(help="App name shown in Slack.")] = "aiguide",
+) -> None:
+    """Print the Slack app manifest (JSON) to paste into "Create app from manifest"."""
+    from bot.slack.manifest import slack_manifest
+
+    if not url and not socket:
+        typer.secho("Give --url https://YOUR-HOST, or --socket for Socket Mode.", fg="red", err=True)
+        raise typer.Exit(2)
+    if url and not url.startswith("https://"):
+        typer.secho(
+            "Slack only calls https:// URLs; give the public https address of aiguide.", fg="red", err=True
+        )
+        raise typer.Exit(2)
+    typer.echo(json.dumps(slack_manifest(url, name=name, socket_mode=socket), indent=2))
+
+
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

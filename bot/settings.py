@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="AIGUIDE_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="AIGUIDE_", env_file=".env", extra="ignore", populate_by_name=True
+    )
 
     knowledge_dir: Path | None = Field(
         None, description="Directory of knowledge-base YAML files; the bundled example when unset."
@@ -24,8 +26,30 @@ class Settings(BaseSettings):
     store_question_text: bool = Field(True, description="Keep the (redacted) text of questions asked.")
     retention_days: int = Field(90, ge=1, description="Days to keep question texts and closed requests.")
     admins: str = Field("", description="Comma-separated platform user ids or emails of aiguide admins.")
+    escalation_name: str = Field(
+        "the IT team", description="How answers name the people behind 'Ask a human'."
+    )
 
-    @field_validator("knowledge_dir", "directory_file", "database_url", mode="before")
+    host: str = Field("0.0.0.0", description="Address `aiguide serve` listens on.")
+    port: int = Field(3000, description="Port `aiguide serve` listens on.")
+
+    slack_bot_token: str | None = Field(
+        None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "AIGUIDE_SLACK_BOT_TOKEN")
+    )
+    slack_signing_secret: str | None = Field(
+        None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "AIGUIDE_SLACK_SIGNING_SECRET")
+    )
+    slack_api_url: str | None = Field(
+        None, description="Slack Web API base URL (only for testing against a stand-in)."
+    )
+    slack_it_channel: str | None = Field(
+        None, description="Channel id where 'Ask a human' questions are posted."
+    )
+
+    @field_validator(
+        "knowledge_dir", "directory_file", "database_url", "slack_bot_token", "slack_signing_secret",
+        "slack_api_url", "slack_it_channel", mode="before",
+    )  # fmt: skip
     @classmethod
     def _empty_means_default(cls, value: object) -> object:
         # `AIGUIDE_KNOWLEDGE_DIR=` in a .env file means "not set", not "the current directory".

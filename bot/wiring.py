@@ -24,4 +24,20 @@ def build_services(settings: Settings, *, with_database: bool = True) -> Service
         admins=settings.admin_ids,
         directory=load_directory(settings.directory_file),
         store_question_text=settings.store_question_text,
+        escalation_target=settings.escalation_name if settings.slack_it_channel else None,
     )
+
+
+def build_slack(settings: Settings, services: Services, router):
+    """The Slack surface, when Slack is configured (a signing secret and a bot token)."""
+    if not (settings.slack_signing_secret and settings.slack_bot_token):
+        return None
+    from bot.slack.app import SlackConfig, SlackSurface
+
+    config = SlackConfig(
+        signing_secret=settings.slack_signing_secret,
+        bot_token=settings.slack_bot_token,
+        api_url=settings.slack_api_url,
+        it_channel=settings.slack_it_channel,
+    )
+    return SlackSurface(config, services, router)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import ask, feedback, me, review_request, tools, win
+from handlers import ask, feedback, home, me, review_request, tools, win
 from handlers.model import Reply, Request, Section, Status
 from handlers.registry import CommandSpec, Registry
 from handlers.router import Router
@@ -87,6 +87,10 @@ def build_registry() -> Registry:
             usage="escalate ANSWER",
             hidden=True,
         )
+    )
+
+    registry.register(
+        CommandSpec(name="home", handler=home.handle, summary="Your start page.", usage="home", hidden=True)
     )
 
     async def help_handler(request: Request, services: Services) -> Reply:

@@ -20,11 +20,15 @@ async def vote(request: Request, services: Services) -> Reply:
         if question is None:
             return False
         person = services.person(session, request.actor, request.platform)
-        feedback.record_vote(session, question_id=question.id or 0, person_id=person.id or 0, helpful=direction == "up")
+        feedback.record_vote(
+            session, question_id=question.id or 0, person_id=person.id or 0, helpful=direction == "up"
+        )
         return True
 
     if not await services.transaction(work):
-        return Reply(status=Status.ERROR, headline="I can't find that answer any more; ask your question again.")
+        return Reply(
+            status=Status.ERROR, headline="I can't find that answer any more; ask your question again."
+        )
     if direction == "up":
         return Reply(status=Status.SUCCESS, headline="Thanks, glad it helped.")
     return Reply(
@@ -47,11 +51,18 @@ async def escalate(request: Request, services: Services) -> Reply:
 
     question, first = await services.transaction(work)
     if question is None:
-        return Reply(status=Status.ERROR, headline=f"I can't find that answer any more; please ask {kb.policy.contact}.")
+        return Reply(
+            status=Status.ERROR,
+            headline=f"I can't find that answer any more; please ask {kb.policy.contact}.",
+        )
     if target is None:
-        return Reply(status=Status.INFO, headline=f"Please ask {kb.policy.contact}; they can answer what I can't.")
+        return Reply(
+            status=Status.INFO, headline=f"Please ask {kb.policy.contact}; they can answer what I can't."
+        )
     if not first:
-        return Reply(status=Status.INFO, headline=f"Already passed to {target}; someone will answer you there soon.")
+        return Reply(
+            status=Status.INFO, headline=f"Already passed to {target}; someone will answer you there soon."
+        )
     who = request.actor.display_name or request.actor.user_id
     asked = question.text or "(the question text is not stored)"
     for_it = Reply(

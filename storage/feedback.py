@@ -17,7 +17,9 @@ def question_by_request(session: Session, *, request_id: str) -> Question | None
 
 def record_vote(session: Session, *, question_id: int, person_id: int, helpful: bool) -> QuestionVote:
     """One vote per person and answer; voting again replaces the earlier vote."""
-    query = select(QuestionVote).where(QuestionVote.question_id == question_id, QuestionVote.person_id == person_id)
+    query = select(QuestionVote).where(
+        QuestionVote.question_id == question_id, QuestionVote.person_id == person_id
+    )
     vote = session.exec(query).first()
     if vote is None:
         vote = QuestionVote(question_id=question_id, person_id=person_id, helpful=helpful)

@@ -1,0 +1,43 @@
+"""One aiohttp server for every HTTP surface: Slack's events endpoint and a health check."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from sqlalchemy import text
+
+from bot.slack.app import SlackSurface
+from handlers.services import Services
+
+log = logging.getLogger(__name__)
+
+
+def build_web_app(services: Services, *, slack: SlackSurface | None = None) -> web.Application:
+    app = web.Application()
+
+    async def health(_request: web.Request) -> web.Response:
+        checks = {
+            "knowledge_base": f"policy {services.knowledge.policy.version}",
+            "database": "not configured",
+        }
+        status = 200
+        if services.database is not None:
+            try:
+                await services.transaction(lambda session: session.exec(text("SELECT 1")).one())
+                checks["database"] = "ok"
+            except Exception as error:  # the health check reports, it must not crash
+                checks["database"] = f"unreachable: {error.__class__.__name__}"
+                status = 503
+        return web.json_response({"ok": status == 200, **checks}, status=status)
+
+    app.router.add_get("/healthz", health)
+    if slack is not None:
+
+        async def slack_events(request: web.Request) -> web.Response:
+            # The body is read raw and untouched: the signature is computed over its exact bytes.
+            return await to_aiohttp_response(await slack.app.async_dispatch(await to_bolt_request(request)))
+
+        app.router.add_post("/slack/events", slack_events)
+    return app

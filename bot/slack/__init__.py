@@ -1,0 +1,1 @@
+"""The Slack surface: bolt listeners, payload → Request, Reply → Block Kit."""

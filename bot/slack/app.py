@@ -1,0 +1,257 @@
+"""The bolt AsyncApp: each listener acknowledges at once, turns the payload into a Request,
+runs it through the shared Router and renders the Reply back into Slack."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass, replace
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import inbound, render
+from handlers.model import Action, Actor, Reply, Request, Status
+from handlers.router import Router
+from handlers.services import Services
+from storage.events import first_delivery
+
+log = logging.getLogger(__name__)
+
+SORRY = "Sorry, something went wrong on my side and I could not answer that. Please try again in a minute."
+POST_OPTIONS = {"unfurl_links": False, "unfurl_media": False}  # never link_names: it would turn @channel live
+PEOPLE_TTL = 3600.0
+
+
+@dataclass(frozen=True)
+class SlackConfig:
+    signing_secret: str
+    bot_token: str | None = None
+    api_url: str | None = None  # the Web API base URL; a local stand-in in tests
+    it_channel: str | None = None  # channel id where "ask a human" questions are posted
+
+
+class SlackSurface:
+    def __init__(self, config: SlackConfig, services: Services, router: Router, *, authorize=None):
+        self.config = config
+        self.services = services
+        self.router = router
+        self._people: dict[str, tuple[float, Actor]] = {}
+        client = AsyncWebClient(
+            token=config.bot_token,
+            base_url=config.api_url or AsyncWebClient.BASE_URL,
+            retry_handlers=[
+                AsyncConnectionErrorRetryHandler(),
+                AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            ],
+        )
+        self.app = AsyncApp(
+            signing_secret=config.signing_secret,
+            client=client,  # bolt takes the bot token from the client
+            authorize=authorize,
+            raise_error_for_unhandled_request=False,
+        )
+        self._register()
+
+    # --- people -----------------------------------------------------------------------------
+
+    async def actor(self, client: AsyncWebClient, user_id: str, name: str = "") -> Actor:
+        """Name and email from users.info, cached for an hour; without them the person is still served."""
+        cached = self._people.get(user_id)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        actor = Actor(user_id=user_id, display_name=name)
+        try:
+            info = (await client.users_info(user=user_id)).get("user") or {}
+            profile = info.get("profile") or {}
+            actor = Actor(
+                user_id=user_id,
+                display_name=profile.get("display_name")
+                or profile.get("real_name")
+                or info.get("name")
+                or name,
+                email=profile.get("email"),
+            )
+        except Exception as error:  # a person is served without their profile rather than not at all
+            log.warning("users.info failed for %s: %s", user_id, error)
+        directory = self.services.directory.lookup(actor)
+        if directory is not None:
+            actor = replace(actor, department=directory.department)
+        self._people[user_id] = (time.monotonic() + PEOPLE_TTL, actor)
+        return actor
+
+    # --- listeners ----------------------------------------------------------------------------
+
+    def _register(self) -> None:
+        app = self.app
+        app.command(re.compile(r"^/ai(guide|win|tools|request)$"))(self.on_command)
+        app.event("app_mention")(self.on_mention)
+        app.event("message")(self.on_message)
+        app.action(re.compile(rf"^{render.ACTION_PREFIX}\d+$"))(self.on_action)
+        app.view(render.FORM_CALLBACK)(self.on_view_submission)
+        app.event("app_home_opened")(self.on_home_opened)
+
+    async def dispatch(self, request: Request) -> Reply:
+        return await self.router.dispatch(request, self.services)
+
+    async def on_command(self, ack, body, respond, client) -> None:
+        await ack()
+        request = None
+        try:
+            actor = await self.actor(client, body["user_id"], body.get("user_name", ""))
+            request = inbound.from_command(body, actor)
+            reply = await self.dispatch(request)
+            if reply.form is not None:
+                await self._open_form(client, body["trigger_id"], reply, channel=body.get("channel_id"))
+                return
+            share = ()
+            if request.command is None and reply.status not in (Status.ERROR, Status.INFO) and request.text:
+                share = (Action("Share in channel", "share", request.text),)
+            message = render.message(reply, extra_actions=share)
+            await respond(text=message.text, blocks=message.blocks, response_type="ephemeral", **POST_OPTIONS)
+            await self._escalate(client, reply)
+        except Exception:
+            log.exception("slash command failed (request %s)", request.request_id if request else "?")
+            await respond(text=SORRY, response_type="ephemeral")
+
+    async def on_mention(self, body, client, context) -> None:
+        await self._converse(body, client, context)
+
+    async def on_message(self, body, client, context) -> None:
+        event = body.get("event", {})
+        # Only people's own messages in a DM: edits, joins and bot posts (our own included) are not questions.
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return
+        await self._converse(body, client, context)
+
+    async def _converse(self, body, client, context) -> None:
+        event = body["event"]
+        thread = event.get("thread_ts") or event.get("ts")
+        if not await self.services.transaction(
+            lambda session: first_delivery(session, key=f"slack:{body.get('event_id') or event.get('ts')}")
+        ):
+            log.info("ignoring a repeated delivery of %s", body.get("event_id"))
+            return
+        try:
+            actor = await self.actor(client, event["user"])
+            request = inbound.from_message(body, actor, context.get("bot_user_id"))
+            reply = await self.dispatch(request)
+            if reply.form is not None:
+                # A modal needs a click (a trigger id); offer the button that opens it.
+                reply = replace(reply, form=None, actions=(Action("Open the form", reply.form.command, ""),))
+            message = render.message(reply)
+            await client.chat_postMessage(
+                channel=event["channel"],
+                thread_ts=thread,
+                text=message.text,
+                blocks=message.blocks,
+                **POST_OPTIONS,
+            )
+            await self._escalate(client, reply)
+        except Exception:
+            log.exception("message failed (event %s)", body.get("event_id"))
+            await client.chat_postMessage(channel=event["channel"], thread_ts=thread, text=SORRY)
+
+    async def on_action(self, ack, body, action, respond, client) -> None:
+        await ack()
+        try:
+            command, text = render.decode_action(action["value"])
+            actor = await self.actor(client, body["user"]["id"], body["user"].get("name", ""))
+            if command == "share":
+                await self._share(body, actor, text, client)
+                return
+            request = inbound.from_action(body, action, actor, command, text)
+            reply = await self.dispatch(request)
+            if reply.form is not None:
+                await self._open_form(
+                    client, body["trigger_id"], reply, channel=request.address.channel or None
+                )
+                return
+            message = render.message(reply)
+            if body.get("response_url"):
+                await respond(
+                    text=message.text,
+                    blocks=message.blocks,
+                    response_type="ephemeral",
+                    replace_original=False,
+                )
+            else:  # a button on the App Home has no message to answer: write to the person directly
+                await client.chat_postMessage(channel=actor.user_id, text=message.text, blocks=message.blocks)
+            await self._escalate(client, reply)
+        except Exception:
+            log.exception("button failed (%s)", action.get("action_id"))
+            await client.chat_postMessage(channel=body["user"]["id"], text=SORRY)
+
+    async def _share(self, body, actor: Actor, question: str, client) -> None:
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        request = inbound.from_action(
+            body, {"action_ts": str(time.time()), "action_id": "share"}, actor, "ask", question
+        )
+        reply = replace(await self.dispatch(request), actions=())
+        asked = replace(
+            reply, footer=f"{actor.display_name or 'Someone'} asked: “{question}” · {reply.footer}"
+        )
+        message = render.message(asked)
+        await client.chat_postMessage(
+            channel=channel, text=message.text, blocks=message.blocks, **POST_OPTIONS
+        )
+
+    async def on_view_submission(self, ack, body, client) -> None:
+        actor = await self.actor(client, body["user"]["id"], body["user"].get("name", ""))
+        request, metadata = inbound.from_view_submission(body, actor)
+        try:
+            reply = await self.dispatch(request)
+        except Exception:
+            log.exception("form failed (request %s)", request.request_id)
+            await ack(response_action="errors", errors={next(iter(request.form), "value"): SORRY[:150]})
+            return
+        if reply.form is not None and render.form_errors(reply.form):
+            await ack(response_action="errors", errors=render.form_errors(reply.form))
+            return
+        await ack()
+        message = render.message(reply)
+        channel = metadata.get("ch")
+        try:
+            if channel:
+                await client.chat_postEphemeral(
+                    channel=channel, user=actor.user_id, text=message.text, blocks=message.blocks
+                )
+            else:
+                await client.chat_postMessage(channel=actor.user_id, text=message.text, blocks=message.blocks)
+        except SlackApiError:
+            # Not in that channel (a private one, say): the person still hears back, in a DM.
+            await client.chat_postMessage(channel=actor.user_id, text=message.text, blocks=message.blocks)
+
+    async def on_home_opened(self, body, event, client) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        actor = await self.actor(client, event["user"])
+        request = Request(
+            platform=inbound.Platform.SLACK,
+            actor=actor,
+            address=inbound.Address(platform=inbound.Platform.SLACK, channel=actor.user_id),
+            command="home",
+            request_id=f"slack:home:{body.get('event_id', '')}",
+        )
+        reply = await self.dispatch(request)
+        await client.views_publish(user_id=actor.user_id, view=render.home_view(reply))
+
+    async def _open_form(self, client, trigger_id: str, reply: Reply, channel: str | None) -> None:
+        assert reply.form is not None
+        intro = reply.sections[0].text if reply.sections else ""
+        view = render.modal(reply.form, metadata={"ch": channel} if channel else None, intro=intro)
+        await client.views_open(trigger_id=trigger_id, view=view)
+
+    async def _escalate(self, client, reply: Reply) -> None:
+        if reply.escalation is None or not self.config.it_channel:
+            return
+        message = render.message(reply.escalation)
+        await client.chat_postMessage(
+            channel=self.config.it_channel, text=message.text, blocks=message.blocks, **POST_OPTIONS
+        )

@@ -1,0 +1,90 @@
+"""Slack payloads → Requests. Pure: user details come in as an Actor looked up by the caller."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from bot.slack.text import plain, strip_mention
+from handlers.model import Actor, Address, Platform, Request
+
+# Slash commands and the command each one runs; /aiguide takes a question or any command word.
+SLASH_COMMANDS = {"/aiguide": None, "/aiwin": "win", "/aitools": "tools", "/airequest": "request"}
+
+
+def _address(channel: str, team: str | None, thread: str | None = None) -> Address:
+    return Address(platform=Platform.SLACK, channel=channel, thread=thread, workspace=team)
+
+
+def _when(ts: str | None) -> datetime:
+    try:
+        return datetime.fromtimestamp(float(ts or ""), UTC)
+    except ValueError:
+        return datetime.now(UTC)
+
+
+def from_command(body: Mapping[str, str], actor: Actor) -> Request:
+    command = SLASH_COMMANDS.get(body.get("command", ""))
+    return Request(
+        platform=Platform.SLACK,
+        actor=actor,
+        address=_address(body.get("channel_id", ""), body.get("team_id")),
+        text=plain(body.get("text", "")),
+        command=command,
+        request_id=f"slack:command:{body.get('team_id', '')}:{body.get('trigger_id', '')}",
+    )
+
+
+def from_message(body: Mapping, actor: Actor, bot_user_id: str | None) -> Request:
+    event = body["event"]
+    return Request(
+        platform=Platform.SLACK,
+        actor=actor,
+        address=_address(event["channel"], body.get("team_id"), event.get("thread_ts") or event.get("ts")),
+        text=plain(strip_mention(event.get("text", ""), bot_user_id)),
+        request_id=f"slack:event:{body.get('event_id', event.get('ts', ''))}",
+        received_at=_when(event.get("ts")),
+    )
+
+
+def from_action(body: Mapping, action: Mapping, actor: Actor, command: str, text: str) -> Request:
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or ""
+    thread = (body.get("message") or {}).get("thread_ts") or (body.get("container") or {}).get("message_ts")
+    return Request(
+        platform=Platform.SLACK,
+        actor=actor,
+        address=_address(channel, (body.get("team") or {}).get("id"), thread),
+        text=text,
+        command=command,
+        request_id=f"slack:action:{action.get('action_ts', '')}:{action.get('action_id', '')}",
+    )
+
+
+def form_values(view: Mapping) -> dict[str, str]:
+    """A submitted modal's inputs, by block id: text as typed, a select's value, a checkbox as true/false."""
+    values: dict[str, str] = {}
+    for block_id, actions in (view.get("state") or {}).get("values", {}).items():
+        for element in actions.values():
+            kind = element.get("type")
+            if kind in ("static_select", "external_select", "radio_buttons"):
+                values[block_id] = ((element.get("selected_option") or {}).get("value")) or ""
+            elif kind == "checkboxes":
+                values[block_id] = "true" if element.get("selected_options") else "false"
+            else:
+                values[block_id] = element.get("value") or ""
+    return values
+
+
+def from_view_submission(body: Mapping, actor: Actor) -> tuple[Request, dict]:
+    view = body["view"]
+    metadata = json.loads(view.get("private_metadata") or "{}")
+    request = Request(
+        platform=Platform.SLACK,
+        actor=actor,
+        address=_address(metadata.get("ch") or actor.user_id, (body.get("team") or {}).get("id")),
+        command=metadata.get("c"),
+        form=form_values(view),
+        request_id=f"slack:view:{view.get('id', '')}",
+    )
+    return request, metadata

@@ -1,0 +1,126 @@
+"""A local HTTP stand-in for the Slack Web API (and response_url hooks) that records every call."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+BOT_USER = "UBOT0001"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict
+
+
+@dataclass
+class FakeSlackAPI:
+    users: dict[str, dict] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    rate_limited: dict[str, int] = field(
+        default_factory=lambda: defaultdict(int)
+    )  # method → 429s to send first
+    server: TestServer | None = None
+    _changed: asyncio.Condition | None = None
+
+    async def start(self) -> FakeSlackAPI:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/response/{hook}", self._response_url)
+        self.server = TestServer(app, host="127.0.0.1")
+        await self.server.start_server()
+        self._changed = asyncio.Condition()
+        return self
+
+    async def close(self) -> None:
+        if self.server is not None:
+            await self.server.close()
+
+    @property
+    def api_url(self) -> str:
+        assert self.server is not None
+        return str(self.server.make_url("/api/"))
+
+    def response_url(self, hook: str = "hook") -> str:
+        assert self.server is not None
+        return str(self.server.make_url(f"/response/{hook}"))
+
+    def add_user(self, user_id: str, name: str, email: str | None = None) -> None:
+        self.users[user_id] = {
+            "id": user_id,
+            "name": name.lower().replace(" ", "."),
+            "profile": {"real_name": name, "display_name": name, **({"email": email} if email else {})},
+        }
+
+    def of(self, method: str) -> list[dict]:
+        return [c.params for c in self.calls if c.method == method]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[dict]:
+        """Bolt answers after the ack, in the background: wait until the calls have arrived."""
+        assert self._changed is not None
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: len(self.of(method)) >= count), timeout)
+        return self.of(method)
+
+    async def _record(self, method: str, params: dict) -> None:
+        assert self._changed is not None
+        async with self._changed:
+            self.calls.append(Call(method, params))
+            self._changed.notify_all()
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if not request.headers.get("Authorization", "").startswith("Bearer xoxb-"):
+            return web.json_response({"ok": False, "error": "not_authed"})
+        if self.rate_limited[method] > 0:
+            self.rate_limited[method] -= 1
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "0"}
+            )
+        raw = await request.text()
+        if request.method == "GET":
+            params = dict(request.query)
+        elif request.content_type == "application/json":
+            params = json.loads(raw or "{}")
+        else:
+            params = dict(parse_qsl(raw))
+            for key in ("blocks", "view"):
+                if isinstance(params.get(key), str):
+                    params[key] = json.loads(params[key])
+        await self._record(method, params)
+        return web.json_response(self._answer(method, params))
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        await self._record("response_url", await request.json())
+        return web.Response(text="ok")
+
+    def _answer(self, method: str, params: dict) -> dict:
+        ts = f"{time.time():.6f}"
+        if method == "auth.test":
+            return {"ok": True, "url": "https://brightline.slack.com/", "team": "Brightline", "user": "aiguide",
+                    "team_id": "T111", "user_id": BOT_USER, "bot_id": "B111", "is_enterprise_install": False}  # fmt: skip
+        if method == "users.info":
+            user = self.users.get(params.get("user", ""))
+            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "chat.postMessage":
+            return {
+                "ok": True,
+                "channel": params.get("channel"),
+                "ts": ts,
+                "message": {"text": params.get("text")},
+            }
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": ts}
+        if method in ("views.open", "views.publish", "views.update"):
+            view = params.get("view") or {}
+            return {"ok": True, "view": {"id": "V0001", "hash": "h1", **view}}
+        return {"ok": True}

@@ -1,0 +1,238 @@
+"""Slack end to end: signed HTTP requests in, Web API calls out, rows stored."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+from sqlmodel import select
+
+from storage.models import Question, QuestionVote, ToolRequest, Win
+
+
+def texts(blocks: list[dict]) -> str:
+    """Everything a person reads in a message: section, context and button texts."""
+    parts = []
+    for block in blocks:
+        if "text" in block:
+            parts.append(block["text"]["text"])
+        for element in block.get("elements", []):
+            parts.append(
+                element["text"]["text"] if isinstance(element.get("text"), dict) else element.get("text", "")
+            )
+    return "\n".join(parts)
+
+
+def buttons(blocks: list[dict]) -> list[tuple[str, dict]]:
+    return [
+        (e["text"]["text"], json.loads(e["value"]))
+        for b in blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+    ]
+
+
+def rows(slack, model):
+    with slack.services.database.session() as session:
+        return list(session.exec(select(model)))
+
+
+async def test_bad_signature_and_stale_timestamp_are_refused(slack):
+    bad = await slack.post(
+        "token=x&command=%2Faiguide&text=hi", "application/x-www-form-urlencoded", signature="v0=00"
+    )
+    assert bad.status == 401
+    stale = await slack.post(
+        "token=x&command=%2Faiguide&text=hi",
+        "application/x-www-form-urlencoded",
+        timestamp=int(time.time()) - 400,
+    )
+    assert stale.status == 401
+    assert slack.fake.calls == []
+
+
+async def test_slash_question_answered_privately_with_share_button(slack):
+    started = time.perf_counter()
+    response = await slack.command("can I paste a client contract into ChatGPT?")
+    assert response.status == 200
+    assert time.perf_counter() - started < 3
+    (answer,) = await slack.fake.wait_for("response_url")
+    assert answer["response_type"] == "ephemeral"
+    assert answer["text"] == "Only in ChatGPT Enterprise, not in ChatGPT (personal account)."
+    assert "*ChatGPT Enterprise: Allowed*" in texts(answer["blocks"])
+    labels = [label for label, _ in buttons(answer["blocks"])]
+    assert labels == ["👍 Helpful", "👎 Not helpful", "Ask a human", "Share in channel"]
+    assert answer["unfurl_links"] is False and "link_names" not in answer
+    (question,) = rows(slack, Question)
+    assert (question.platform, question.verdict) == ("slack", "conditional")
+
+
+async def test_dm_is_answered_in_its_thread_and_a_retry_is_processed_once(slack):
+    first = await slack.event("slack_event_message_im", event_id="Ev0RETRY1")
+    retry = await slack.event("slack_event_message_im", event_id="Ev0RETRY1", retry=1)
+    assert (first.status, retry.status) == (200, 200)
+    (posted,) = await slack.fake.wait_for("chat.postMessage")
+    await asyncio.sleep(0.2)
+    assert len(slack.fake.of("chat.postMessage")) == 1
+    assert (posted["channel"], posted["thread_ts"]) == ("D0ANA", "1764170000.000100")
+    assert posted["text"] == "No, don't use Otter.ai for this."
+    assert "Microsoft 365 Copilot" in texts(posted["blocks"])
+    assert len(rows(slack, Question)) == 1
+
+
+async def test_mention_in_a_channel_is_answered_in_the_thread_without_the_mention(slack):
+    await slack.event("slack_event_app_mention")
+    (posted,) = await slack.fake.wait_for("chat.postMessage")
+    assert (posted["channel"], posted["thread_ts"]) == ("C0PROJECT", "1764170100.000200")
+    assert posted["text"] == "DeepSeek is not on the approved list, so not for company work yet."
+    (question,) = rows(slack, Question)
+    assert question.text == "can we use DeepSeek for the market scan?"
+
+
+async def test_bot_messages_and_edits_are_ignored(slack):
+    await slack.event("slack_event_message_im", bot_id="B111")
+    await slack.event("slack_event_message_im", subtype="message_changed")
+    await asyncio.sleep(0.3)
+    assert slack.fake.of("chat.postMessage") == []
+
+
+async def test_aiwin_one_line_logs_and_offers_undo(slack):
+    await slack.command(
+        "45m drafted the RFP response with Copilot -> sent to the client two days early", command="/aiwin"
+    )
+    (reply,) = await slack.fake.wait_for("response_url")
+    assert reply["text"] == "Logged win #1: 45 min saved with Microsoft 365 Copilot."
+    assert ("Undo", {"c": "win", "t": "delete 1"}) in buttons(reply["blocks"])
+    (win,) = rows(slack, Win)
+    assert (win.minutes, win.tool_id, win.outcome_category) == (45, "m365-copilot", "client_service")
+    await slack.press("win", "delete 1")
+    await slack.fake.wait_for("response_url", 2)
+    assert rows(slack, Win) == []
+
+
+async def test_bad_aiwin_explains_and_stores_nothing(slack):
+    await slack.command("drafted the memo with ChatGPT", command="/aiwin")
+    (reply,) = await slack.fake.wait_for("response_url")
+    assert reply["text"] == "That win was not saved."
+    assert "win 45m drafted the RFP response with Copilot -&gt; sent to the client two days early" in texts(
+        reply["blocks"]
+    )
+    assert rows(slack, Win) == []
+
+
+async def test_aiwin_without_text_opens_the_modal_and_validates_inline(slack):
+    await slack.command("", command="/aiwin")
+    (opened,) = await slack.fake.wait_for("views.open")
+    view = opened["view"]
+    assert view["type"] == "modal" and view["callback_id"] == "aiguide_form"
+    assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"][:5] == [
+        "minutes", "tool", "tool_other", "use_case", "task",
+    ]  # fmt: skip
+    assert json.loads(view["private_metadata"]) == {"c": "win", "ch": "C0PROJECT"}
+
+    rejected = await slack.submit({"minutes": "ages", "task": "", "tool": ("select", None)})
+    assert rejected.status == 200
+    body = await rejected.json()
+    assert body["response_action"] == "errors"
+    assert body["errors"] == {
+        "minutes": "Write the time saved, e.g. 45m, 1h30 or 1.5h.",
+        "task": "Say in a few words what AI helped you with.",
+    }
+    assert rows(slack, Win) == []
+
+    accepted = await slack.submit(
+        {
+            "minutes": "1h30", "tool": ("select", "m365-copilot"), "use_case": ("select", "meeting-notes"),
+            "task": "minutes of the steering committee", "outcome_category": ("select", "speed"),
+            "outcome": "sent the same afternoon", "share": ("check", True), "department": "Strategy",
+        },
+        metadata={"c": "win", "ch": "C0PROJECT"},
+    )  # fmt: skip
+    assert accepted.status == 200 and await accepted.text() == ""
+    (confirmation,) = await slack.fake.wait_for("chat.postEphemeral")
+    assert (confirmation["channel"], confirmation["user"]) == ("C0PROJECT", "U0ANA")
+    assert confirmation["text"] == "Logged win #1: 1 h 30 min saved with Microsoft 365 Copilot."
+    (win,) = rows(slack, Win)
+    assert (win.minutes, win.share, win.department, win.use_case) == (90, True, "Strategy", "meeting-notes")
+
+
+async def test_recorded_view_submission_payload(slack):
+    from fakes.slack_client import payload
+
+    await slack.interact(payload("slack_view_submission"))
+    await slack.fake.wait_for("chat.postEphemeral")
+    (win,) = rows(slack, Win)
+    assert (win.minutes, win.tool_id, win.outcome, win.department) == (
+        90, "m365-copilot", "sent to the client the same afternoon", "Strategy",
+    )  # fmt: skip
+
+
+async def test_review_button_files_a_request(slack):
+    from fakes.slack_client import payload
+
+    body = payload("slack_block_actions")
+    body["response_url"] = slack.response_url
+    await slack.interact(body)
+    (reply,) = await slack.fake.wait_for("response_url")
+    assert reply["text"] == "Thanks: IT will review DeepSeek. You are the first to ask."
+    assert reply["replace_original"] is False
+    assert [r.tool_name for r in rows(slack, ToolRequest)] == ["DeepSeek"]
+
+
+async def test_helpful_vote_and_ask_a_human(slack):
+    await slack.command("can I use DeepSeek for client data?")
+    (answer,) = await slack.fake.wait_for("response_url")
+    actions = dict(buttons(answer["blocks"]))
+    await slack.press(**{"command": actions["👎 Not helpful"]["c"], "text": actions["👎 Not helpful"]["t"]})
+    await slack.fake.wait_for("response_url", 2)
+    assert [v.helpful for v in rows(slack, QuestionVote)] == [False]
+
+    await slack.press(actions["Ask a human"]["c"], actions["Ask a human"]["t"])
+    (it_post,) = await slack.fake.wait_for("chat.postMessage")
+    assert it_post["channel"] == "C0ITHELP"
+    assert it_post["text"] == "Ana Lima would like a human answer"
+    assert "can I use DeepSeek for client data?" in texts(it_post["blocks"])
+    replies = await slack.fake.wait_for("response_url", 3)
+    assert (
+        replies[-1]["text"]
+        == "I've passed your question to the IT team. Someone from IT will answer you directly."
+    )
+
+
+async def test_share_in_channel_posts_the_answer_publicly(slack):
+    await slack.command("is Otter ok for meeting notes?")
+    (answer,) = await slack.fake.wait_for("response_url")
+    share = dict(buttons(answer["blocks"]))["Share in channel"]
+    await slack.press(share["c"], share["t"])
+    (public,) = await slack.fake.wait_for("chat.postMessage")
+    assert public["channel"] == "C0PROJECT"
+    assert public["text"] == "No, don't use Otter.ai for this."
+    assert "Ana Lima asked: “is Otter ok for meeting notes?”" in texts(public["blocks"])
+    assert buttons(public["blocks"]) == []
+
+
+async def test_app_home_shows_what_i_may_use(slack):
+    await slack.event("slack_event_app_home_opened")
+    (published,) = await slack.fake.wait_for("views.publish")
+    assert published["user_id"] == "U0ANA"
+    home = texts(published["view"]["blocks"])
+    assert published["view"]["type"] == "home"
+    assert (
+        "*Restricted information*: Brightline Assistant · with conditions: ChatGPT Enterprise, Microsoft 365 Copilot"
+        in home
+    )
+    assert "0 wins, 0.0 h saved" in home
+
+
+async def test_rate_limited_web_api_is_retried(slack):
+    slack.fake.rate_limited["chat.postMessage"] = 1
+    await slack.event("slack_event_message_im")
+    (posted,) = await slack.fake.wait_for("chat.postMessage")
+    assert posted["text"] == "No, don't use Otter.ai for this."
+
+
+async def test_health_check(slack):
+    response = await slack.session.get(f"{slack.base_url}/healthz")
+    assert response.status == 200
+    assert await response.json() == {"ok": True, "knowledge_base": "policy 2026.11", "database": "ok"}
