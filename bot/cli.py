@@ -26,6 +26,7 @@ from handlers.services import Services
 from knowledge import KnowledgeError, load_knowledge, schema, validate_knowledge
 from storage import exports
 from storage.migrate import current_revision
+from storage.events import forget_events
 from storage.questions import forget_question_texts
 from storage.tool_requests import purge_closed_requests
 
@@ -200,13 +201,17 @@ def serve(
     slack = build_slack(settings, services, build_router())
     if slack is None:
         typer.secho(
-            "Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on.", fg="yellow", err=True
+            "Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode).",
+            fg="yellow",
+            err=True,
         )
     else:
-        typer.echo("Slack: POST /slack/events")
-    web.run_app(
-        build_web_app(services, slack=slack), host=settings.host, port=settings.port, print=typer.echo
-    )
+        if settings.slack_signing_secret:
+            typer.echo("Slack: POST /slack/events")
+        if settings.slack_app_token:
+            typer.echo("Slack: Socket Mode")
+    web_app = build_web_app(services, slack=slack, slack_app_token=settings.slack_app_token)
+    web.run_app(web_app, host=settings.host, port=settings.port, print=typer.echo)
 
 
 manifest_app = typer.Typer(help="App manifests for the chat platforms.", no_args_is_help=True)
@@ -269,6 +274,8 @@ def purge(
     with database.session() as session:
         texts = forget_question_texts(session, before=cutoff)
         closed = purge_closed_requests(session, before=cutoff)
+        # Platforms retry a delivery within minutes; a day of remembered event ids is plenty.
+        forget_events(session, before=datetime.now(UTC) - timedelta(days=1))
     typer.echo(
         f"Removed the text of {texts} question(s) and {closed} closed request(s) older than {keep} days."
     )

@@ -14,7 +14,10 @@ from handlers.services import Services
 log = logging.getLogger(__name__)
 
 
-def build_web_app(services: Services, *, slack: SlackSurface | None = None) -> web.Application:
+def build_web_app(
+    services: Services, *, slack: SlackSurface | None = None, slack_app_token: str | None = None
+) -> web.Application:
+    """With `slack_app_token` Slack talks over Socket Mode (no public URL); the same app serves both."""
     app = web.Application()
 
     async def health(_request: web.Request) -> web.Response:
@@ -33,11 +36,29 @@ def build_web_app(services: Services, *, slack: SlackSurface | None = None) -> w
         return web.json_response({"ok": status == 200, **checks}, status=status)
 
     app.router.add_get("/healthz", health)
-    if slack is not None:
+    if slack is not None and slack.config.signing_secret:
 
         async def slack_events(request: web.Request) -> web.Response:
             # The body is read raw and untouched: the signature is computed over its exact bytes.
             return await to_aiohttp_response(await slack.app.async_dispatch(await to_bolt_request(request)))
 
         app.router.add_post("/slack/events", slack_events)
+    if slack is not None and slack_app_token:
+        _add_socket_mode(app, slack, slack_app_token)
     return app
+
+
+def _add_socket_mode(app: web.Application, slack: SlackSurface, app_token: str) -> None:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    handler = AsyncSocketModeHandler(slack.app, app_token)
+
+    async def connect(_app: web.Application) -> None:
+        await handler.connect_async()  # not start_async(): that would sleep forever in our loop
+        log.info("Slack: connected over Socket Mode")
+
+    async def close(_app: web.Application) -> None:
+        await handler.close_async()
+
+    app.on_startup.append(connect)
+    app.on_cleanup.append(close)

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = Field(
         None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "AIGUIDE_SLACK_SIGNING_SECRET")
     )
+    slack_app_token: str | None = Field(
+        None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "AIGUIDE_SLACK_APP_TOKEN"),
+        description="App-level token (xapp-...): connect over Socket Mode, no public URL needed.",
+    )  # fmt: skip
     slack_api_url: str | None = Field(
         None, description="Slack Web API base URL (only for testing against a stand-in)."
     )
@@ -47,7 +51,7 @@ class Settings(BaseSettings):
     )
 
     @field_validator(
-        "knowledge_dir", "directory_file", "database_url", "slack_bot_token", "slack_signing_secret",
+        "knowledge_dir", "directory_file", "database_url", "slack_bot_token", "slack_signing_secret", "slack_app_token",
         "slack_api_url", "slack_it_channel", mode="before",
     )  # fmt: skip
     @classmethod

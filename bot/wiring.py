@@ -29,8 +29,8 @@ def build_services(settings: Settings, *, with_database: bool = True) -> Service
 
 
 def build_slack(settings: Settings, services: Services, router):
-    """The Slack surface, when Slack is configured (a signing secret and a bot token)."""
-    if not (settings.slack_signing_secret and settings.slack_bot_token):
+    """The Slack surface, when Slack is configured: a bot token, and a signing secret or an app token."""
+    if not settings.slack_bot_token or not (settings.slack_signing_secret or settings.slack_app_token):
         return None
     from bot.slack.app import SlackConfig, SlackSurface
 

@@ -31,7 +31,7 @@ PEOPLE_TTL = 3600.0
 
 @dataclass(frozen=True)
 class SlackConfig:
-    signing_secret: str
+    signing_secret: str | None  # None: Socket Mode only, and the HTTP endpoint is not mounted
     bot_token: str | None = None
     api_url: str | None = None  # the Web API base URL; a local stand-in in tests
     it_channel: str | None = None  # channel id where "ask a human" questions are posted
@@ -43,20 +43,21 @@ class SlackSurface:
         self.services = services
         self.router = router
         self._people: dict[str, tuple[float, Actor]] = {}
-        client = AsyncWebClient(
-            token=config.bot_token,
-            base_url=config.api_url or AsyncWebClient.BASE_URL,
-            retry_handlers=[
-                AsyncConnectionErrorRetryHandler(),
-                AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-            ],
-        )
         self.app = AsyncApp(
-            signing_secret=config.signing_secret,
-            client=client,  # bolt takes the bot token from the client
+            # With no secret, verification still runs (and refuses everything) on HTTP; Socket Mode skips it.
+            signing_secret=config.signing_secret or "",
+            token=config.bot_token,
             authorize=authorize,
             raise_error_for_unhandled_request=False,
         )
+        client = self.app.client
+        if config.api_url:
+            client.base_url = config.api_url
+        # 429s wait for Retry-After and go again; by default the SDK only retries broken connections.
+        client.retry_handlers = [
+            AsyncConnectionErrorRetryHandler(),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+        ]
         self._register()
 
     # --- people -----------------------------------------------------------------------------

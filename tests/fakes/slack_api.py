@@ -29,6 +29,8 @@ class FakeSlackAPI:
         default_factory=lambda: defaultdict(int)
     )  # method → 429s to send first
     server: TestServer | None = None
+    sockets: list = field(default_factory=list)
+    _envelopes: int = 0
     _changed: asyncio.Condition | None = None
 
     async def start(self) -> FakeSlackAPI:
@@ -36,6 +38,7 @@ class FakeSlackAPI:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{hook}", self._response_url)
+        app.router.add_get("/link", self._socket)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
         self._changed = asyncio.Condition()
@@ -79,7 +82,15 @@ class FakeSlackAPI:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        if not request.headers.get("Authorization", "").startswith("Bearer xoxb-"):
+        token = request.headers.get("Authorization", "")
+        if method == "apps.connections.open":
+            if not token.startswith("Bearer xapp-"):
+                return web.json_response({"ok": False, "error": "invalid_auth"})
+            await self._record(method, {})
+            return web.json_response(
+                {"ok": True, "url": str(self.server.make_url("/link")).replace("http", "ws", 1)}
+            )
+        if not token.startswith("Bearer xoxb-"):
             return web.json_response({"ok": False, "error": "not_authed"})
         if self.rate_limited[method] > 0:
             self.rate_limited[method] -= 1
@@ -98,6 +109,40 @@ class FakeSlackAPI:
                     params[key] = json.loads(params[key])
         await self._record(method, params)
         return web.json_response(self._answer(method, params))
+
+    # --- Socket Mode: Slack's side of the WebSocket -------------------------------------------
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self.sockets.append(socket)
+        await socket.send_json(
+            {"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0AIGUIDE"}}
+        )
+        async for message in socket:
+            if message.type == web.WSMsgType.TEXT:
+                data = json.loads(message.data)
+                await self._record("socket_ack", data)
+        return socket
+
+    async def connected(self, timeout: float = 5.0) -> None:
+        await self.wait_for("apps.connections.open", timeout=timeout)
+        for _ in range(int(timeout * 20)):
+            if self.sockets:
+                return
+            await asyncio.sleep(0.05)
+        raise TimeoutError("aiguide never opened the Socket Mode connection")
+
+    async def envelope(self, kind: str, payload: dict) -> dict:
+        """Deliver one envelope the way Slack does, and return aiguide's acknowledgement."""
+        self._envelopes += 1
+        envelope_id = f"env-{self._envelopes}"
+        await self.sockets[-1].send_json(
+            {"envelope_id": envelope_id, "type": kind, "payload": payload, "accepts_response_payload": kind != "events_api",
+             "retry_attempt": 0, "retry_reason": ""}
+        )  # fmt: skip
+        acks = await self.wait_for("socket_ack", self._envelopes)
+        return next(a for a in acks if a.get("envelope_id") == envelope_id)
 
     async def _response_url(self, request: web.Request) -> web.Response:
         await self._record("response_url", await request.json())

@@ -35,3 +35,20 @@ async def slack(kb, sqlite_database):
     await driver.close()
     await server.close()
     await fake.close()
+
+
+@pytest.fixture
+async def socket_slack(kb, sqlite_database):
+    """The same app, with Slack connected over Socket Mode to the stand-in's WebSocket."""
+    fake = await FakeSlackAPI().start()
+    fake.add_user("U0ANA", "Ana Lima", "ana.lima@brightline.example")
+    services = Services(knowledge=kb, database=sqlite_database)
+    config = SlackConfig(signing_secret=SECRET, bot_token="xoxb-test-token", api_url=fake.api_url)
+    surface = SlackSurface(config, services, build_router())
+    server = TestServer(build_web_app(services, slack=surface, slack_app_token="xapp-1-A0AIGUIDE-1-secret"))
+    await server.start_server()
+    await fake.connected()
+    fake.services = services
+    yield fake
+    await server.close()
+    await fake.close()
