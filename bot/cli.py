@@ -25,8 +25,8 @@ from handlers.commands import build_router
 from handlers.services import Services
 from knowledge import KnowledgeError, load_knowledge, schema, validate_knowledge
 from storage import exports
-from storage.migrate import current_revision
 from storage.events import forget_events
+from storage.migrate import current_revision
 from storage.questions import forget_question_texts
 from storage.tool_requests import purge_closed_requests
 
