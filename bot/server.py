@@ -43,6 +43,19 @@ def build_web_app(
             return await to_aiohttp_response(await slack.app.async_dispatch(await to_bolt_request(request)))
 
         app.router.add_post("/slack/events", slack_events)
+        flow = slack.app.oauth_flow
+        if flow is not None:
+
+            async def install(request: web.Request) -> web.Response:
+                return await to_aiohttp_response(
+                    await flow.handle_installation(await to_bolt_request(request))
+                )
+
+            async def oauth_redirect(request: web.Request) -> web.Response:
+                return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
+
+            app.router.add_get(flow.install_path, install)
+            app.router.add_get(flow.redirect_uri_path, oauth_redirect)
     if slack is not None and slack_app_token:
         _add_socket_mode(app, slack, slack_app_token)
     return app

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
         None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "AIGUIDE_SLACK_APP_TOKEN"),
         description="App-level token (xapp-...): connect over Socket Mode, no public URL needed.",
     )  # fmt: skip
+    slack_client_id: str | None = Field(
+        None, validation_alias=AliasChoices("SLACK_CLIENT_ID", "AIGUIDE_SLACK_CLIENT_ID")
+    )
+    slack_client_secret: str | None = Field(
+        None, validation_alias=AliasChoices("SLACK_CLIENT_SECRET", "AIGUIDE_SLACK_CLIENT_SECRET")
+    )
     slack_api_url: str | None = Field(
         None, description="Slack Web API base URL (only for testing against a stand-in)."
     )
@@ -51,7 +57,7 @@ class Settings(BaseSettings):
     )
 
     @field_validator(
-        "knowledge_dir", "directory_file", "database_url", "slack_bot_token", "slack_signing_secret", "slack_app_token",
+        "knowledge_dir", "directory_file", "database_url", "slack_bot_token", "slack_signing_secret", "slack_app_token", "slack_client_id", "slack_client_secret",
         "slack_api_url", "slack_it_channel", mode="before",
     )  # fmt: skip
     @classmethod

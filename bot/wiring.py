@@ -29,8 +29,12 @@ def build_services(settings: Settings, *, with_database: bool = True) -> Service
 
 
 def build_slack(settings: Settings, services: Services, router):
-    """The Slack surface, when Slack is configured: a bot token, and a signing secret or an app token."""
-    if not settings.slack_bot_token or not (settings.slack_signing_secret or settings.slack_app_token):
+    """The Slack surface, when Slack is configured: a bot token (one workspace) or OAuth client credentials
+    (several), and a signing secret or an app token."""
+    oauth = bool(settings.slack_client_id and settings.slack_client_secret and settings.slack_signing_secret)
+    if not (settings.slack_bot_token or oauth) or not (
+        settings.slack_signing_secret or settings.slack_app_token
+    ):
         return None
     from bot.slack.app import SlackConfig, SlackSurface
 
@@ -39,5 +43,7 @@ def build_slack(settings: Settings, services: Services, router):
         bot_token=settings.slack_bot_token,
         api_url=settings.slack_api_url,
         it_channel=settings.slack_it_channel,
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
     )
     return SlackSurface(config, services, router)

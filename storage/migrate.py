@@ -23,6 +23,8 @@ def _config(database: Database) -> Config:
 
 
 def upgrade(database: Database, revision: str = "head") -> None:
+    if revision == "head" and current_revision(database) == head_revision():
+        return  # already current: skip loading Alembic's environment, which keeps start-up fast
     config = _config(database)
     with database.engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -49,6 +51,8 @@ def head_revision() -> str | None:
 
 def drift(database: Database) -> list:
     """Differences between the models and the migrated schema; empty when they agree."""
+    from storage import slack_installations  # noqa: F401 - registers its tables on the metadata
+
     with database.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return compare_metadata(context, SQLModel.metadata)

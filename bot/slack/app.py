@@ -35,21 +35,32 @@ class SlackConfig:
     bot_token: str | None = None
     api_url: str | None = None  # the Web API base URL; a local stand-in in tests
     it_channel: str | None = None  # channel id where "ask a human" questions are posted
+    client_id: str | None = None  # with client_secret: the OAuth install flow for several workspaces
+    client_secret: str | None = None
 
 
 class SlackSurface:
-    def __init__(self, config: SlackConfig, services: Services, router: Router, *, authorize=None):
+    def __init__(self, config: SlackConfig, services: Services, router: Router):
         self.config = config
         self.services = services
         self.router = router
         self._people: dict[str, tuple[float, Actor]] = {}
+        oauth = None
+        if config.client_id and config.client_secret and services.database is not None:
+            from bot.slack.oauth import oauth_settings
+
+            oauth = oauth_settings(
+                services.database, client_id=config.client_id, client_secret=config.client_secret
+            )
         self.app = AsyncApp(
             # With no secret, verification still runs (and refuses everything) on HTTP; Socket Mode skips it.
             signing_secret=config.signing_secret or "",
-            token=config.bot_token,
-            authorize=authorize,
+            token=None if oauth else config.bot_token,
+            oauth_settings=oauth,
             raise_error_for_unhandled_request=False,
         )
+        if oauth is not None:
+            self.app.enable_token_revocation_listeners()
         client = self.app.client
         if config.api_url:
             client.base_url = config.api_url

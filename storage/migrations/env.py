@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from storage import slack_installations  # noqa: F401 - its tables join the metadata migrations compare
 from storage.models import SQLModel
 
 target_metadata = SQLModel.metadata

@@ -83,6 +83,10 @@ class FakeSlackAPI:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         token = request.headers.get("Authorization", "")
+        if method == "oauth.v2.access":
+            form = dict(parse_qsl(await request.text()))
+            await self._record(method, form)
+            return web.json_response(self._installation(form))
         if method == "apps.connections.open":
             if not token.startswith("Bearer xapp-"):
                 return web.json_response({"ok": False, "error": "invalid_auth"})
@@ -147,6 +151,15 @@ class FakeSlackAPI:
     async def _response_url(self, request: web.Request) -> web.Response:
         await self._record("response_url", await request.json())
         return web.Response(text="ok")
+
+    def _installation(self, form: dict) -> dict:
+        """What Slack answers when a workspace admin approves the install (code → bot token)."""
+        team = form.get("code", "").removeprefix("code-") or "T222"
+        return {
+            "ok": True, "app_id": "A0AIGUIDE", "authed_user": {"id": "U0ADMIN"}, "scope": "commands,chat:write",
+            "token_type": "bot", "access_token": f"xoxb-{team.lower()}-bot-token", "bot_user_id": f"UBOT{team}",
+            "team": {"id": team, "name": f"Workspace {team}"}, "enterprise": None, "is_enterprise_install": False,
+        }  # fmt: skip
 
     def _answer(self, method: str, params: dict) -> dict:
         ts = f"{time.time():.6f}"
