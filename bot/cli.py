@@ -193,7 +193,7 @@ def serve(
     from aiohttp import web
 
     from bot.server import build_web_app
-    from bot.wiring import build_slack
+    from bot.wiring import build_slack, build_teams
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = load_settings(host=host, port=port)
@@ -210,7 +210,25 @@ def serve(
             typer.echo("Slack: POST /slack/events")
         if settings.slack_app_token:
             typer.echo("Slack: Socket Mode")
-    web_app = build_web_app(services, slack=slack, slack_app_token=settings.slack_app_token)
+    router = slack.router if slack is not None else build_router()
+    teams = build_teams(settings, services, router)
+    if teams is None:
+        typer.secho(
+            "Teams is off: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to turn it on.",
+            fg="yellow",
+            err=True,
+        )
+    else:
+        typer.echo("Teams: POST /api/messages")
+        if settings.teams_dev_mode and not settings.microsoft_app_id:
+            typer.secho(
+                "WARNING: Teams DEV MODE: /api/messages accepts unauthenticated requests and replies to any "
+                "serviceUrl a caller names. Use it only with the Bot Framework Emulator on your own machine.",
+                fg="red",
+                bold=True,
+                err=True,
+            )
+    web_app = build_web_app(services, slack=slack, slack_app_token=settings.slack_app_token, teams=teams)
     web.run_app(web_app, host=settings.host, port=settings.port, print=typer.echo)
 
 

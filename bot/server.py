@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 
 def build_web_app(
-    services: Services, *, slack: SlackSurface | None = None, slack_app_token: str | None = None
+    services: Services, *, slack: SlackSurface | None = None, slack_app_token: str | None = None, teams=None
 ) -> web.Application:
     """With `slack_app_token` Slack talks over Socket Mode (no public URL); the same app serves both."""
     app = web.Application()
@@ -56,6 +56,12 @@ def build_web_app(
 
             app.router.add_get(flow.install_path, install)
             app.router.add_get(flow.redirect_uri_path, oauth_redirect)
+    if teams is not None:
+
+        async def teams_messages(request: web.Request) -> web.Response:
+            return await teams.transport.process(request, teams)
+
+        app.router.add_post("/api/messages", teams_messages)
     if slack is not None and slack_app_token:
         _add_socket_mode(app, slack, slack_app_token)
     return app

@@ -49,6 +49,24 @@ class Settings(BaseSettings):
     slack_client_secret: str | None = Field(
         None, validation_alias=AliasChoices("SLACK_CLIENT_SECRET", "AIGUIDE_SLACK_CLIENT_SECRET")
     )
+    microsoft_app_id: str = Field(
+        "", validation_alias=AliasChoices("MICROSOFT_APP_ID", "AIGUIDE_MICROSOFT_APP_ID")
+    )
+    microsoft_app_password: str = Field(
+        "", validation_alias=AliasChoices("MICROSOFT_APP_PASSWORD", "AIGUIDE_MICROSOFT_APP_PASSWORD")
+    )
+    microsoft_app_type: str = Field(
+        "SingleTenant", validation_alias=AliasChoices("MICROSOFT_APP_TYPE", "AIGUIDE_MICROSOFT_APP_TYPE")
+    )
+    microsoft_app_tenant_id: str = Field(
+        "", validation_alias=AliasChoices("MICROSOFT_APP_TENANT_ID", "AIGUIDE_MICROSOFT_APP_TENANT_ID")
+    )
+    teams_dev_mode: bool = Field(
+        False, description="Teams without an app id, for the Bot Framework Emulator only."
+    )
+    teams_it_conversation: str | None = Field(
+        None, description="Teams conversation id for 'Ask a human' questions."
+    )
     slack_api_url: str | None = Field(
         None, description="Slack Web API base URL (only for testing against a stand-in)."
     )
@@ -58,6 +76,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "knowledge_dir", "directory_file", "database_url", "slack_bot_token", "slack_signing_secret", "slack_app_token", "slack_client_id", "slack_client_secret",
+        "teams_it_conversation",
         "slack_api_url", "slack_it_channel", mode="before",
     )  # fmt: skip
     @classmethod

@@ -24,7 +24,9 @@ def build_services(settings: Settings, *, with_database: bool = True) -> Service
         admins=settings.admin_ids,
         directory=load_directory(settings.directory_file),
         store_question_text=settings.store_question_text,
-        escalation_target=settings.escalation_name if settings.slack_it_channel else None,
+        escalation_target=(
+            settings.escalation_name if settings.slack_it_channel or settings.teams_it_conversation else None
+        ),
     )
 
 
@@ -47,3 +49,21 @@ def build_slack(settings: Settings, services: Services, router):
         client_secret=settings.slack_client_secret,
     )
     return SlackSurface(config, services, router)
+
+
+def build_teams(settings: Settings, services: Services, router):
+    """The Teams bot, when an app id is configured (or dev mode is switched on)."""
+    if not settings.microsoft_app_id and not settings.teams_dev_mode:
+        return None
+    from bot.teams.bot import AiguideTeamsBot
+    from bot.teams.transport import TeamsConfig, TeamsTransport
+
+    config = TeamsConfig(
+        app_id=settings.microsoft_app_id,
+        app_password=settings.microsoft_app_password,
+        app_type=settings.microsoft_app_type,
+        tenant_id=settings.microsoft_app_tenant_id,
+        dev_mode=settings.teams_dev_mode,
+        it_conversation=settings.teams_it_conversation,
+    )
+    return AiguideTeamsBot(TeamsTransport(config), services, router)

@@ -87,6 +87,21 @@ class QuestionVote(SQLModel, table=True):
     voted_at: datetime = _created_at()
 
 
+class StoredAddress(SQLModel, table=True):
+    """Where a later, unprompted message can go (a Teams conversation reference, say), kept across restarts."""
+
+    __tablename__ = "addresses"
+    __table_args__ = (UniqueConstraint("platform", "key", name="uq_addresses_platform_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    key: str = Field(max_length=300)  # the platform's own id for the conversation
+    kind: str = Field(default="", max_length=32)  # personal | channel | groupChat | ...
+    name: str = Field(default="", max_length=200)
+    reference: dict = Field(default_factory=dict, sa_type=JSON)  # opaque to everything but its platform
+    updated_at: datetime = _created_at()
+
+
 class ProcessedEvent(SQLModel, table=True):
     """Platform deliveries already handled, so a retried event is processed once."""
 
@@ -137,6 +152,7 @@ __all__ = [
     "Question",
     "QuestionVote",
     "SQLModel",
+    "StoredAddress",
     "ToolRequest",
     "ToolRequester",
     "Win",

@@ -1,0 +1,147 @@
+"""The Teams bot: every turn saves where it came from, runs the shared Router and answers with a card."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
+from botbuilder.schema import Activity, ChannelAccount
+
+from bot.teams import inbound, render
+from bot.teams.transport import TeamsTransport, reference_of
+from handlers.model import Platform, Reply, Section, Status
+from handlers.router import Router
+from handlers.services import Services
+from storage import addresses
+
+log = logging.getLogger(__name__)
+EMAIL_TTL = 3600.0
+WELCOME = Reply(
+    status=Status.INFO,
+    headline="Hi, I'm aiguide: ask me which AI tools you may use, for what, and with which data.",
+    sections=(
+        Section(
+            text="Ask in your own words, or log time AI saved you:",
+            bullets=(
+                "can I paste a client contract into ChatGPT?",
+                "what can I use to summarize meeting notes?",
+                "win 45m drafted the RFP response with Copilot -> sent to the client early",
+            ),
+        ),
+    ),
+    footer="Type help for everything I can do.",
+)
+
+
+class AiguideTeamsBot(TeamsActivityHandler):
+    def __init__(self, transport: TeamsTransport, services: Services, router: Router):
+        self.transport = transport
+        self.services = services
+        self.router = router
+        self._emails: dict[str, tuple[float, str | None]] = {}
+
+    # --- turns -------------------------------------------------------------------------------
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity.serialize()
+        await self._remember(turn_context)
+        actor = inbound.actor_of(activity, await self._email(turn_context))
+        request = inbound.to_request(activity, actor)
+        if not request.text and not request.command:
+            await turn_context.send_activity(self._activity(WELCOME))
+            return
+        reply = await self.router.dispatch(request, self.services)
+        await turn_context.send_activity(self._activity(reply))
+        if reply.escalation is not None and self.transport.config.it_conversation:
+            await self.send_to(self.transport.config.it_conversation, reply.escalation)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._remember(turn_context)
+        await turn_context.send_activity(self._activity(WELCOME))
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        await self._forget(turn_context)
+
+    async def on_teams_members_added(
+        self, members_added: list[ChannelAccount], team_info, turn_context: TurnContext
+    ):
+        if any(m.id == turn_context.activity.recipient.id for m in members_added):
+            await self._remember(turn_context)
+            await turn_context.send_activity(self._activity(WELCOME))
+
+    async def on_teams_members_removed(self, members_removed: list[ChannelAccount], team_info, turn_context):
+        if any(m.id == turn_context.activity.recipient.id for m in members_removed):
+            await self._forget(turn_context)
+
+    # --- sending -----------------------------------------------------------------------------
+
+    def _activity(self, reply: Reply) -> Activity:
+        if reply.form is not None:
+            intro = reply.sections[0].text if reply.sections else ""
+            content = render.form_card(reply.form, intro=intro, headline=reply.headline)
+        else:
+            content = render.card(reply)
+        message = MessageFactory.attachment(CardFactory.adaptive_card(content))
+        message.summary = reply.headline[:250]  # what notifications and the activity feed show
+        return message
+
+    async def send_to(self, key: str, reply: Reply) -> bool:
+        """A new message (not a reply) in a stored conversation; False when it is not known."""
+        stored = await self.services.transaction(
+            lambda session: addresses.find_address(session, platform=Platform.TEAMS, key=key)
+        )
+        if stored is None:
+            log.warning("no stored Teams conversation %s", key)
+            return False
+        activity = self._activity(reply)
+        channel = stored.kind == "channel"
+
+        async def deliver(context: TurnContext) -> None:
+            if channel:
+                # A channel post made as a reply would land in an old thread; start a new one.
+                await self.transport.new_channel_thread(context, activity, key)
+            else:
+                await context.send_activity(activity)
+
+        await self.transport.continue_conversation(stored.reference, deliver)
+        return True
+
+    # --- memory ------------------------------------------------------------------------------
+
+    async def _remember(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        reference = reference_of(turn_context)
+        key = inbound.conversation_key(activity.serialize())
+        reference["conversation"]["id"] = key
+        reference.pop("activityId", None)
+        conversation = activity.conversation
+        kind = getattr(conversation, "conversation_type", None) or "personal"
+        name = getattr(conversation, "name", None) or ""
+        await self.services.transaction(
+            lambda session: addresses.save_address(
+                session, platform=Platform.TEAMS, key=key, reference=reference, kind=kind, name=name
+            )
+        )
+
+    async def _forget(self, turn_context: TurnContext) -> None:
+        key = inbound.conversation_key(turn_context.activity.serialize())
+        await self.services.transaction(
+            lambda session: addresses.forget_address(session, platform=Platform.TEAMS, key=key)
+        )
+
+    async def _email(self, turn_context: TurnContext) -> str | None:
+        """The sender's email (for the people directory), looked up once an hour; None when unavailable."""
+        sender = turn_context.activity.from_property
+        cached = self._emails.get(sender.id)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        email = None
+        try:
+            member = await TeamsInfo.get_member(turn_context, sender.id)
+            email = getattr(member, "email", None) or getattr(member, "user_principal_name", None)
+        except Exception as error:  # the person is still served without it
+            log.info("no Teams member details for %s: %s", sender.id, error)
+        self._emails[sender.id] = (time.monotonic() + EMAIL_TTL, email)
+        return email

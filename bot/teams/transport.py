@@ -1,0 +1,106 @@
+"""The only door to botbuilder: hosting (CloudAdapter), authentication, and proactive sends."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import jwt
+from aiohttp import web
+from botbuilder.core import Bot, BotAdapter, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity, ConversationParameters, ConversationReference
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TeamsConfig:
+    app_id: str = ""
+    app_password: str = ""
+    app_type: str = "SingleTenant"  # MultiTenant | SingleTenant | UserAssignedMSI
+    tenant_id: str = ""
+    dev_mode: bool = False  # no app id: only for the Bot Framework Emulator on a developer's machine
+    it_conversation: str | None = None  # conversation key where "ask a human" questions are posted
+    # Overrides of Microsoft's endpoints, for tests against local stand-ins only.
+    openid_metadata_url: str | None = None
+    token_issuer: str | None = None
+
+
+class InsecureTeamsConfig(ValueError):
+    pass
+
+
+class _BotConfig:
+    """botbuilder reads its settings by attribute name."""
+
+    def __init__(self, config: TeamsConfig):
+        self.APP_ID = config.app_id
+        self.APP_PASSWORD = config.app_password
+        # With no app id (dev mode) only the password factory accepts "authentication disabled".
+        self.APP_TYPE = config.app_type if config.app_id else "MultiTenant"
+        self.APP_TENANTID = config.tenant_id
+        if config.openid_metadata_url:
+            # Setting one endpoint switches botbuilder to fully parameterised auth, which wants all of them.
+            self.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = config.openid_metadata_url
+            self.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER = config.token_issuer or "https://api.botframework.com"
+            self.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL = config.openid_metadata_url
+            self.TO_CHANNEL_FROM_BOT_LOGIN_URL = "https://login.microsoftonline.com/botframework.com"
+            self.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE = "https://api.botframework.com"
+            self.OAUTH_URL = "https://api.botframework.com"
+            self.CALLER_ID = None
+            self.CHANNEL_SERVICE = None
+            self.VALIDATE_AUTHORITY = True
+
+
+class TeamsTransport:
+    def __init__(self, config: TeamsConfig, *, credentials_factory=None):
+        if not config.app_id and not config.dev_mode:
+            # Without authentication the bot would post to whatever serviceUrl a caller names.
+            raise InsecureTeamsConfig(
+                "Teams needs MICROSOFT_APP_ID (and a password or managed identity); set AIGUIDE_TEAMS_DEV_MODE=1 "
+                "only to try the bot in the Bot Framework Emulator on your own machine."
+            )
+        self.config = config
+        auth = ConfigurationBotFrameworkAuthentication(
+            _BotConfig(config), credentials_factory=credentials_factory
+        )
+        self.adapter = CloudAdapter(auth)
+
+        async def on_error(context: TurnContext, error: Exception) -> None:
+            log.exception("Teams turn failed (activity %s)", context.activity.id, exc_info=error)
+            await context.send_activity(
+                "Sorry, something went wrong on my side. Please try again in a minute."
+            )
+
+        self.adapter.on_turn_error = on_error
+
+    async def process(self, request: web.Request, bot: Bot) -> web.Response:
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            return web.Response(status=415, text="Bot Framework activities are JSON")
+        try:
+            response = await self.adapter.process(request, bot)
+        except web.HTTPUnauthorized:
+            return web.Response(status=401)
+        except (jwt.PyJWTError, PermissionError) as error:
+            # botbuilder lets an expired or malformed token escape as a 500; it is a plain 401.
+            log.info("refused a Teams request: %s", error)
+            return web.Response(status=401)
+        return response or web.Response(status=201)
+
+    async def continue_conversation(self, reference: dict, logic) -> None:
+        await self.adapter.continue_conversation(
+            ConversationReference().deserialize(reference), logic, bot_app_id=self.config.app_id or None
+        )
+
+    async def new_channel_thread(self, context: TurnContext, activity: Activity, channel_id: str) -> None:
+        """Post as a new conversation (thread) in a channel, through the turn's own connector client."""
+        client = context.turn_state[BotAdapter.BOT_CONNECTOR_CLIENT_KEY]
+        parameters = ConversationParameters(
+            is_group=True, channel_data={"channel": {"id": channel_id}}, activity=activity
+        )
+        await client.conversations.create_conversation(parameters)
+
+
+def reference_of(context: TurnContext) -> dict:
+    return TurnContext.get_conversation_reference(context.activity).serialize()
