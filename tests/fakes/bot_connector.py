@@ -63,7 +63,7 @@ class FakeConnector:
                     request.match_info.get("aid"),
                     await request.json(),
                     request.headers.get("Authorization"),
-                )  # fmt: skip
+                )
             )
             self._changed.notify_all()
         return web.json_response({"id": f"reply-{next(self._ids)}"})
