@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+# The Teams manifest JSON Schemas ship in an npm package; the tests validate the generated manifest with them.
+TEAMS_SCHEMAS := .cache/teams-app-manifest/package/build/json-schemas/teams
+
 .PHONY: run test lint bench clean
 
 $(STAMP): pyproject.toml
@@ -20,11 +23,17 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-test: lint
+$(TEAMS_SCHEMAS):
+	mkdir -p .cache/teams-app-manifest
+	cd .cache/teams-app-manifest && npm pack --silent @microsoft/app-manifest@1.1.2 >/dev/null \
+		&& tar xzf microsoft-app-manifest-1.1.2.tgz \
+		|| echo "could not fetch the Teams manifest schemas (npm); their test will be skipped outside CI"
+
+test: lint $(TEAMS_SCHEMAS)
 	$(BIN)/pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/ask.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .cache

@@ -258,6 +258,39 @@ def manifest_slack(
     typer.echo(json.dumps(slack_manifest(url, name=name, socket_mode=socket), indent=2))
 
 
+@manifest_app.command("teams")
+def manifest_teams(
+    app_id: Annotated[str, typer.Option(help="The bot's Microsoft App ID (a GUID), e.g. from Azure Bot.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Zip file to write.", dir_okay=False)] = Path(
+        "aiguide-teams.zip"
+    ),
+    name: Annotated[str, typer.Option(help="App name shown in Teams.")] = "aiguide",
+    version: Annotated[str, typer.Option(help="Package version; raise it for every upload.")] = "1.0.0",
+    website: Annotated[
+        str, typer.Option(help="Your organisation's page about aiguide (https).")
+    ] = "https://aiguide.example",
+) -> None:
+    """Build the Teams app package (manifest.json and two icons) to upload in Teams."""
+    import re
+
+    from bot.teams.package import app_package
+
+    if not re.fullmatch(
+        r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", app_id
+    ):
+        typer.secho(
+            f"{app_id!r} is not an app id; it looks like 00000000-0000-0000-0000-000000000000.",
+            fg="red",
+            err=True,
+        )
+        raise typer.Exit(2)
+    if not re.fullmatch(r"\d+\.\d+\.\d+", version):
+        typer.secho("--version must look like 1.0.0.", fg="red", err=True)
+        raise typer.Exit(2)
+    out.write_bytes(app_package(app_id, name=name, version=version, website=website.rstrip("/")))
+    typer.echo(f"Wrote {out}: upload it in Teams under Apps → Manage your apps → Upload an app.")
+
+
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

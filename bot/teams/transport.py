@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-import jwt
 from aiohttp import web
 from botbuilder.core import Bot, BotAdapter, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
@@ -78,13 +77,19 @@ class TeamsTransport:
     async def process(self, request: web.Request, bot: Bot) -> web.Response:
         if "application/json" not in request.headers.get("Content-Type", ""):
             return web.Response(status=415, text="Bot Framework activities are JSON")
+        if self.config.app_id and not request.headers.get("Authorization"):
+            return web.Response(status=401)
+        turn = _TurnWatch(bot)
         try:
-            response = await self.adapter.process(request, bot)
+            response = await self.adapter.process(request, turn)
         except web.HTTPUnauthorized:
             return web.Response(status=401)
-        except (jwt.PyJWTError, PermissionError) as error:
-            # botbuilder lets an expired or malformed token escape as a 500; it is a plain 401.
-            log.info("refused a Teams request: %s", error)
+        except Exception as error:
+            if turn.started:
+                raise
+            # botbuilder lets expired tokens, unknown keys and malformed headers escape as 500s;
+            # anything that fails before the turn starts is an unauthenticated request.
+            log.info("refused a Teams request: %s: %s", error.__class__.__name__, error)
             return web.Response(status=401)
         return response or web.Response(status=201)
 
@@ -100,6 +105,18 @@ class TeamsTransport:
             is_group=True, channel_data={"channel": {"id": channel_id}}, activity=activity
         )
         await client.conversations.create_conversation(parameters)
+
+
+class _TurnWatch(Bot):
+    """Tells whether authentication let the request through to the bot."""
+
+    def __init__(self, bot: Bot):
+        self.bot = bot
+        self.started = False
+
+    async def on_turn(self, context: TurnContext) -> None:
+        self.started = True
+        await self.bot.on_turn(context)
 
 
 def reference_of(context: TurnContext) -> dict:

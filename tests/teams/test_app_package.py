@@ -1,0 +1,68 @@
+"""The Teams app package: a manifest valid against the schema of the version it declares, and two icons."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import struct
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMAS = Path(
+    os.environ.get(
+        "AIGUIDE_TEAMS_SCHEMAS", ROOT / ".cache/teams-app-manifest/package/build/json-schemas/teams"
+    )
+)
+APP_ID = "7c1f9a2e-1111-4222-8333-944455556666"
+runner = CliRunner()
+
+
+def package(tmp_path) -> zipfile.ZipFile:
+    out = tmp_path / "aiguide-teams.zip"
+    result = runner.invoke(app, ["manifest", "teams", "--app-id", APP_ID, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return zipfile.ZipFile(io.BytesIO(out.read_bytes()))
+
+
+def test_manifest_validates_against_its_declared_schema(tmp_path):
+    manifest = json.loads(package(tmp_path).read("manifest.json"))
+    schema_file = SCHEMAS / f"v{manifest['manifestVersion']}" / "MicrosoftTeams.schema.json"
+    if not schema_file.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{schema_file} missing: `make test` fetches it with npm")
+        pytest.skip(f"Teams manifest schema not fetched ({schema_file}); `make test` fetches it with npm")
+    validator = jsonschema.Draft4Validator(json.loads(schema_file.read_text()))
+    assert [e.message for e in validator.iter_errors(manifest)] == []
+    (bot,) = manifest["bots"]
+    assert bot["botId"] == APP_ID and set(bot["scopes"]) == {"personal", "team", "groupChat"}
+    assert [c["title"] for c in bot["commandLists"][0]["commands"]] == [
+        "help",
+        "tools",
+        "win",
+        "me",
+        "request",
+    ]
+    broken = {**manifest, "accentColor": "blue"}
+    assert list(validator.iter_errors(broken))
+
+
+def test_icons_are_pngs_of_the_sizes_teams_requires(tmp_path):
+    archive = package(tmp_path)
+    assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png"]
+    for name, size in (("color.png", 192), ("outline.png", 32)):
+        data = archive.read(name)
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        assert struct.unpack(">II", data[16:24]) == (size, size)
+
+
+def test_bad_app_id_is_explained(tmp_path):
+    result = runner.invoke(app, ["manifest", "teams", "--app-id", "my-bot", "--out", str(tmp_path / "x.zip")])
+    assert result.exit_code == 2 and "is not an app id" in result.output
