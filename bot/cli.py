@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -91,7 +92,8 @@ def ask(
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     reply = asyncio.run(build_router().dispatch(request, services))
-    Console().print(render.to_rich(reply))
+    # One answer and done: there is no conversation in which to press a button.
+    Console().print(render.to_rich(replace(reply, actions=())))
 
 
 @app.command()
@@ -165,7 +167,7 @@ def kb_schema() -> None:
 @kb_app.command("list")
 def kb_list(knowledge: KnowledgeOpt = None) -> None:
     """Show the tools as a table."""
-    kb = _services(knowledge).knowledge
+    kb = _services(knowledge, with_database=False).knowledge
     table = Table(title=f"{kb.policy.organization} · policy {kb.policy.version}")
     for column in ("id", "name", "status", "max data", "available to", "aliases"):
         table.add_column(column)

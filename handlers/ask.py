@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from handlers.model import Action, Fact, Reply, Request, Section, Status
+from handlers.model import Action, Fact, Reply, Request, Section, Status, Visibility
 from handlers.redaction import redact
 from handlers.services import Services
 from knowledge import Assessment, KnowledgeBase, Overall, ToolVerdict, Verdict, assess
@@ -31,6 +31,7 @@ VERDICT_LABEL = {
     Verdict.UNKNOWN_TOOL: "Not on the approved list",
 }
 PERMITTED = (Verdict.ALLOWED, Verdict.CONDITIONAL)
+MAX_QUESTION = 2000
 MAX_ALTERNATIVES = 2
 MAX_RECOMMENDED = 4
 EXAMPLE_QUESTIONS = (
@@ -47,6 +48,18 @@ def assess_request(request: Request, services: Services) -> Assessment:
 async def handle(request: Request, services: Services) -> Reply:
     if not request.text.strip():
         return _how_to_ask(services.knowledge, "Ask me whether you may use an AI tool, and for what.")
+    if len(request.text) > MAX_QUESTION:
+        return Reply(
+            status=Status.ERROR,
+            headline=f"That is a long question ({len(request.text):,} characters).",
+            sections=(
+                Section(
+                    text="Ask it in a sentence or two: the tool, what you want to do, and what kind of information "
+                    "is involved. Don't paste the document itself.",
+                    bullets=EXAMPLE_QUESTIONS[:1],
+                ),
+            ),
+        )
     assessment = assess_request(request, services)
     logged = False
     if services.database is not None:
@@ -105,28 +118,38 @@ def reply_for(assessment: Assessment, kb: KnowledgeBase) -> Reply:
     if refused and len(refused) == len(assessment.tools):
         sections.append(_alternatives_section(assessment, kb))
         for verdict in refused:
-            actions.append(Action(f"Request a review of {verdict.name}", "request", verdict.name))
+            # An approved tool refused by a red line needs no review: the rule is the answer.
+            if verdict.tool_id is None or kb.tool[verdict.tool_id].status != "approved":
+                actions.append(Action(f"Request a review of {verdict.name}", "request", verdict.name))
     return Reply(
         status=STATUS_OF[assessment.verdict],
-        headline=_headline(assessment),
+        visibility=Visibility.PUBLIC,  # policy answers help everyone in a thread; wins and stats stay private
+        headline=_headline(assessment, kb),
         sections=tuple(s for s in sections if s is not None),
         actions=tuple(actions),
         footer=_footer(assessment, kb),
     )
 
 
-def _headline(assessment: Assessment) -> str:
+def _headline(assessment: Assessment, kb: KnowledgeBase) -> str:
     tools = assessment.tools
     names = _join([v.name for v in tools])
+    usable = [v for v in tools if v.verdict in PERMITTED]
+    refused = [v for v in tools if v.verdict not in PERMITTED]
+    if usable and refused:
+        return f"Only in {_join([v.name for v in usable])}, not in {_join([v.name for v in refused], 'or')}."
     match assessment.verdict:
+        case Overall.ALLOWED if len(tools) == 1 and not assessment.understanding.data_classes:
+            # Nothing sensitive was recognised: say what the yes covers, in case we missed something.
+            tool = kb.tool[tools[0].tool_id or ""]
+            return f"Yes, you can use {names} for {kb.ceiling(tool.max_data)}."
         case Overall.ALLOWED:
             return f"Yes, you can use {names} for this."
-        case Overall.CONDITIONAL if len({v.verdict for v in tools}) == 1:
-            return f"Yes, you can use {names}, with conditions."
+        case Overall.CONDITIONAL if len(usable) > 1 and any(v.verdict == Verdict.ALLOWED for v in usable):
+            with_conditions = _join([v.name for v in usable if v.verdict == Verdict.CONDITIONAL])
+            return f"Yes, you can use {names}, with conditions for {with_conditions}."
         case Overall.CONDITIONAL:
-            usable = _join([v.name for v in tools if v.verdict in PERMITTED])
-            refused = _join([v.name for v in tools if v.verdict not in PERMITTED], "or")
-            return f"Only in {usable}, not in {refused}."
+            return f"Yes, you can use {names}, with conditions."
         case Overall.UNKNOWN_TOOL:
             verb = "is" if len(tools) == 1 else "are"
             return f"{names} {verb} not on the approved list, so not for company work yet."
@@ -155,7 +178,7 @@ def _alternatives_section(assessment: Assessment, kb: KnowledgeBase) -> Section:
     if not options:
         return Section(
             title="Use instead",
-            text=f"No approved tool fits this request. Ask {kb.policy.contact} before you go ahead.",
+            text=f"No approved tool may be used for this. If you think that should change, ask {kb.policy.contact}.",
         )
     return Section(title="Use instead", facts=tuple(_option_fact(v, kb) for v in options))
 
@@ -183,7 +206,13 @@ def _recommendation(assessment: Assessment, kb: KnowledgeBase) -> Reply:
         headline = f"For {task}, use {options[0].name}."
         status = Status.INFO
         sections.append(Section(title="Recommended", facts=tuple(_option_fact(v, kb) for v in options)))
-    return Reply(status=status, headline=headline, sections=tuple(sections), footer=_footer(assessment, kb))
+    return Reply(
+        status=status,
+        headline=headline,
+        sections=tuple(sections),
+        footer=_footer(assessment, kb),
+        visibility=Visibility.PUBLIC,
+    )
 
 
 def _task_phrase(assessment: Assessment, kb: KnowledgeBase) -> str:

@@ -50,6 +50,9 @@ def build_registry() -> Registry:
             summary="Your time saved this week and quarter, and your top outcomes.",
             usage="me [department NAME | reminders on|off]",
             examples=("me", "me department Finance"),
+            accepts=lambda rest: (
+                not rest or rest.split(" ")[0].lower() in ("department", "reminders", "reminder")
+            ),
         )
     )
     registry.register(
@@ -67,6 +70,7 @@ def build_registry() -> Registry:
             handler=review_request.list_open,
             summary="The tools people have asked IT to review, most wanted first.",
             usage="requests",
+            accepts=lambda rest: not rest,
         )
     )
 
@@ -90,7 +94,14 @@ def build_registry() -> Registry:
     )
 
     registry.register(
-        CommandSpec(name="home", handler=home.handle, summary="Your start page.", usage="home", hidden=True)
+        CommandSpec(
+            name="home",
+            handler=home.handle,
+            summary="Your start page.",
+            usage="home",
+            hidden=True,
+            accepts=lambda rest: not rest,
+        )
     )
 
     async def help_handler(request: Request, services: Services) -> Reply:
@@ -103,6 +114,7 @@ def build_registry() -> Registry:
             summary="Show what I can do.",
             usage="help",
             aliases=("?",),
+            accepts=lambda rest: not rest,
         )
     )
     return registry

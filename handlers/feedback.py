@@ -43,13 +43,22 @@ async def escalate(request: Request, services: Services) -> Reply:
     ref = request.text.strip()
     target = services.escalation_target
 
-    def work(session: Session) -> tuple[Question | None, bool]:
+    def work(session: Session) -> tuple[Question | None, bool, bool]:
         question = feedback.question_by_request(session, request_id=ref)
-        if question is None or target is None:
-            return question, False
-        return question, feedback.mark_escalated(session, question_id=question.id or 0)
+        if question is None:
+            return None, False, False
+        mine = question.person_id == services.person(session, request.actor, request.platform).id
+        if target is None or not mine:
+            return question, False, mine
+        return question, feedback.mark_escalated(session, question_id=question.id or 0), True
 
-    question, first = await services.transaction(work)
+    question, first, mine = await services.transaction(work)
+    if question is not None and not mine:
+        # In a shared thread anyone sees the button; only the asker may send their question on.
+        return Reply(
+            status=Status.INFO,
+            headline="Only the person who asked can pass this question to IT; ask your own.",
+        )
     if question is None:
         return Reply(
             status=Status.ERROR,

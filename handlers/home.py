@@ -49,13 +49,13 @@ async def handle(request: Request, services: Services) -> Reply:
             Section(
                 title="Your wins this quarter",
                 text=f"{totals.wins} win{'s' if totals.wins != 1 else ''}, {totals.minutes / 60:.1f} h saved. "
-                "Log one with /aiwin.",
+                "Log one with `win 45m what you did -> what it led to`.",
             )
         )
     sections.append(
         Section(
             title="How to ask",
-            text="Send me a message, mention me in a channel, or use /aiguide, in your own words:",
+            text="Send me a message or mention me, in your own words:",
             bullets=(
                 "can I paste a client contract into ChatGPT?",
                 "what can I use to summarize meeting notes?",

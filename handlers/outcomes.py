@@ -15,21 +15,21 @@ class Outcome:
 
 # The order is the tie-break when a text names several: the first is the more specific claim.
 OUTCOMES: tuple[Outcome, ...] = (
-    Outcome("revenue", "Revenue", ("revenue", "sale", "sales", "deal", "upsell", "renew", "won the", "bid",
-                                   "pipeline", "signed", "invoice", "billable")),
+    Outcome("revenue", "Revenue", ("revenue", "sale", "sales", "deal", "upsell", "renew", "renewed", "renewal",
+                                   "won", "bid", "pipeline", "signed", "invoice", "invoiced", "billable")),
     Outcome("client_service", "Client service", ("client", "customer", "reply", "replied", "responded",
                                                  "response time", "ticket", "support")),
+    Outcome("wellbeing", "Wellbeing", ("home", "family", "lunch", "break", "stress", "weekend", "gym", "walk",
+                                       "kids", "evening", "holiday", "overtime")),
     Outcome("speed", "Speed to delivery", ("early", "earlier", "faster", "ahead of", "deadline", "on time",
-                                           "sooner", "shipped", "delivered", "launched", "quicker")),
-    Outcome("quality", "Quality", ("quality", "fewer errors", "better", "accuracy", "accurate", "polished",
-                                   "bugs", "consistent", "clearer", "thorough")),
-    Outcome("cost", "Cost", ("cost", "budget", "cheaper", "contractor", "agency", "overtime", "licence fee")),
+                                           "sooner", "shipped", "delivered", "launched", "quicker", "same day")),
+    Outcome("quality", "Quality", ("quality", "fewer errors", "fewer bugs", "better", "accuracy", "accurate",
+                                   "polished", "bug", "consistent", "clearer", "thorough", "typo")),
+    Outcome("cost", "Cost", ("cost", "costs", "budget", "cheaper", "contractor", "agency", "licence fee")),
     Outcome("risk", "Risk reduction", ("risk", "compliance", "compliant", "security", "audit", "gdpr",
                                        "legal review", "safer")),
     Outcome("learning", "Learning", ("learn", "learned", "learnt", "training", "upskill", "course", "studied",
-                                     "read up", "understand")),
-    Outcome("wellbeing", "Wellbeing", ("home", "family", "lunch", "break", "stress", "weekend", "gym", "walk",
-                                       "kids", "rest", "overtime-free", "evening")),
+                                     "read up", "understand", "understood")),
     Outcome("other", "Other", ()),
 )  # fmt: skip
 BY_ID = {o.id: o for o in OUTCOMES}
@@ -53,10 +53,11 @@ def category_from_word(word: str) -> str | None:
 
 
 def guess_category(text: str) -> str:
-    lowered = f" {text.lower()} "
+    lowered = text.lower()
     for outcome in OUTCOMES:
         for keyword in outcome.keywords:
-            if re.search(rf"\b{re.escape(keyword)}", lowered):
+            # Whole words (a plural allowed): "homepage" is not "home", "dealt" is not "deal".
+            if re.search(rf"\b{re.escape(keyword)}(?:s|es)?\b", lowered):
                 return outcome.id
     return "other"
 

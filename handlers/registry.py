@@ -24,6 +24,7 @@ class CommandSpec:
     aliases: tuple[str, ...] = ()
     admin_only: bool = False
     hidden: bool = False  # reached through buttons, not typed, so help does not list it
+    accepts: Callable[[str], bool] | None = None  # when set, the command word routes here only if this holds
 
     @property
     def words(self) -> tuple[str, ...]:

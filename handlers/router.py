@@ -28,6 +28,11 @@ class Router:
         text = request.text.strip()
         word, _, rest = text.partition(" ")
         spec = self.registry.get(word.rstrip(":?!").lower()) if word else None
+        # "me and my team want to use Otter, ok?" and "help! can I paste..." are questions.
+        if spec is not None and (word[-1:] in "!?" and rest.strip()):
+            spec = None
+        if spec is not None and spec.accepts is not None and not spec.accepts(rest.strip()):
+            spec = None
         if spec is not None:
             return spec, replace(request, command=spec.name, text=rest.strip())
         fallback = self.registry.get(self.fallback)

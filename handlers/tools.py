@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers import ask
-from handlers.model import Fact, Reply, Request, Section, Status
+from handlers.model import Fact, Reply, Request, Section, Status, Visibility
 from handlers.services import Services
 from knowledge import KnowledgeBase
 from knowledge.model import Tool
@@ -27,6 +27,7 @@ async def handle(request: Request, services: Services) -> Reply:
             return await ask.handle(request, services)
         return Reply(
             status=Status.INFO,
+            visibility=Visibility.PUBLIC,
             headline=f"What the policy says about {' and '.join(t.name for t in tools)}",
             sections=tuple(_detail(kb, t) for t in tools),
             footer=f"Policy {kb.policy.version} · Questions: {kb.policy.contact}",
@@ -40,6 +41,7 @@ async def handle(request: Request, services: Services) -> Reply:
             sections.append(Section(title=label, facts=facts))
     return Reply(
         status=Status.INFO,
+        visibility=Visibility.PUBLIC,
         headline=f"AI tools at {kb.policy.organization}",
         sections=tuple(sections),
         footer=f"Type `tools NAME` for details · Policy {kb.policy.version}",

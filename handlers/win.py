@@ -28,8 +28,10 @@ from storage.people import set_department
 
 USAGE = "win 45m WHAT YOU DID [with TOOL] -> WHAT IT LED TO"
 LIST_SIZE = 10
+# A sub-command only when the whole line has its shape: "win remove 1 duplicate section in 20m" is a win.
 _SUB = re.compile(
-    r"^(?P<sub>list|undo|delete|remove|edit|outcome)\b\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL
+    r"^(?:(?P<bare>list|undo)|(?P<delete>delete|remove)\s+#?(?P<id>\d+)|(?P<sub>edit|outcome)\s+(?P<rest>#?\d+\b.*))\s*$",
+    re.IGNORECASE | re.DOTALL,
 )
 
 
@@ -40,19 +42,14 @@ async def handle(request: Request, services: Services) -> Reply:
     match = _SUB.match(text)
     if match is None:
         return await _log(request, services, text) if text else await _blank_form(request, services)
-    sub, rest = match.group("sub").lower(), match.group("rest").strip()
-    if sub == "list":
-        return await _list(request, services)
-    if sub == "undo":
+    if match.group("bare"):
+        if match.group("bare").lower() == "list":
+            return await _list(request, services)
         return await _delete(request, services, None)
-    if sub in ("delete", "remove"):
-        win_id = _leading_id(rest)
-        if win_id is None:
-            return _problem(
-                "Which win? Give its number, e.g. `win delete 12` (`win list` shows the numbers)."
-            )
-        return await _delete(request, services, win_id)
-    if sub == "edit":
+    if match.group("delete"):
+        return await _delete(request, services, int(match.group("id")))
+    rest = match.group("rest").strip()
+    if match.group("sub").lower() == "edit":
         return await _edit(request, services, rest)
     return await _set_outcome(request, services, rest)
 
@@ -271,8 +268,13 @@ async def _apply(request: Request, services: Services, win_id: int, changes: dic
 async def _set_outcome(request: Request, services: Services, rest: str) -> Reply:
     win_id = _leading_id(rest)
     words = re.sub(r"^#?\d+\s*", "", rest).strip()
-    head, _, text = words.partition(" ")
-    category = outcomes.category_from_word(head) if head else None
+    category, text = None, ""
+    parts = words.split(" ")
+    for size in (3, 2, 1):  # "client service replied the same day": the longest category name first
+        category = outcomes.category_from_word(" ".join(parts[:size])) if len(parts) >= size else None
+        if category:
+            text = " ".join(parts[size:])
+            break
     if win_id is None or category is None:
         choices = ", ".join(o.id for o in outcomes.OUTCOMES)
         return _problem(

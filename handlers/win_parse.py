@@ -54,11 +54,12 @@ _WORD_NUMBER = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, r
 _PHRASES: tuple[tuple[re.Pattern[str], int | None], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), minutes)
     for pattern, minutes in (
-        (r"\b(?:an|one) hour and a half\b", 90),
+        (r"\b(?:an|one|1) hours? and a half\b|\b(?:one|1) and a half hours?\b", 90),
+        (r"\b(?:an|one|1) hours? and (?:a )?quarter\b", 75),
         (r"\bhalf an hour\b|\ba half hour\b|\bhalf-hour\b", 30),
-        (r"\ba quarter (?:of an )?hour\b", 15),
+        (r"\b(?:a )?quarter (?:of an )?hour\b|\ba quarter-hour\b", 15),
         (r"\ba couple of hours\b", 120),
-        (r"\b(?:an|one) hour\b", 60),
+        (r"\b(?:an|one) hour(?: and (?P<plus>\d+) ?(?:m|min|mins|minutes)\b)?", 60),
         (rf"\b(?P<words>{_WORD_NUMBER}) {_UNIT_H}", None),
         (rf"\b(?P<wordm>{_WORD_NUMBER}) {_UNIT_M}", None),
     )
@@ -71,17 +72,22 @@ _MINUTES = re.compile(rf"(?P<sign>-)?(?<![\w.])(?P<m>\d+(?:[.,]\d+)?)\s*{_UNIT_M
 _SAVED = re.compile(
     r"^\s*(?:i\s+)?(?:saved|save|spent)\b\s*(?:(?:on|by|for|while|doing)\b\s*)?", re.IGNORECASE
 )
+# A date only where it dates the win: "on 2026-11-20", or "yesterday"/"today" not used as a possessive
+# ("summarised yesterday's notes" happened today).
 _DATE = re.compile(
-    r"\b(?:on\s+)?(?P<iso>\d{4}-\d{1,2}-\d{1,2})\b|\b(?P<rel>yesterday|today)\b", re.IGNORECASE
+    r"\bon\s+(?P<iso>\d{4}-\d{1,2}-\d{1,2})\b|\b(?P<rel>yesterday|today)\b(?!['’]s)", re.IGNORECASE
 )
 _OUTCOME = re.compile(
     r"\s*(?:->|=>|→|\boutcome:|\bso (?:that )?i could\b|\bwhich let me\b|\bwhich meant\b|\bso we could\b)\s*",
     re.IGNORECASE,
 )
-_TAG = re.compile(r"(?<!\w)#(?P<tag>[\w-]+)")
+_TAG = re.compile(r"(?<!\w)#(?P<tag>[A-Za-z][\w-]*)")
+# An unlisted product named after "with"/"using": only names that look like AI products ("FooBar AI",
+# "ScribeGPT", "notes.ai", "DraftBot"), so "with Ann" or "in Q3" never reads as shadow AI.
 _WRITTEN_TOOL = re.compile(
-    r"\b(?:with|using|via|through|in)\s+(?P<name>[A-Z][\w.+-]*(?:\s[A-Z0-9][\w.+-]*)?)"
+    r"\b(?:with|using|via|through)\s+(?P<name>[A-Z][\w.+-]*(?:\s(?:AI|GPT|Bot|LLM|Copilot)\b)?)"
 )
+_AI_LOOKING = re.compile(r"(?i:\bai\b|\.ai\b|gpt|bot\b|llm|copilot)|[a-z][A-Z]")
 
 
 def parse_duration(text: str) -> tuple[int, tuple[int, int]] | None:
@@ -91,7 +97,7 @@ def parse_duration(text: str) -> tuple[int, tuple[int, int]] | None:
         match = pattern.search(text)
         if match:
             if fixed is not None:
-                value: float = fixed
+                value: float = fixed + int(match.groupdict().get("plus") or 0)
             elif match.groupdict().get("words"):
                 value = _NUMBER_WORDS[match.group("words").lower()] * 60
             else:
@@ -149,7 +155,9 @@ def read_parts(text: str, today: date) -> WinParts:
         )
     share: bool | None = None
     category: str | None = None
-    for tag in _TAG.finditer(text):
+
+    def take_tag(tag: re.Match[str]) -> str:
+        nonlocal share, category
         word = tag.group("tag").lower()
         if word in ("share", "shared"):
             share = True
@@ -157,7 +165,11 @@ def read_parts(text: str, today: date) -> WinParts:
             share = False
         elif outcomes.category_from_word(word.replace("-", " ")):
             category = outcomes.category_from_word(word.replace("-", " "))
-    text = _TAG.sub("", text)
+        else:
+            return tag.group()  # "#123" or "#launch" is part of what they wrote
+        return ""
+
+    text = _TAG.sub(take_tag, text)
     occurred_on, text = _take_date(text, today)
     parts = _OUTCOME.split(text, maxsplit=1)
     doing, outcome_text = parts[0], (parts[1] if len(parts) > 1 else None)
@@ -267,8 +279,8 @@ def find_tool(text: str, kb: KnowledgeBase) -> tuple[str | None, str, bool, str 
     if unknown:
         return None, unknown, False, None
     written = _WRITTEN_TOOL.search(text)
-    if written:
-        return None, written.group("name").strip(), False, None
+    if written and _AI_LOOKING.search(written.group("name")):
+        return None, written.group("name").strip()[:200], False, None
     return None, "", False, None
 
 

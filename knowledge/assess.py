@@ -7,7 +7,17 @@ from enum import StrEnum
 
 from knowledge.base import STATUS_ORDER, USABLE_STATUSES, KnowledgeBase
 from knowledge.model import Rule
-from knowledge.policy import Asker, Situation, ToolVerdict, Verdict, decide, decide_unknown, rule_applies
+from knowledge.policy import (
+    Asker,
+    Situation,
+    ToolVerdict,
+    Verdict,
+    could_permit,
+    decide,
+    decide_unknown,
+    rule_applies,
+    situation_rules,
+)
 from knowledge.understand import Understanding, understand
 
 PERMITTED = frozenset({Verdict.ALLOWED, Verdict.CONDITIONAL})
@@ -75,7 +85,7 @@ def assess(kb: KnowledgeBase, question: str, asker: Asker | None = None) -> Asse
     return Assessment(
         question=question,
         understanding=reading,
-        verdict=_overall(verdicts, understood),
+        verdict=_overall(verdicts, understood, one_name=len(reading.tools) == 1),
         tools=tuple(verdicts),
         recommended=recommended,
         policy_version=kb.policy.version,
@@ -100,30 +110,38 @@ def _alternatives(
     return tuple(sorted(options, key=lambda v: order.get(v.tool_id or "", len(order))))
 
 
-def _overall(verdicts: list[ToolVerdict], understood: bool) -> Overall:
+STRICTNESS = (Verdict.NOT_ALLOWED, Verdict.UNKNOWN_TOOL, Verdict.CONDITIONAL, Verdict.ALLOWED)
+
+
+def _overall(verdicts: list[ToolVerdict], understood: bool, *, one_name: bool) -> Overall:
     if not verdicts:
         return Overall.RECOMMENDATION if understood else Overall.NO_MATCH
     kinds = {v.verdict for v in verdicts}
     if len(kinds) == 1:
         return Overall(kinds.pop())
-    # Mixed answers (two editions behind one alias): "conditional" only when some tool is usable,
-    # so a mix of refusals never reads as a permission.
-    return Overall.CONDITIONAL if kinds & PERMITTED else Overall.NOT_ALLOWED
+    if one_name and kinds & PERMITTED:
+        # One name, several editions ("chatgpt"): usable, on the condition of picking the right one.
+        return Overall.CONDITIONAL
+    # Different tools named together: the strictest verdict, so a script reading only this field
+    # never takes a refusal for a permission.
+    return Overall(next(v for v in STRICTNESS if v in kinds))
 
 
 def recommend(kb: KnowledgeBase, situation: Situation) -> tuple[ToolVerdict, ...]:
     """Usable tools whose verdict here is allowed (first) or conditional, never not_allowed."""
     wanted = set(situation.use_cases)
+    rules = situation_rules(kb, situation)
     ranked = []
     for tool in kb.tools:
-        if tool.status not in USABLE_STATUSES:
+        # Most tools are refused for this data or by a red line: rule them out before building verdicts.
+        if tool.status not in USABLE_STATUSES or not could_permit(kb, tool, situation, rules):
             continue
-        verdict = decide(kb, tool, situation)
+        verdict = decide(kb, tool, situation, rules)
         if verdict.verdict not in PERMITTED:
             continue
         key = (
             verdict.verdict != Verdict.ALLOWED,
-            not (wanted & set(tool.good_for)),
+            wanted.isdisjoint(tool.good_for),
             STATUS_ORDER[tool.status],
             kb.tool_order[tool.id],
         )

@@ -65,22 +65,33 @@ class KnowledgeBase:
         for tool in self.tools:
             for phrase in (tool.name, *tool.aliases):
                 tools.add(phrase, ("kb", tool.id))
+        listed = PhraseIndex()  # the knowledge base's own names, before any catalog name joins
+        for tool in self.tools:
+            for phrase in (tool.name, *tool.aliases):
+                listed.add(phrase, tool.id)
         for product in catalog.products:
             names = (product.name, *product.aliases)
-            # The knowledge base covers this product: its own aliases decide, so "ChatGPT Plus" falls
-            # back to the listed "chatgpt" editions instead of becoming an unknown tool.
-            if not any(name in tools for name in names):
-                for name in names:
+            covering = frozenset().union(*(listed.payloads(name) for name in names))
+            for name in names:
+                if name in listed:
+                    continue
+                if covering:
+                    # The knowledge base lists this product under another name: "GPT-4o" or "ChatGPT Plus"
+                    # mean the listed "chatgpt" editions, not an unknown tool.
+                    for tool_id in covering:
+                        tools.add(name, ("kb", tool_id))
+                else:
                     tools.add(name, ("catalog", product.name))
-        data = PhraseIndex()
+        # Data and use-case phrases match by word root and forgive a typo: "pasword", "screening CVs".
+        data = PhraseIndex(typos=True, roots=True, ordinary_words=catalog.ordinary_words)
         for data_class in self.data_classes:
             for phrase in (data_class.name, *data_class.examples):
                 data.add(phrase, data_class.id)
-        uses = PhraseIndex()
+        uses = PhraseIndex(roots=True)
         for use_case in self.use_cases:
             for phrase in (use_case.name, *use_case.examples):
                 uses.add(phrase, use_case.id)
-        mentions = PhraseIndex()
+        mentions = PhraseIndex(typos=True, roots=True, ordinary_words=catalog.ordinary_words)
         for rule in self.rules:
             for phrase in rule.mentions:
                 mentions.add(phrase, rule.id)

@@ -150,9 +150,9 @@ def _describe(path: tuple, loc: tuple, detail: dict) -> str:
     if kind == "missing":
         return f"{where}: missing required key {loc[-1]!r}"
     if kind == "string_type" and isinstance(detail.get("input"), bool):
-        # YAML 1.1 reads yes/no/on/off as booleans; the raw word is lost, so name both spellings.
-        word = "yes" if detail["input"] else "no"
-        return f'{where}: YAML read {word} as {str(detail["input"]).lower()}; put the text in quotes, e.g. {loc[-1]}: "{word}"'
+        # YAML 1.1 reads yes/no/on/off as booleans, and the word itself is gone by now.
+        value = str(detail["input"]).lower()
+        return f"{where}: YAML read an unquoted yes/no/on/off as {value}; put the text in quotes"
     if kind == "literal_error":
         return f"{where}: {detail['msg'].lower()}"
     return f"{where}: {detail['msg']}"
@@ -190,6 +190,9 @@ def _merge(collected: _Collected, directory: Path) -> KnowledgeBase | None:
             unique[section][entry.id] = entry
 
     data_ids = list(unique["data_classes"])
+    if NO_DATA in unique["data_classes"]:
+        (_, where, _) = next(e for e in collected.entries["data_classes"] if e[0].id == NO_DATA)
+        add(where, f"data_classes: the id {NO_DATA!r} is reserved (max_data: none means no company data)")
     if not data_ids:
         add(_Where(str(directory), 0), "no 'data_classes' defined; at least one is required")
     rank = {cid: i for i, cid in enumerate(data_ids)}
@@ -249,6 +252,13 @@ def _check_tool(tool: Tool, where: _Where, rank, use_cases, tools, groups, check
         check(where, f"{label}.alternatives", tid, tools, "tool id")
     for item in tool.not_for:
         check(where, f"{label}.not_for", item.use_case, use_cases, "use case")
+    seen_conditions: set[str] = set()
+    for condition in tool.conditions:
+        if condition.data in seen_conditions:
+            add(where, f"{label}.conditions: two conditions for {condition.data!r}; merge them into one")
+        seen_conditions.add(condition.data)
+    if tool.available_to != "everyone" and not tool.available_to:
+        add(where, f"{label}.available_to: an empty list lets nobody use it; name a group, or write everyone")
     if tool.available_to != "everyone":
         for group in tool.available_to:
             if group not in groups:

@@ -6,10 +6,18 @@ import re
 import unicodedata
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
+import snowballstemmer
 from rapidfuzz.distance import OSA
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+# Cyrillic and Greek letters that look Latin: "раyroll" typed with a Cyrillic р and а is still payroll.
+_LOOKALIKES = str.maketrans(
+    "аеорсухіјѕԁӏԛԝкмнтвгαβεικνορτυχοΑΒΕΗΙΚΜΝΟΡΤΧΥΖ",
+    "aeopcyxijsdlqwkmhtbraβeiknoptuxoabehikmnoptxyz",
+)
+_ENGLISH = snowballstemmer.stemmer("english")
 _NOT = re.compile(r"n't\b")
 _POSSESSIVE = re.compile(r"'s\b")
 _TOKEN = re.compile(r"[a-z0-9]+(?:\+\+|#)?|[.,;:!?()\[\]\n]")
@@ -32,8 +40,17 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
+def root(word: str) -> str:
+    """The word's root, so that 'ranking', 'ranked' and 'rank' meet; for data and use-case phrases,
+    not tool names (where 'Bing' must stay 'bing')."""
+    return _ENGLISH.stemWord(stem(word))
+
+
 def tokenize(text: str) -> list[Token]:
-    text = unicodedata.normalize("NFKC", text).lower().translate(_APOSTROPHES)
+    text = unicodedata.normalize("NFKC", text).lower().translate(_APOSTROPHES).translate(_LOOKALIKES)
+    if not text.isascii():  # "résumé" is read as "resume", not "r sum"
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = _POSSESSIVE.sub("", _NOT.sub(" not", text))
     tokens: list[Token] = []
     clause = 0
@@ -48,9 +65,9 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-def compact(phrase: str) -> str:
+def compact(phrase: str, *, roots: bool = False) -> str:
     """The key a phrase is matched by: its stems with the spaces removed ('Chat GPT' == 'chatgpt')."""
-    return "".join(token.stem for token in tokenize(phrase))
+    return "".join(root(t.stem) if roots else t.stem for t in tokenize(phrase))
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,28 +92,31 @@ class PhraseIndex:
     the span is an ordinary word listed in `ordinary_words` ('clause' is not 'Claude').
     """
 
-    def __init__(self, *, typos: bool = False, ordinary_words: Iterable[str] = ()):
+    def __init__(self, *, typos: bool = False, roots: bool = False, ordinary_words: Iterable[str] = ()):
         self._exact: dict[str, set[Hashable]] = {}
         self._typos = typos
+        self._roots = roots
         self._deletes: dict[str, set[str]] = {}
-        self._ordinary = {compact(word) for word in ordinary_words}
+        self._ordinary = {compact(word, roots=roots) for word in ordinary_words}
         self._max_tokens = 1
+        self._max_key = 0
 
     def add(self, phrase: str, payload: Hashable) -> None:
-        key = compact(phrase)
+        key = compact(phrase, roots=self._roots)
         if not key:
             return
         self._exact.setdefault(key, set()).add(payload)
         self._max_tokens = max(self._max_tokens, len(tokenize(phrase)) + 1)
+        self._max_key = max(self._max_key, len(key))
         if self._typos and len(key) >= 6:
             for variant in _deletions(key):
                 self._deletes.setdefault(variant, set()).add(key)
 
     def __contains__(self, phrase: str) -> bool:
-        return compact(phrase) in self._exact
+        return compact(phrase, roots=self._roots) in self._exact
 
     def payloads(self, phrase: str) -> frozenset[Hashable]:
-        return frozenset(self._exact.get(compact(phrase), ()))
+        return frozenset(self._exact.get(compact(phrase, roots=self._roots), ()))
 
     def find(self, tokens: list[Token]) -> list[Match]:
         exact: list[Match] = []
@@ -105,7 +125,10 @@ class PhraseIndex:
         for start in range(count):
             key = ""
             for end in range(start + 1, min(count, start + self._max_tokens) + 1):
-                key += tokens[end - 1].stem
+                word = tokens[end - 1].stem
+                key += root(word) if self._roots else word
+                if len(key) > self._max_key + 1:
+                    break  # longer than any phrase, even with a typo: nothing more can match from here
                 hit = self._exact.get(key)
                 if hit is not None:
                     exact.append(Match(start, end, key, frozenset(hit)))

@@ -63,12 +63,28 @@ class ToolVerdict:
 
 def rule_applies(rule: Rule, tool_id: str | None, situation: Situation) -> bool:
     """Every trigger the rule gives must hold; `tool_id` None stands for an unlisted tool."""
-    if rule.data and not set(rule.data) & set(situation.data_classes):
+    return _fits_situation(rule, situation) and _fits_tool(rule, tool_id)
+
+
+def situation_rules(kb: KnowledgeBase, situation: Situation) -> tuple[Rule, ...]:
+    """The rules whose data, use-case and mention triggers hold, in knowledge-base order.
+
+    Only `tools` and `except_tools` depend on the tool, so a caller deciding many tools for one
+    situation (recommendations) checks the rest once and passes the result to `decide`.
+    """
+    return tuple(r for r in kb.rules if _fits_situation(r, situation))
+
+
+def _fits_situation(rule: Rule, situation: Situation) -> bool:
+    # Tuples of a few ids: a scan is cheaper than building two sets per rule per tool.
+    if rule.data and not any(c in situation.data_classes for c in rule.data):
         return False
-    if rule.use_cases and not set(rule.use_cases) & set(situation.use_cases):
+    if rule.use_cases and not any(u in situation.use_cases for u in rule.use_cases):
         return False
-    if rule.mentions and rule.id not in situation.mentions:
-        return False
+    return not (rule.mentions and rule.id not in situation.mentions)
+
+
+def _fits_tool(rule: Rule, tool_id: str | None) -> bool:
     if rule.tools and tool_id not in rule.tools:
         return False
     return tool_id not in rule.except_tools
@@ -87,14 +103,20 @@ def decide_unknown(kb: KnowledgeBase, name: str, situation: Situation) -> ToolVe
     return ToolVerdict(None, name, Verdict.UNKNOWN_TOOL, tuple(reasons), rules=tuple(rules))
 
 
-def decide(kb: KnowledgeBase, tool: Tool, situation: Situation) -> ToolVerdict:
+def decide(
+    kb: KnowledgeBase, tool: Tool, situation: Situation, rules: tuple[Rule, ...] | None = None
+) -> ToolVerdict:
+    """`rules`: `situation_rules(kb, situation)` when the caller has it already."""
     tool_src = f"tool:{tool.id}"
+    if rules is None:
+        rules = situation_rules(kb, situation)
 
     def refuse(*reasons: Reason, rules: tuple[str, ...] = ()) -> ToolVerdict:
         return ToolVerdict(tool.id, tool.name, Verdict.NOT_ALLOWED, reasons, rules=rules)
 
     # 2. red lines
-    forbids = [r for r in kb.rules if r.effect == "forbid" and rule_applies(r, tool.id, situation)]
+    fitting = [r for r in rules if _fits_tool(r, tool.id)]
+    forbids = [r for r in fitting if r.effect == "forbid"]
     if forbids:
         return refuse(
             *(Reason(r.text, (f"rule:{r.id}",)) for r in forbids), rules=tuple(r.id for r in forbids)
@@ -143,7 +165,7 @@ def decide(kb: KnowledgeBase, tool: Tool, situation: Situation) -> ToolVerdict:
             )
         )
     # 8. requirements
-    requires = [r for r in kb.rules if r.effect == "require" and rule_applies(r, tool.id, situation)]
+    requires = [r for r in fitting if r.effect == "require"]
     conditions.extend(Reason(r.text, (f"rule:{r.id}",)) for r in requires)
 
     ceiling_note = Reason(
@@ -154,6 +176,28 @@ def decide(kb: KnowledgeBase, tool: Tool, situation: Situation) -> ToolVerdict:
     return ToolVerdict(
         tool.id, tool.name, verdict, (ceiling_note,), tuple(conditions), rules=tuple(r.id for r in requires)
     )
+
+
+def could_permit(kb: KnowledgeBase, tool: Tool, situation: Situation, rules: tuple[Rule, ...]) -> bool:
+    """False when `decide` is bound to refuse, judged from its cheap steps 2, 3, 4 and 6 alone.
+
+    `rules` is `situation_rules(kb, situation)`. True promises nothing: `decide` has the last word.
+    Recommendations call this for every tool, so it builds no reasons and no verdict.
+    """
+    if tool.status == "under_review" or tool.max_data == NO_DATA:
+        return False
+    for rule in rules:
+        if rule.effect == "forbid" and _fits_tool(rule, tool.id):
+            return False
+    for item in tool.not_for:
+        if item.use_case in situation.use_cases:
+            return False
+    rank = kb.data_rank
+    ceiling = rank[tool.max_data]
+    for class_id in situation.data_classes:
+        if rank[class_id] > ceiling and all(c.data != class_id for c in tool.conditions):
+            return False
+    return True
 
 
 def _membership(kb: KnowledgeBase, asker: Asker, groups: tuple[str, ...]) -> bool | None:

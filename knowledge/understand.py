@@ -6,14 +6,16 @@ from dataclasses import dataclass
 
 from knowledge.phrases import Match, PhraseIndex, Token, tokenize
 
-NEGATORS = frozenset({"no", "not", "without", "excluding", "exclude", "except", "never", "zero", "non"})
+# Only plain negations count, and only right before the data they negate. Anything that could be
+# a name ("Project Zero") or a qualifier ("non-sensitive passwords") does not: reading too much
+# data into a question is safe, reading too little is not.
+NEGATORS = frozenset({"no", "not", "without", "excluding", "exclude", "except"})
 # Words that may stand between a negator and what it negates: "without ANY of our client data".
 _FILLERS = frozenset(
     {
-        "any", "a", "an", "the", "of", "our", "my", "your", "their", "real", "actual", "such",
+        "any", "a", "an", "the", "of", "our", "my", "your", "their",
         "including", "include", "containing", "contain", "mentioning", "mention", "sharing", "share",
         "using", "use", "putting", "put", "pasting", "paste", "giving", "give", "uploading", "upload",
-        "sensitive", "identifiable",
     }
 )  # fmt: skip
 
@@ -61,7 +63,7 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     negated: set[str] = set()
     for match in indexes.data.find(tokens):
         (negated if _negated(tokens, match) else data).update(match.payloads)  # type: ignore[arg-type]
-    uses = sorted(indexes.use_cases.find(tokens), key=lambda m: (-len(m.key), m.start))
+    uses = sorted(indexes.use_cases.find(tokens), key=lambda m: (-m.width, -len(m.key), m.start))
     use_cases: list[str] = []
     for match in uses:
         for uid in sorted(match.payloads):  # type: ignore[type-var]
@@ -93,7 +95,10 @@ def _negated(tokens: list[Token], match: Match) -> bool:
     while index >= 0 and tokens[index].clause == clause:
         word = tokens[index].text
         if word in NEGATORS:
-            return True
+            # "not without client data" says the data is there.
+            return not (
+                index > 0 and tokens[index - 1].clause == clause and tokens[index - 1].text in NEGATORS
+            )
         if word not in _FILLERS:
             return False
         index -= 1

@@ -17,7 +17,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import inbound, render
-from handlers.model import Action, Actor, Reply, Request, Status
+from handlers.model import Action, Actor, Reply, Request, Status, Visibility
 from handlers.router import Router
 from handlers.services import Services
 from storage.events import first_delivery
@@ -158,13 +158,23 @@ class SlackSurface:
                 # A modal needs a click (a trigger id); offer the button that opens it.
                 reply = replace(reply, form=None, actions=(Action("Open the form", reply.form.command, ""),))
             message = render.message(reply)
-            await client.chat_postMessage(
-                channel=event["channel"],
-                thread_ts=thread,
-                text=message.text,
-                blocks=message.blocks,
-                **POST_OPTIONS,
-            )
+            if event.get("channel_type") != "im" and reply.visibility == Visibility.PRIVATE:
+                # A mention in a channel: wins, stats and confirmations are for the person only.
+                await client.chat_postEphemeral(
+                    channel=event["channel"],
+                    user=event["user"],
+                    thread_ts=thread,
+                    text=message.text,
+                    blocks=message.blocks,
+                )
+            else:
+                await client.chat_postMessage(
+                    channel=event["channel"],
+                    thread_ts=thread,
+                    text=message.text,
+                    blocks=message.blocks,
+                    **POST_OPTIONS,
+                )
             await self._escalate(client, reply)
         except Exception:
             log.exception("message failed (event %s)", body.get("event_id"))

@@ -60,7 +60,7 @@ async def test_unknown_tool(services, kb):
 async def test_allowed_answer_states_the_ceiling(services):
     reply = await say(services, "Can I use GitHub Copilot to write code?", ENGINEER)
     assert reply.status == Status.ALLOWED
-    assert reply.headline == "Yes, you can use GitHub Copilot Business for this."
+    assert reply.headline == "Yes, you can use GitHub Copilot Business for up to Confidential information."
     assert "approved for up to Confidential information" in all_text(reply)
     assert not reply.actions
 

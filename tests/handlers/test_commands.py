@@ -116,3 +116,17 @@ async def test_buttons_for_unregistered_commands_are_removed(services):
     registry.register(CommandSpec(name="help", handler=noop, summary="", usage=""))
     reply = await Router(registry).dispatch(request("x"), services)
     assert [a.command for a in reply.actions] == ["help"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me and my team want to use Otter, ok?",
+        "help! can I paste client data into ChatGPT?",
+        "home office: can I use Copilot?",
+        "requests for Otter keep coming, is it allowed?",
+    ],
+)
+def test_questions_that_begin_with_a_command_word_are_questions(text):
+    spec, routed = build_router().resolve(request(text))
+    assert (spec.name, routed.text) == ("ask", text)

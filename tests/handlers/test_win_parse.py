@@ -39,6 +39,10 @@ TODAY = date(2026, 11, 26)
         ("two hours", 120),
         ("forty five minutes", 45),
         ("a couple of hours", 120),
+        ("an hour and 15 minutes", 75),
+        ("1 hour and a half", 90),
+        ("one and a half hours", 90),
+        ("quarter of an hour", 15),
     ],
 )
 def test_duration_forms(text, minutes):
@@ -74,7 +78,7 @@ def test_full_line(kb):
             "prepare the board pack properly",
             "other",
         ),
-        ("1h meeting notes which let me leave on time for my kids", "leave on time for my kids", "speed"),
+        ("1h meeting notes which let me leave on time for my kids", "leave on time for my kids", "wellbeing"),
         ("1h meeting notes -> wellbeing: went home on time", "went home on time", "wellbeing"),
         ("20m proofreading #quality", None, "quality"),
         ("20m proofreading", None, None),
@@ -124,3 +128,31 @@ def test_rejections(kb, text, field, message):
 
 def test_forty_hours_is_the_limit(kb):
     assert parse_win("40h migration of the wiki with Brightline Assistant", kb, TODAY).minutes == 2400
+
+
+@pytest.mark.parametrize(
+    ("text", "task"),
+    [
+        ("an hour and 15 minutes drafted the memo", "drafted the memo"),
+        ("quarter of an hour proofread the memo", "proofread the memo"),
+        ("30m summarised yesterday's meeting notes", "summarised yesterday's meeting notes"),
+        ("30m drafted the 2026-12-01 launch plan", "drafted the 2026-12-01 launch plan"),
+        ("30m fixed bug #123 #quality", "fixed bug #123"),
+    ],
+)
+def test_what_is_left_is_the_task(kb, text, task):
+    win = parse_win(text, kb, TODAY)
+    assert win.task == task and win.occurred_on == TODAY
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("30m drafted the note with Ann", ""),
+        ("30m drafted in Q3 in Word", ""),
+        ("20m notes with ScribeGPT", "ScribeGPT"),
+        ("20m drafted with NotionAI", "Notion AI"),
+    ],
+)
+def test_only_ai_looking_names_become_unlisted_tools(kb, text, tool):
+    assert parse_win(text, kb, TODAY).tool_name == tool

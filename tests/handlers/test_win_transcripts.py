@@ -183,3 +183,19 @@ async def test_reminder_preference(db_services):
     assert (await say(db_services, "me reminders on")).status == Status.SUCCESS
     assert facts(await say(db_services, "me"))["Weekly reminder"] == "on"
     assert (await say(db_services, "me reminders sometimes")).status == Status.ERROR
+
+
+async def test_lines_that_start_like_subcommands_are_wins(db_services):
+    await say(db_services, "win 45m drafted the memo with ChatGPT")
+    reply = await say(db_services, "win remove 1 duplicate section from the proposal in 20m")
+    assert reply.headline == "Logged win #2: 20 min saved with AI."
+    listed = await say(db_services, "win list of suppliers compiled in 45m")
+    assert listed.headline.startswith("Logged win #3")
+    assert [w.id for w in rows(db_services, Win)] == [1, 2, 3]
+
+
+async def test_two_word_outcome_category_from_the_button_text(db_services):
+    await say(db_services, "win 20m proofread the newsletter with Grammarly")
+    await say(db_services, "win outcome 1 client service replied the same day")
+    (win,) = rows(db_services, Win)
+    assert (win.outcome_category, win.outcome) == ("client_service", "replied the same day")

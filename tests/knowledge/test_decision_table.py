@@ -157,3 +157,21 @@ def test_nothing_understood_is_no_match(kb):
 
 def test_every_answer_is_stamped_with_the_policy_version(kb):
     assert assess(kb, "Can I use DeepSeek?").policy_version == "2026.11"
+
+
+def test_the_recommendation_prefilter_never_drops_a_permitted_tool(kb):
+    """`could_permit` only saves time: whenever `decide` permits a tool, the pre-filter lets it through."""
+    from itertools import product
+
+    from knowledge.policy import Situation, could_permit, decide, situation_rules
+
+    datas = [(), *((c.id,) for c in kb.data_classes)]
+    uses = [(), *((u.id,) for u in kb.use_cases)]
+    mentions = [frozenset(), frozenset({"no-credentials"})]
+    askers = [UNKNOWN, ENGINEER, MARKETER, ANA, OUTSIDER]
+    for data, use, mention, asker in product(datas, uses, mentions, askers):
+        situation = Situation(data_classes=data, use_cases=use, mentions=mention, asker=asker)
+        rules = situation_rules(kb, situation)
+        for tool in kb.tools:
+            if decide(kb, tool, situation).verdict in ("allowed", "conditional"):
+                assert could_permit(kb, tool, situation, rules), (tool.id, situation)

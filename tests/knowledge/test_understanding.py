@@ -54,7 +54,14 @@ def test_typo_is_marked(kb):
         ("without any client data", None),
         ("with no personal data", None),
         ("it doesn't include client data", None),
-        ("non-confidential, no client names", None),
+        ("no client names in it", None),
+        ("non-confidential, no client names", "confidential"),  # "non-" is a qualifier, not a negation
+        ("non-sensitive passwords", "restricted"),
+        ("not without client data", "confidential"),  # a double negative keeps the data
+        ("Project Zero client data", "confidential"),
+        ("the pasword for the wiki", "restricted"),  # a typo in a data phrase
+        ("the раyroll file", "restricted"),  # Cyrillic р and а
+        ("screening CVs", "restricted"),
         ("without client names, but with salary data", "restricted"),
         ("Is it not okay to paste client contracts?", "confidential"),  # negation of "okay", not of data
         ("anonymized client data", "confidential"),  # anonymized is still client data
@@ -76,6 +83,9 @@ def test_negated_data_is_remembered(kb):
         ("summarize this", "summarizing"),
         ("summarise client meeting notes", "meeting-notes"),  # the more specific phrase wins
         ("write code for a report", "coding"),
+        ("ranking candidates", "hiring"),  # word forms meet at their root
+        ("we screened applicants", None),
+        ("summarized the notes", "summarizing"),
         ("draft an email to the client", "client-communication"),
         ("hello", None),
     ],

@@ -122,7 +122,7 @@ def test_yaml_booleans_in_text_fields_get_a_hint(tmp_path):
     write(tmp_path, "policy.yaml", POLICY)
     write(tmp_path, "rules.yaml", "rules:\n  - id: r\n    effect: forbid\n    data: [secret]\n    text: no\n")
     assert problems_in(tmp_path) == [
-        'rules.yaml:5: rules[0].text: YAML read no as false; put the text in quotes, e.g. text: "no"'
+        "rules.yaml:5: rules[0].text: YAML read an unquoted yes/no/on/off as false; put the text in quotes"
     ]
 
 

@@ -236,3 +236,12 @@ async def test_health_check(slack):
     response = await slack.session.get(f"{slack.base_url}/healthz")
     assert response.status == 200
     assert await response.json() == {"ok": True, "knowledge_base": "policy 2026.11", "database": "ok"}
+
+
+async def test_private_replies_to_a_channel_mention_are_ephemeral(slack):
+    await slack.event("slack_event_app_mention", text="<@UBOT0001> win 30m drafted the memo with ChatGPT")
+    await slack.event("slack_event_app_mention", text="<@UBOT0001> me")
+    shown = await slack.fake.wait_for("chat.postEphemeral", 2)
+    assert {s["user"] for s in shown} == {"U0BEN"} and {s["channel"] for s in shown} == {"C0PROJECT"}
+    assert shown[0]["text"].startswith("Logged win #1")
+    assert slack.fake.of("chat.postMessage") == []

@@ -47,7 +47,9 @@ async def test_recorded_messages_get_an_answer_in_their_thread(slack, name, chan
     event = json.loads(data["raw_body"])["event"]
     response = await replay(slack, name)
     assert response.status == 200
-    (posted,) = await slack.fake.wait_for("chat.postMessage")
+    # "Hi there!" gets private help: in a channel that is an ephemeral message, in a DM a plain one.
+    method = "chat.postEphemeral" if event.get("channel_type") != "im" else "chat.postMessage"
+    (posted,) = await slack.fake.wait_for(method)
     assert posted["channel"] == event.get("channel", channel)
     assert posted["thread_ts"] == (thread or event.get("thread_ts"))
     assert posted["text"]  # a person who addressed the bot always hears back
