@@ -293,6 +293,52 @@ def manifest_teams(
     typer.echo(f"Wrote {out}: upload it in Teams under Apps → Manage your apps → Upload an app.")
 
 
+digest_app = typer.Typer(help="The weekly digests for leadership and IT.", no_args_is_help=True)
+app.add_typer(digest_app, name="digest")
+
+
+@digest_app.command("preview")
+def digest_preview(
+    it: Annotated[bool, typer.Option("--it", help="The IT digest instead of the leadership one.")] = False,
+    week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W47 (default: the week just ended).")] = None,
+    png: Annotated[Path | None, typer.Option("--png", help="Also write the 8-week chart to this PNG file.")] = None,
+) -> None:
+    """Show a digest in the terminal, as it would be sent."""
+    from bot.chart import png as draw
+    from handlers import digest
+
+    services = _services(None)
+    try:
+        start, end = digest.parse_week(week) if week else digest.last_full_week(date.today())
+    except ValueError as error:
+        typer.secho(str(error), fg="red", err=True)
+        raise typer.Exit(2) from None
+    if it:
+        reply = asyncio.run(digest.it_digest(services, start, end))
+    else:
+        reply = asyncio.run(digest.leadership(services, start, end, services.digest))
+    Console().print(render.to_rich(reply))
+    if png is not None and reply.chart is not None:
+        png.write_bytes(draw(reply.chart))
+        typer.echo(f"Chart written to {png}.")
+
+
+@app.command("demo-data")
+def demo_data(
+    weeks: Annotated[int, typer.Option(help="How many weeks of history to make up.")] = 13,
+) -> None:
+    """Fill the database with a made-up quarter of wins and questions, to see a full digest at once."""
+    from bot.demo import fill
+
+    services = _services(None)
+    assert services.database is not None
+    counts = fill(services.database, services.knowledge, today=date.today(), weeks=weeks)
+    typer.echo(
+        f"Added {counts['people']} people, {counts['wins']} wins and {counts['questions']} questions over {weeks} weeks. "
+        "Try: aiguide digest preview --png digest.png"
+    )
+
+
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import ask, feedback, home, me, review_request, tools, win
+from handlers import ask, digest, feedback, home, me, review_request, tools, win
 from handlers.model import Reply, Request, Section, Status
 from handlers.registry import CommandSpec, Registry
 from handlers.router import Router
@@ -104,8 +104,18 @@ def build_registry() -> Registry:
         )
     )
 
+    registry.register(
+        CommandSpec(
+            name="digest",
+            handler=digest.handle,
+            summary="Preview the weekly digest (admins).",
+            usage="digest [it] [2026-W47]",
+            admin_only=True,
+        )
+    )
+
     async def help_handler(request: Request, services: Services) -> Reply:
-        return help_reply(registry, services)
+        return help_reply(registry, services, admin=services.is_admin(request.actor))
 
     registry.register(
         CommandSpec(
@@ -124,7 +134,7 @@ def build_router() -> Router:
     return Router(build_registry())
 
 
-def help_reply(registry: Registry, services: Services) -> Reply:
+def help_reply(registry: Registry, services: Services, *, admin: bool = False) -> Reply:
     kb = services.knowledge
     sections = tuple(
         Section(
@@ -133,7 +143,7 @@ def help_reply(registry: Registry, services: Services) -> Reply:
             bullets=tuple(f"Example: {e}" for e in spec.examples[:2]),
         )
         for spec in registry
-        if not spec.hidden and (not spec.admin_only or spec.name == "help")
+        if not spec.hidden and (admin or not spec.admin_only)
     )
     return Reply(
         status=Status.INFO,

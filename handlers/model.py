@@ -113,6 +113,16 @@ class Form:
 
 
 @dataclass(frozen=True, slots=True)
+class Chart:
+    """A stacked bar chart as data; each surface draws it its own way (a PNG, a card, text)."""
+
+    title: str
+    categories: tuple[str, ...]  # x axis labels
+    series: tuple[tuple[str, tuple[float, ...]], ...]  # (name, one value per category), stacked
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     status: Status
     headline: str  # one line; doubles as the notification text
@@ -122,3 +132,4 @@ class Reply:
     visibility: Visibility = Visibility.PRIVATE
     footer: str = ""
     escalation: Reply | None = None  # a message for the humans behind aiguide (the IT channel)
+    chart: Chart | None = None

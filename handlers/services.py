@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
+from handlers.digest_settings import DigestSettings
 from handlers.model import Actor
 from knowledge import Asker, KnowledgeBase
 from storage.db import Database
@@ -48,6 +49,7 @@ class Services:
     directory: Directory = field(default_factory=Directory)
     store_question_text: bool = True
     escalation_target: str | None = None  # where "ask a human" goes, e.g. "#it-ai-help"; None: nowhere
+    digest: DigestSettings = field(default_factory=DigestSettings)
 
     def today(self) -> date:
         return self.clock().date()

@@ -81,7 +81,8 @@ def assess(kb: KnowledgeBase, question: str, asker: Asker | None = None) -> Asse
 
     needs_options = not verdicts or any(v.verdict not in PERMITTED for v in verdicts)
     understood = bool(reading.data_classes or reading.use_cases)
-    recommended = recommend(kb, situation) if needs_options and (understood or verdicts) else ()
+    limit = MAX_RECOMMENDED + len(verdicts)  # room for the alternatives once the named tools are left out
+    recommended = recommend(kb, situation, limit) if needs_options and (understood or verdicts) else ()
     return Assessment(
         question=question,
         understanding=reading,
@@ -127,24 +128,40 @@ def _overall(verdicts: list[ToolVerdict], understood: bool, *, one_name: bool) -
     return Overall(next(v for v in STRICTNESS if v in kinds))
 
 
-def recommend(kb: KnowledgeBase, situation: Situation) -> tuple[ToolVerdict, ...]:
-    """Usable tools whose verdict here is allowed (first) or conditional, never not_allowed."""
+MAX_RECOMMENDED = 10
+
+
+def recommend(kb: KnowledgeBase, situation: Situation, limit: int | None = None) -> tuple[ToolVerdict, ...]:
+    """Usable tools whose verdict here is allowed (first) or conditional, never not_allowed; within
+    each, the ones good for the asked use case (the main one first), then approved before limited/pilot.
+
+    With `limit`, only the best `limit` are returned; the scan stops once that many allowed tools are
+    found, which spares deciding hundreds of tools in a large knowledge base.
+    """
     wanted = set(situation.use_cases)
+    main = situation.use_cases[0] if situation.use_cases else None
     rules = situation_rules(kb, situation)
-    ranked = []
-    for tool in kb.tools:
+    candidates = sorted(
+        (t for t in kb.tools if t.status in USABLE_STATUSES),
+        key=lambda t: (
+            main not in t.good_for,
+            wanted.isdisjoint(t.good_for),
+            STATUS_ORDER[t.status],
+            kb.tool_order[t.id],
+        ),
+    )
+    allowed: list[ToolVerdict] = []
+    conditional: list[ToolVerdict] = []
+    for tool in candidates:
         # Most tools are refused for this data or by a red line: rule them out before building verdicts.
-        if tool.status not in USABLE_STATUSES or not could_permit(kb, tool, situation, rules):
+        if not could_permit(kb, tool, situation, rules):
             continue
         verdict = decide(kb, tool, situation, rules)
-        if verdict.verdict not in PERMITTED:
-            continue
-        key = (
-            verdict.verdict != Verdict.ALLOWED,
-            wanted.isdisjoint(tool.good_for),
-            STATUS_ORDER[tool.status],
-            kb.tool_order[tool.id],
-        )
-        ranked.append((key, verdict))
-    ranked.sort(key=lambda pair: pair[0])
-    return tuple(verdict for _, verdict in ranked)
+        if verdict.verdict == Verdict.ALLOWED:
+            allowed.append(verdict)
+            if limit is not None and len(allowed) >= limit:
+                break
+        elif verdict.verdict == Verdict.CONDITIONAL:
+            conditional.append(verdict)
+    ranked = allowed + conditional
+    return tuple(ranked[:limit] if limit is not None else ranked)

@@ -63,7 +63,7 @@ def test_ask_json_verdicts(question, verdict, first_tool_id):
     if answer["tools"]:
         assert answer["tools"][0]["id"] == first_tool_id
     if verdict == "recommendation":
-        assert answer["recommended"][:2] == ["chatgpt-enterprise", "m365-copilot"]
+        assert answer["recommended"][:2] == ["m365-copilot", "brightline-assistant"]
         assert answer["use_case"] == "meeting-notes"
 
 

@@ -74,12 +74,12 @@ async def test_conditions_are_spelled_out(services):
 async def test_recommendation_when_no_tool_is_named(services):
     reply = await say(services, "what can I use to summarize client meeting notes?")
     assert reply.status == Status.INFO
-    assert reply.headline == "For meeting notes with confidential information, use ChatGPT Enterprise."
+    assert reply.headline == "For meeting notes with confidential information, use Microsoft 365 Copilot."
     (recommended,) = [s for s in reply.sections if s.title == "Recommended"]
     assert [f.label for f in recommended.facts][:3] == [
-        "ChatGPT Enterprise",
         "Microsoft 365 Copilot",
         "Brightline Assistant",
+        "ChatGPT Enterprise",
     ]
 
 

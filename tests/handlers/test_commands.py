@@ -48,12 +48,18 @@ def test_platform_named_command_wins_over_text():
     assert spec.name == "tools" and routed.text == "copilot"
 
 
-async def test_help_is_generated_from_the_specs(services):
+async def test_help_lists_what_the_asker_may_type(services):
     reply = await build_router().dispatch(request("help"), services)
-    titles = [s.title for s in reply.sections]
-    assert titles == [spec.usage for spec in build_registry() if not spec.hidden]
-    assert "feedback up|down ANSWER" not in titles  # button-only commands stay out of help
+    assert [s.title for s in reply.sections] == [
+        "ask QUESTION (or just type the question)", "tools [NAME]",
+        "win 45m WHAT YOU DID [with TOOL] -> WHAT IT LED TO", "me [department NAME | reminders on|off]",
+        "request TOOL because REASON", "requests", "help",
+    ]  # fmt: skip
     assert "Brightline Partners" in reply.headline
+    admin = Request(platform=Platform.CONSOLE, actor=Actor(user_id="U_ADMIN"), address=ADDRESS, text="help")
+    assert "digest [it] [2026-W47]" in [
+        s.title for s in (await build_router().dispatch(admin, services)).sections
+    ]
 
 
 async def test_tools_lists_every_tool_grouped_by_status(services, kb):

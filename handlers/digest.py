@@ -1,0 +1,246 @@
+"""The weekly digests: value for leadership, demand signals for IT. One builder for every surface."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from sqlmodel import Session
+
+from handlers import outcomes
+from handlers.digest_settings import DigestSettings, Goals
+from handlers.model import Chart, Fact, Reply, Request, Section, Status
+from handlers.services import Services
+from knowledge.base import USABLE_STATUSES
+from storage import digests
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def week_of(day: date) -> tuple[date, date]:
+    start = day - timedelta(days=day.weekday())
+    return start, start + timedelta(days=7)
+
+
+def last_full_week(today: date) -> tuple[date, date]:
+    """The week that has just ended (Monday to Sunday) on `today`'s calendar."""
+    return week_of(today - timedelta(days=7))
+
+
+def parse_week(text: str) -> tuple[date, date]:
+    """'2026-W47' → that ISO week."""
+    match = re.fullmatch(r"(\d{4})-?W(\d{1,2})", text.strip(), re.IGNORECASE)
+    if match is None:
+        raise ValueError(f"{text!r} is not a week; write it like 2026-W47")
+    start = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+    return start, start + timedelta(days=7)
+
+
+def _hours(minutes: float) -> str:
+    return f"{minutes / 60:,.1f} h"
+
+
+def _change(now: float, before: float) -> str:
+    if before == 0:
+        return "first week with wins" if now else "no change"
+    return f"{(now - before) / before:+.0%} on the week before"
+
+
+def _fold(counts: dict[str, int], sizes: dict[str, int], minimum: int) -> dict[str, int]:
+    """Departments with fewer than `minimum` people go into "other", so nobody is singled out."""
+    folded: dict[str, int] = {}
+    for name, count in counts.items():
+        key = name if sizes.get(name, 0) >= minimum and name != "unknown" else "other"
+        folded[key] = folded.get(key, 0) + count
+    return dict(sorted(folded.items(), key=lambda kv: (kv[0] == "other", -kv[1], kv[0])))
+
+
+async def leadership(services: Services, start: date, end: date, settings: DigestSettings) -> Reply:
+    kb = services.knowledge
+    before = start - timedelta(days=7)
+    quarter_start = end - timedelta(days=90)
+
+    def work(session: Session):
+        return (
+            digests.win_figures(session, start=start, end=end, usable=tuple(USABLE_STATUSES)),
+            digests.win_figures(session, start=before, end=start, weeks=1, usable=tuple(USABLE_STATUSES)),
+            digests.win_figures(
+                session, start=quarter_start, end=end, weeks=1, usable=tuple(USABLE_STATUSES)
+            ),
+            digests.adoption(session, start=start, end=end),
+            digests.adoption(session, start=quarter_start, end=end),
+        )
+
+    week, previous, quarter, active, quarter_active = await services.transaction(work)
+    trend = [sum(parts.values()) for _, parts in week.weekly_minutes]
+    peak = max(trend) or 1
+    spark = "".join(BARS[min(int(value / peak * (len(BARS) - 1)), len(BARS) - 1)] for value in trend)
+    sections = [
+        Section(
+            title="Time saved",
+            facts=(
+                Fact("This week", f"{_hours(week.minutes)} in {week.wins} wins by {week.people} people"),
+                Fact("Last week", f"{_hours(previous.minutes)} ({_change(week.minutes, previous.minutes)})"),
+                Fact("8 weeks", f"{spark} {_hours(sum(trend))} in all"),
+            ),
+        )
+    ]
+    went_to = tuple(
+        Fact(outcomes.label(category) if category != "unstated" else "Not stated yet", _hours(minutes))
+        for category, minutes in sorted(week.by_outcome.items(), key=lambda kv: -kv[1])
+    )
+    quotes = tuple(
+        f"“{w.outcome}”: {w.person}, {w.minutes} min with {w.tool or 'AI'} ({w.task})" for w in week.shared
+    )
+    sections.append(Section(title="What the time went to", facts=went_to))
+    if quotes:
+        sections.append(Section(title="In their words", bullets=quotes))
+    departments = _fold(active.active_by_department, active.department_sizes, settings.min_group_size)
+    sections.append(
+        Section(
+            title="Adoption",
+            facts=(
+                *(
+                    Fact(name.capitalize() if name == "other" else name, f"{n} active")
+                    for name, n in departments.items()
+                ),
+                Fact("New this week", str(active.new_people)),
+            ),
+        )
+    )
+    top_uses = sorted(((kb.use_case[u].name if u in kb.use_case else u, m) for u, m in week.by_use_case.items() if u),
+                      key=lambda kv: -kv[1])[:3]  # fmt: skip
+    top_tools = sorted(((t, m) for t, m in week.by_tool.items() if t), key=lambda kv: -kv[1])[:3]
+    share = week.unlisted_tool_wins / week.wins if week.wins else 0
+    sections.append(
+        Section(
+            title="Where AI helped",
+            facts=(
+                Fact("Top use cases", ", ".join(f"{n} ({_hours(m)})" for n, m in top_uses) or "none stated"),
+                Fact("Top tools", ", ".join(f"{n} ({_hours(m)})" for n, m in top_tools) or "none named"),
+                Fact("Unapproved or unlisted tools", f"{share:.0%} of wins"),
+            ),
+        )
+    )
+    goals = _goals(settings.goals, quarter, quarter_active)
+    if goals:
+        sections.append(Section(title="90-day goals", facts=goals))
+    categories = tuple(f"{d:%d %b}" for d, _ in week.weekly_minutes)
+    names = sorted({c for _, parts in week.weekly_minutes for c in parts}, key=lambda c: (c == "unstated", c))
+    chart = Chart(
+        title="Hours saved per week, by what the time went to",
+        categories=categories,
+        series=tuple(
+            (
+                outcomes.label(c) if c != "unstated" else "Not stated",
+                tuple(p.get(c, 0) / 60 for _, p in week.weekly_minutes),
+            )
+            for c in names
+        ),
+        unit="hours",
+    )
+    return Reply(
+        status=Status.INFO,
+        headline=f"AI at {kb.policy.organization}, week of {start:%d %b}: {_hours(week.minutes)} saved",
+        sections=tuple(sections),
+        footer=f"{start:%a %d %b} – {end - timedelta(days=1):%a %d %b %Y} · names only with consent · "
+        f"groups under {settings.min_group_size} people shown as other",
+        chart=chart,
+    )
+
+
+def _goals(goals: Goals, quarter: digests.WinFigures, active: digests.Adoption) -> tuple[Fact, ...]:
+    facts = []
+    if goals.hours:
+        facts.append(
+            Fact(
+                f"{goals.hours:g} hours saved",
+                f"{quarter.minutes / 60:,.0f} h ({quarter.minutes / 60 / goals.hours:.0%})",
+            )
+        )
+    if goals.staff_share:
+        staff = goals.staff or sum(active.department_sizes.values()) or 1
+        share = quarter.people / staff
+        facts.append(
+            Fact(
+                f"{goals.staff_share:.0%} of staff logged a win", f"{share:.0%} ({quarter.people} of {staff})"
+            )
+        )
+    if goals.every_department:
+        known = {d for d in active.department_sizes if d != "unknown"}
+        quiet = sorted(known - set(active.active_by_department))
+        facts.append(
+            Fact(
+                "Every department active",
+                "yes" if not quiet else f"{len(known) - len(quiet)} of {len(known)}",
+            )
+        )
+    return tuple(facts)
+
+
+async def it_digest(services: Services, start: date, end: date) -> Reply:
+    kb = services.knowledge
+    figures = await services.transaction(
+        lambda session: digests.question_figures(session, start=start, end=end)
+    )
+    total = sum(figures.by_verdict.values())
+    unknown_count = figures.by_verdict.get("unknown_tool", 0)
+    sections = [
+        Section(
+            title="Questions by answer",
+            facts=tuple(
+                Fact(verdict.replace("_", " ").capitalize(), str(n))
+                for verdict, n in sorted(figures.by_verdict.items(), key=lambda kv: -kv[1])
+            ),
+        ),
+        Section(
+            title="Tools people ask about that are not on the list",
+            facts=tuple(
+                Fact(name, f"{people} people, {n} questions") for name, n, people in figures.unknown_tools
+            ),
+            text="" if figures.unknown_tools else "None this week.",
+        ),
+        Section(
+            title="Listed tools people were told not to use",
+            facts=tuple(
+                Fact(kb.tool[t].name if t in kb.tool else t, f"{people} people, {n} questions")
+                for t, n, people in figures.refused_tools
+            ),
+            text="" if figures.refused_tools else "None this week.",
+        ),
+        Section(
+            title="Open review requests",
+            facts=tuple(Fact(name, f"{n} people asked") for name, n in figures.open_requests),
+            text="" if figures.open_requests else "None open.",
+        ),
+    ]
+    gaps = [
+        f"👎 {text or '(text not kept)'} ({verdict.replace('_', ' ')})" for text, verdict in figures.unhelpful
+    ]
+    gaps += [f"Asked for a human: {text or '(text not kept)'}" for text, _ in figures.escalations]
+    sections.append(
+        Section(
+            title="Where the knowledge base fell short",
+            bullets=tuple(gaps),
+            text="" if gaps else "Nothing this week.",
+        )
+    )
+    return Reply(
+        status=Status.INFO,
+        headline=f"IT digest, week of {start:%d %b}: {total} questions, {unknown_count} about unlisted tools",
+        sections=tuple(sections),
+        footer=f"Policy {kb.policy.version} in force · {start:%d %b} – {end - timedelta(days=1):%d %b %Y}",
+    )
+
+
+async def handle(request: Request, services: Services) -> Reply:
+    """`digest [it] [2026-W47]`: a preview for admins (the scheduler sends the real ones)."""
+    words = request.text.lower().split()
+    try:
+        week = next((parse_week(w) for w in words if "w" in w and w[0].isdigit()), None)
+    except ValueError as error:
+        return Reply(status=Status.ERROR, headline=str(error))
+    start, end = week or last_full_week(services.today())
+    if "it" in words:
+        return await it_digest(services, start, end)
+    return await leadership(services, start, end, services.digest)
