@@ -194,8 +194,9 @@ def serve(
 
     from aiohttp import web
 
+    from bot.scheduler import DigestScheduler, slack_sender, start_ticking, teams_sender
     from bot.server import build_web_app
-    from bot.wiring import build_slack, build_teams
+    from bot.wiring import build_slack, build_teams, digest_targets
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = load_settings(host=host, port=port)
@@ -231,6 +232,32 @@ def serve(
                 err=True,
             )
     web_app = build_web_app(services, slack=slack, slack_app_token=settings.slack_app_token, teams=teams)
+    targets = digest_targets(settings)
+    senders = {}
+    if slack is not None:
+        senders["slack"] = slack_sender(slack)
+    if teams is not None:
+        senders["teams"] = teams_sender(teams)
+    usable = [t for t in targets if t.platform in senders]
+    for target in targets:
+        if target.platform not in senders:
+            typer.secho(
+                f"Digest {target.name}: {target.platform} is off, so it will not be sent.",
+                fg="yellow",
+                err=True,
+            )
+    if usable:
+        clock = DigestScheduler(services, usable, senders)
+
+        async def start_clock(_app) -> None:
+            web_app["digest_clock"] = start_ticking(clock)
+
+        async def stop_clock(_app) -> None:
+            web_app["digest_clock"].shutdown(wait=False)
+
+        web_app.on_startup.append(start_clock)
+        web_app.on_cleanup.append(stop_clock)
+        typer.echo(f"Digests: {', '.join(f'{t.name} ({t.weekday} {t.time} {t.timezone})' for t in usable)}")
     web.run_app(web_app, host=settings.host, port=settings.port, print=typer.echo)
 
 
@@ -300,8 +327,12 @@ app.add_typer(digest_app, name="digest")
 @digest_app.command("preview")
 def digest_preview(
     it: Annotated[bool, typer.Option("--it", help="The IT digest instead of the leadership one.")] = False,
-    week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W47 (default: the week just ended).")] = None,
-    png: Annotated[Path | None, typer.Option("--png", help="Also write the 8-week chart to this PNG file.")] = None,
+    week: Annotated[
+        str | None, typer.Option(help="ISO week, e.g. 2026-W47 (default: the week just ended).")
+    ] = None,
+    png: Annotated[
+        Path | None, typer.Option("--png", help="Also write the 8-week chart to this PNG file.")
+    ] = None,
 ) -> None:
     """Show a digest in the terminal, as it would be sent."""
     from bot.chart import png as draw

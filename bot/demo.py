@@ -7,6 +7,7 @@ import secrets
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import insert
+from sqlmodel import col, select
 
 from knowledge import KnowledgeBase
 from storage.db import Database
@@ -71,7 +72,9 @@ def fill(
                     }
                 )
         session.execute(insert(Person), people)
-        ids = [p.id for p in session.query(Person).filter(Person.user_id.like("UDEMO%")).order_by(Person.id)]
+        ids = list(
+            session.exec(select(Person.id).where(col(Person.user_id).like("UDEMO%")).order_by(col(Person.id)))
+        )
         for person_id, person in zip(ids, people, strict=True):
             keen = rng.random()
             for day in range((today - person["created_at"].date()).days):

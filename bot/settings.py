@@ -30,6 +30,14 @@ class Settings(BaseSettings):
         "the IT team", description="How answers name the people behind 'Ask a human'."
     )
 
+    digest_targets: str = Field(
+        "", description='JSON list of digests to send, e.g. [{"name": "leaders", "kind": "leadership", '
+        '"platform": "slack", "channel": "C123", "weekday": "mon", "time": "09:00", "timezone": "Europe/London"}]',
+    )  # fmt: skip
+    digest_goals: str = Field("", description="90-day goals, e.g. hours=200, staff=60%, departments=all")
+    min_group_size: int = Field(5, ge=1, description="Digest groups smaller than this are shown as other.")
+    staff_count: int | None = Field(None, description="Head count, for the share-of-staff goal.")
+
     host: str = Field("0.0.0.0", description="Address `aiguide serve` listens on.")
     port: int = Field(3000, description="Port `aiguide serve` listens on.")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.directory import load_directory
 from bot.settings import Settings
+from handlers.digest_settings import DigestSettings, Goals
 from handlers.services import Services
 from knowledge import load_knowledge
 from storage.db import Database, build_engine_url
@@ -24,6 +25,10 @@ def build_services(settings: Settings, *, with_database: bool = True) -> Service
         admins=settings.admin_ids,
         directory=load_directory(settings.directory_file),
         store_question_text=settings.store_question_text,
+        digest=DigestSettings(
+            min_group_size=settings.min_group_size,
+            goals=Goals.parse(settings.digest_goals, settings.staff_count),
+        ),
         escalation_target=(
             settings.escalation_name if settings.slack_it_channel or settings.teams_it_conversation else None
         ),
@@ -67,3 +72,14 @@ def build_teams(settings: Settings, services: Services, router):
         it_conversation=settings.teams_it_conversation,
     )
     return AiguideTeamsBot(TeamsTransport(config), services, router)
+
+
+def digest_targets(settings: Settings):
+    """The configured digest targets, validated; an empty list when none are set."""
+    import json
+
+    from bot.scheduler import DigestTarget
+
+    if not settings.digest_targets.strip():
+        return []
+    return [DigestTarget.model_validate(item) for item in json.loads(settings.digest_targets)]

@@ -102,6 +102,24 @@ class StoredAddress(SQLModel, table=True):
     updated_at: datetime = _created_at()
 
 
+class DigestRun(SQLModel, table=True):
+    """One digest for one target and period: claimed before sending, so it goes out once."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (UniqueConstraint("target", "period", name="uq_digest_runs_target_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    target: str = Field(max_length=100)
+    period: str = Field(max_length=40)  # the ISO week the digest covers, e.g. 2026-W47
+    status: str = Field(default="claimed", max_length=16)  # claimed | sent | failed
+    claimed_by: str = Field(max_length=100)
+    lease_expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    attempts: int = Field(default=1)
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    message_ref: str | None = Field(default=None, max_length=200)
+    error: str | None = Field(default=None, max_length=2000)
+
+
 class ProcessedEvent(SQLModel, table=True):
     """Platform deliveries already handled, so a retried event is processed once."""
 
@@ -147,6 +165,7 @@ class ToolRequester(SQLModel, table=True):
 
 
 __all__ = [
+    "DigestRun",
     "Person",
     "ProcessedEvent",
     "Question",

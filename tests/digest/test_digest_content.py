@@ -10,6 +10,7 @@ from importlib import resources
 import jsonschema
 import pytest
 from slack_sdk.models.blocks import Block
+from sqlmodel import select
 
 from bot.chart import png
 from bot.slack import render as slack_render
@@ -89,7 +90,7 @@ def seeded(kb, database):
                                  tool_ids=tools, unknown_tools=unknown, text=f"question {n}",
                                  asked_at=datetime.combine(date(2026, 11, 17), time(10 + n), tzinfo=UTC)))  # fmt: skip
         session.flush()
-        first_q = session.query(Question).filter(Question.request_id == "q3").one()
+        first_q = session.exec(select(Question).where(Question.request_id == "q3")).one()
         session.add(QuestionVote(question_id=first_q.id, person_id=fin[0].id, helpful=False,
                                  voted_at=datetime(2026, 11, 18, tzinfo=UTC)))  # fmt: skip
         first_q.escalated_at = datetime(2026, 11, 18, 9, tzinfo=UTC)

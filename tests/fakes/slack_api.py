@@ -30,6 +30,7 @@ class FakeSlackAPI:
     )  # method → 429s to send first
     server: TestServer | None = None
     sockets: list = field(default_factory=list)
+    uploads: dict[str, bytes] = field(default_factory=dict)
     _envelopes: int = 0
     _changed: asyncio.Condition | None = None
 
@@ -39,6 +40,7 @@ class FakeSlackAPI:
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{hook}", self._response_url)
         app.router.add_get("/link", self._socket)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
         self._changed = asyncio.Condition()
@@ -111,6 +113,7 @@ class FakeSlackAPI:
             for key in ("blocks", "view"):
                 if isinstance(params.get(key), str):
                     params[key] = json.loads(params[key])
+        params = {**dict(request.query), **params}  # some methods send their arguments in the query string
         await self._record(method, params)
         return web.json_response(self._answer(method, params))
 
@@ -148,6 +151,11 @@ class FakeSlackAPI:
         acks = await self.wait_for("socket_ack", self._envelopes)
         return next(a for a in acks if a.get("envelope_id") == envelope_id)
 
+    async def _upload(self, request: web.Request) -> web.Response:
+        """files_upload_v2's second step: the bytes go to the URL that getUploadURLExternal gave."""
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        return web.Response(text="OK - 1")
+
     async def _response_url(self, request: web.Request) -> web.Response:
         await self._record("response_url", await request.json())
         return web.Response(text="ok")
@@ -178,6 +186,14 @@ class FakeSlackAPI:
             }
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
+        if method == "files.getUploadURLExternal":
+            return {
+                "ok": True,
+                "upload_url": str(self.server.make_url("/upload/F0DIGEST")),
+                "file_id": "F0DIGEST",
+            }
+        if method == "files.completeUploadExternal":
+            return {"ok": True, "files": [{"id": "F0DIGEST", "title": params.get("files", "")}]}
         if method in ("views.open", "views.publish", "views.update"):
             view = params.get("view") or {}
             return {"ok": True, "view": {"id": "V0001", "hash": "h1", **view}}

@@ -31,6 +31,7 @@ async def slack(kb, sqlite_database):
     driver = SlackDriver(str(server.make_url("")).rstrip("/"), SECRET, fake.response_url())
     driver.fake = fake
     driver.services = services
+    driver.surface = surface
     yield driver
     await driver.close()
     await server.close()

@@ -1,0 +1,184 @@
+"""The weekly digests on a clock: APScheduler only ticks; the database decides what is due and who sends.
+
+A digest is due at its target's weekday and wall-clock time in its own time zone (so daylight-saving
+changes keep 09:00 at 09:00). A tick that finds one due claims it, builds it and sends it; a digest
+missed while the service was down goes out when it is back, unless it is more than 48 hours late.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, Field, field_validator
+
+from handlers import digest
+from handlers.model import Reply
+from handlers.services import Services
+from storage import digest_runs
+
+log = logging.getLogger(__name__)
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CATCH_UP = timedelta(hours=48)
+LEASE = timedelta(minutes=10)
+
+
+class DigestTarget(BaseModel):
+    """One digest destination, from AIGUIDE_DIGEST_TARGETS (a JSON list of these)."""
+
+    name: str = Field(pattern=r"^[\w.-]{1,100}$")
+    kind: str = Field(pattern=r"^(leadership|it)$")
+    platform: str = Field(pattern=r"^(slack|teams)$")
+    channel: str = Field(min_length=1, description="Slack channel id, or a stored Teams conversation id.")
+    weekday: str = "mon"
+    time: str = Field("09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    timezone: str = "UTC"
+
+    @field_validator("weekday")
+    @classmethod
+    def _weekday(cls, value: str) -> str:
+        value = value.strip().lower()[:3]
+        if value not in WEEKDAYS:
+            raise ValueError(f"weekday must be one of {', '.join(WEEKDAYS)}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ValueError, KeyError):
+            raise ValueError(f"{value!r} is not an IANA time zone such as Europe/London") from None
+        return value
+
+
+def last_due(target: DigestTarget, now: datetime) -> datetime:
+    """The most recent scheduled send at or before `now`, as an aware datetime in the target's zone."""
+    zone = ZoneInfo(target.timezone)
+    local = now.astimezone(zone)
+    hour, minute = (int(part) for part in target.time.split(":"))
+    days_back = (local.weekday() - WEEKDAYS.index(target.weekday)) % 7
+    day = local.date() - timedelta(days=days_back)
+    scheduled = datetime.combine(day, time(hour, minute), tzinfo=zone)
+    if scheduled > local:
+        scheduled = datetime.combine(day - timedelta(days=7), time(hour, minute), tzinfo=zone)
+    return scheduled
+
+
+def covered_week(scheduled: datetime) -> tuple[date, date, str]:
+    """The last full Monday–Sunday week before the send day, and its ISO name."""
+    start, end = digest.last_full_week(scheduled.date())
+    year, week, _ = start.isocalendar()
+    return start, end, f"{year}-W{week:02d}"
+
+
+Sender = Callable[[DigestTarget, Reply], Awaitable[str]]  # posts, returns a message reference
+
+
+class DigestScheduler:
+    def __init__(
+        self,
+        services: Services,
+        targets: list[DigestTarget],
+        senders: dict[str, Sender],
+        *,
+        me: str | None = None,
+    ):
+        self.services = services
+        self.targets = targets
+        self.senders = senders
+        self.me = me or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+
+    async def tick(self, now: datetime) -> list[str]:
+        """Send whatever is due; returns the 'target:period' keys this replica sent."""
+        sent = []
+        for target in self.targets:
+            scheduled = last_due(target, now)
+            start, end, period = covered_week(scheduled)
+            if now - scheduled > CATCH_UP:
+                continue  # too late to be news; next week's goes out on time
+            owned = await self.services.transaction(
+                lambda s, t=target, p=period: digest_runs.claim(
+                    s, target=t.name, period=p, me=self.me, now=now, lease=LEASE
+                )
+            )
+            if not owned:
+                continue
+            try:
+                reply = await self.build(target, start, end)
+                reference = await self.senders[target.platform](target, reply)
+            except Exception as error:
+                log.exception("digest %s for %s failed", target.name, period)
+                await self.services.transaction(
+                    lambda s, t=target, p=period, e=error: digest_runs.mark_failed(
+                        s, target=t.name, period=p, me=self.me, error=f"{e.__class__.__name__}: {e}"
+                    )
+                )
+                continue
+            await self.services.transaction(
+                lambda s, t=target, p=period, r=reference: digest_runs.mark_sent(
+                    s, target=t.name, period=p, me=self.me, now=now, message_ref=r
+                )
+            )
+            log.info("digest %s for %s sent (%s)", target.name, period, reference)
+            sent.append(f"{target.name}:{period}")
+        return sent
+
+    async def build(self, target: DigestTarget, start: date, end: date) -> Reply:
+        if target.kind == "it":
+            return await digest.it_digest(self.services, start, end)
+        return await digest.leadership(self.services, start, end, self.services.digest)
+
+
+def slack_sender(slack) -> Sender:
+    """Posts the digest to a Slack channel, with the chart as an image when there is one."""
+    from bot.chart import png
+    from bot.slack import render
+
+    async def send(target: DigestTarget, reply: Reply) -> str:
+        client = slack.app.client
+        message = render.message(reply)
+        posted = await client.chat_postMessage(
+            channel=target.channel,
+            text=message.text,
+            blocks=message.blocks,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        if reply.chart is not None:
+            await client.files_upload_v2(
+                channel=target.channel, content=png(reply.chart), filename="ai-hours-by-week.png",
+                title=reply.chart.title, alt_txt=reply.chart.title, thread_ts=posted.get("ts"),
+            )  # fmt: skip
+        return str(posted.get("ts") or "")
+
+    return send
+
+
+def teams_sender(teams) -> Sender:
+    async def send(target: DigestTarget, reply: Reply) -> str:
+        if not await teams.send_to(target.channel, reply):
+            raise LookupError(f"aiguide was never added to Teams conversation {target.channel}")
+        return f"teams:{target.channel}"
+
+    return send
+
+
+def start_ticking(scheduler: DigestScheduler, *, minutes: int = 5):
+    """APScheduler 3 inside the running loop; every tick asks the database what is due."""
+    from datetime import UTC
+
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    ticker = AsyncIOScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
+
+    async def tick() -> None:
+        await scheduler.tick(datetime.now(UTC))
+
+    ticker.add_job(tick, "interval", minutes=minutes, next_run_time=datetime.now(UTC))
+    ticker.start()
+    return ticker
