@@ -21,7 +21,9 @@ def claim(session: Session, *, target: str, period: str, me: str, now: datetime,
     dialect = session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(DigestRun).values(**values)
     # RETURNING, not rowcount: PostgreSQL drivers report -1 rows for an INSERT that returns its id.
-    result = session.execute(insert.on_conflict_do_nothing(index_elements=["target", "period"]).returning(DigestRun.id))
+    result = session.execute(
+        insert.on_conflict_do_nothing(index_elements=["target", "period"]).returning(DigestRun.id)
+    )
     if result.first() is not None:
         return True
     takeover = session.execute(
