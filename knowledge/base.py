@@ -70,7 +70,7 @@ class KnowledgeBase:
             for phrase in (tool.name, *tool.aliases):
                 listed.add(phrase, tool.id)
         for product in catalog.products:
-            names = (product.name, *product.aliases)
+            names = product.names
             covering = frozenset().union(*(listed.payloads(name) for name in names))
             for name in names:
                 if name in listed:

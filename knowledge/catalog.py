@@ -15,6 +15,11 @@ CATALOG_FILE = Path(__file__).parent / "catalog.yaml"
 class Product:
     name: str
     aliases: tuple[str, ...]
+    name_is_alias: bool = True  # False for names that are everyday words ("Bolt", "Pi", "Runway")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases) if self.name_is_alias else self.aliases
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,11 @@ class Catalog:
 def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     products = tuple(
-        Product(name=str(item["name"]), aliases=tuple(str(a) for a in item.get("aliases", ())))
+        Product(
+            name=str(item["name"]),
+            aliases=tuple(str(a) for a in item.get("aliases", ())),
+            name_is_alias=bool(item.get("name_is_alias", True)),
+        )
         for item in raw["products"]
     )
     return Catalog(products=products, ordinary_words=tuple(str(w) for w in raw.get("ordinary_words", ())))

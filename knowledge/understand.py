@@ -62,7 +62,12 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     data: set[str] = set()
     negated: set[str] = set()
     for match in indexes.data.find(tokens):
-        (negated if _negated(tokens, match) else data).update(match.payloads)  # type: ignore[arg-type]
+        classes = set(match.payloads)
+        if match.fuzzy:
+            # A near-miss may add sensitivity, never lower it: a typo read as the least sensitive class
+            # would lift the "only with public information" condition.
+            classes = {c for c in classes if indexes.data_rank[c] > 0}  # type: ignore[index]
+        (negated if _negated(tokens, match) else data).update(classes)  # type: ignore[arg-type]
     uses = sorted(indexes.use_cases.find(tokens), key=lambda m: (-m.width, -len(m.key), m.start))
     use_cases: list[str] = []
     for match in uses:

@@ -39,7 +39,8 @@ def test_refused(kb, question):
     [
         ("how many tokens can ChatGPT Enterprise handle?", "allowed"),  # "tokens" here are not credentials
         ("Can I use GPT-4o?", "conditional"),  # a catalog name for the listed ChatGPT editions
-        ("can I use fireflies for meeting notes?", "unknown_tool"),
+        ("can I use fireflies ai for meeting notes?", "unknown_tool"),
+        ("what is pi, and can I use Grammarly for it?", "allowed"),  # an everyday word is not a product
     ],
 )
 def test_not_over_refused(kb, question, verdict):
