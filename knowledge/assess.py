@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from knowledge.base import STATUS_ORDER, USABLE_STATUSES, KnowledgeBase
-from knowledge.model import Rule
+from knowledge.model import Rule, Tool
 from knowledge.policy import (
     Asker,
     Situation,
@@ -15,6 +15,7 @@ from knowledge.policy import (
     could_permit,
     decide,
     decide_unknown,
+    plainly_allowed,
     rule_applies,
     situation_rules,
 )
@@ -138,30 +139,47 @@ def recommend(kb: KnowledgeBase, situation: Situation, limit: int | None = None)
     With `limit`, only the best `limit` are returned; the scan stops once that many allowed tools are
     found, which spares deciding hundreds of tools in a large knowledge base.
     """
-    wanted = set(situation.use_cases)
-    main = situation.use_cases[0] if situation.use_cases else None
     rules = situation_rules(kb, situation)
-    candidates = sorted(
-        (t for t in kb.tools if t.status in USABLE_STATUSES),
-        key=lambda t: (
-            main not in t.good_for,
-            wanted.isdisjoint(t.good_for),
-            STATUS_ORDER[t.status],
-            kb.tool_order[t.id],
-        ),
-    )
+    candidates = _ranked_candidates(kb, situation.use_cases)
     allowed: list[ToolVerdict] = []
-    conditional: list[ToolVerdict] = []
+    others: list[Tool] = []
     for tool in candidates:
         # Most tools are refused for this data or by a red line: rule them out before building verdicts.
         if not could_permit(kb, tool, situation, rules):
             continue
-        verdict = decide(kb, tool, situation, rules)
-        if verdict.verdict == Verdict.ALLOWED:
-            allowed.append(verdict)
+        if plainly_allowed(kb, tool, situation, rules):
+            allowed.append(decide(kb, tool, situation, rules))
             if limit is not None and len(allowed) >= limit:
                 break
-        elif verdict.verdict == Verdict.CONDITIONAL:
+        else:
+            others.append(tool)
+    # Verdicts for the rest only as far as the list needs them: a large base has hundreds.
+    conditional: list[ToolVerdict] = []
+    for tool in others:
+        if limit is not None and len(allowed) + len(conditional) >= limit:
+            break
+        verdict = decide(kb, tool, situation, rules)
+        if verdict.verdict in PERMITTED:
             conditional.append(verdict)
-    ranked = allowed + conditional
+    ranked = sorted(allowed + conditional, key=lambda v: v.verdict != Verdict.ALLOWED)
     return tuple(ranked[:limit] if limit is not None else ranked)
+
+
+def _ranked_candidates(kb: KnowledgeBase, use_cases: tuple[str, ...]) -> list[Tool]:
+    """Usable tools in recommendation order for these use cases; the same few orders recur, so cached."""
+    cache = kb.memo.setdefault("candidate_orders", {})
+    key = (use_cases[0] if use_cases else None, frozenset(use_cases))
+    if key not in cache:
+        main, wanted = key
+        if len(cache) > 1024:
+            cache.clear()
+        cache[key] = sorted(
+            (t for t in kb.tools if t.status in USABLE_STATUSES),
+            key=lambda t: (
+                main not in t.good_for,
+                wanted.isdisjoint(t.good_for),
+                STATUS_ORDER[t.status],
+                kb.tool_order[t.id],
+            ),
+        )
+    return cache[key]

@@ -52,6 +52,11 @@ class KnowledgeBase:
             return "no company data"
         return self.data_class[class_id].name
 
+    @cached_property
+    def memo(self) -> dict[str, dict]:
+        """Memo tables for the engine's hot paths; a loaded knowledge base never changes."""
+        return {}
+
     def ceiling(self, class_id: str) -> str:
         """'up to Confidential information', or what `none` means, for sentences about a tool."""
         if class_id == NO_DATA:

@@ -100,6 +100,7 @@ class PhraseIndex:
         self._ordinary = {compact(word, roots=roots) for word in ordinary_words}
         self._max_tokens = 1
         self._max_key = 0
+        self._near_cache: dict[str, str | None] = {}  # the same words come back question after question
 
     def add(self, phrase: str, payload: Hashable) -> None:
         key = compact(phrase, roots=self._roots)
@@ -148,6 +149,14 @@ class PhraseIndex:
         return sorted(chosen, key=lambda m: m.start)
 
     def _near(self, key: str) -> str | None:
+        if key in self._near_cache:
+            return self._near_cache[key]
+        if len(self._near_cache) > 100_000:
+            self._near_cache.clear()
+        found = self._near_cache[key] = self._search_near(key)
+        return found
+
+    def _search_near(self, key: str) -> str | None:
         candidates: set[str] = set(self._deletes.get(key, ()))
         for variant in _deletions(key):
             if variant in self._exact:

@@ -200,6 +200,22 @@ def could_permit(kb: KnowledgeBase, tool: Tool, situation: Situation, rules: tup
     return True
 
 
+def plainly_allowed(kb: KnowledgeBase, tool: Tool, situation: Situation, rules: tuple[Rule, ...]) -> bool:
+    """For a tool `could_permit` let through: would `decide` say allowed, with no condition at all?
+
+    Only ranks recommendations (allowed ones first); every answer shown is still `decide`'s own.
+    """
+    if tool.available_to != "everyone" and _membership(kb, situation.asker, tool.available_to) is not True:
+        return False
+    rank = kb.data_rank
+    ceiling = rank[tool.max_data]
+    if any(rank[c] > ceiling for c in situation.data_classes):
+        return False
+    if not situation.data_classes and (ceiling == 0 or tool.status == "not_approved"):
+        return False
+    return not any(r.effect == "require" and _fits_tool(r, tool.id) for r in rules)
+
+
 def _membership(kb: KnowledgeBase, asker: Asker, groups: tuple[str, ...]) -> bool | None:
     """True: in a listed group; False: known not to be; None: cannot tell."""
     if asker.groups is not None and set(asker.groups) & set(groups):

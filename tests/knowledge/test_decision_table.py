@@ -176,3 +176,20 @@ def test_the_recommendation_prefilter_never_drops_a_permitted_tool(kb):
         for tool in kb.tools:
             if decide(kb, tool, situation).verdict in ("allowed", "conditional"):
                 assert could_permit(kb, tool, situation, rules), (tool.id, situation)
+
+
+def test_the_ranking_shortcut_agrees_with_decide(kb):
+    """`plainly_allowed` orders recommendations; it must say allowed exactly when `decide` does."""
+    from itertools import product
+
+    from knowledge.policy import Situation, could_permit, decide, plainly_allowed, situation_rules
+
+    datas = [(), *((c.id,) for c in kb.data_classes)]
+    uses = [(), *((u.id,) for u in kb.use_cases)]
+    for data, use, asker in product(datas, uses, [UNKNOWN, ENGINEER, MARKETER, ANA, OUTSIDER]):
+        situation = Situation(data_classes=data, use_cases=use, asker=asker)
+        rules = situation_rules(kb, situation)
+        for tool in kb.tools:
+            if could_permit(kb, tool, situation, rules):
+                expected = decide(kb, tool, situation).verdict == "allowed"
+                assert plainly_allowed(kb, tool, situation, rules) == expected, (tool.id, situation)
