@@ -194,7 +194,15 @@ def serve(
 
     from aiohttp import web
 
-    from bot.scheduler import DigestScheduler, slack_sender, start_ticking, teams_sender
+    from bot.scheduler import (
+        DigestScheduler,
+        NudgeScheduler,
+        slack_nudger,
+        slack_sender,
+        start_ticking,
+        teams_nudger,
+        teams_sender,
+    )
     from bot.server import build_web_app
     from bot.wiring import build_slack, build_teams, digest_targets
 
@@ -246,18 +254,35 @@ def serve(
                 fg="yellow",
                 err=True,
             )
+    clocks: list = []
     if usable:
-        clock = DigestScheduler(services, usable, senders)
+        clocks.append(DigestScheduler(services, usable, senders))
+        typer.echo(f"Digests: {', '.join(f'{t.name} ({t.weekday} {t.time} {t.timezone})' for t in usable)}")
+    nudgers = {}
+    if slack is not None:
+        nudgers["slack"] = slack_nudger(slack)
+    if teams is not None:
+        nudgers["teams"] = teams_nudger(teams)
+    if nudgers:
+        clocks.append(
+            NudgeScheduler(
+                services,
+                nudgers,
+                weekday=settings.nudge_day,
+                time_of_day=settings.nudge_time,
+                timezone=settings.nudge_timezone,
+            )
+        )
+    if clocks:
 
         async def start_clock(_app) -> None:
-            web_app["digest_clock"] = start_ticking(clock)
+            web_app["digest_clock"] = start_ticking(*clocks)
 
         async def stop_clock(_app) -> None:
             web_app["digest_clock"].shutdown(wait=False)
 
         web_app.on_startup.append(start_clock)
         web_app.on_cleanup.append(stop_clock)
-        typer.echo(f"Digests: {', '.join(f'{t.name} ({t.weekday} {t.time} {t.timezone})' for t in usable)}")
     web.run_app(web_app, host=settings.host, port=settings.port, print=typer.echo)
 
 

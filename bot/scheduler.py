@@ -17,9 +17,10 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field, field_validator
 
 from handlers import digest
-from handlers.model import Reply
+from handlers.model import Action, Reply, Section, Status
 from handlers.services import Services
-from storage import digest_runs
+from storage import addresses, digest_runs, nudges
+from storage.models import Person
 
 log = logging.getLogger(__name__)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -168,7 +169,7 @@ def teams_sender(teams) -> Sender:
     return send
 
 
-def start_ticking(scheduler: DigestScheduler, *, minutes: int = 5):
+def start_ticking(*schedulers, minutes: int = 5):
     """APScheduler 3 inside the running loop; every tick asks the database what is due."""
     from datetime import UTC
 
@@ -177,8 +178,106 @@ def start_ticking(scheduler: DigestScheduler, *, minutes: int = 5):
     ticker = AsyncIOScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
 
     async def tick() -> None:
-        await scheduler.tick(datetime.now(UTC))
+        now = datetime.now(UTC)
+        for scheduler in schedulers:
+            try:
+                await scheduler.tick(now)
+            except Exception:  # one failing clock must not stop the others, or the next tick
+                log.exception("scheduled work failed")
 
     ticker.add_job(tick, "interval", minutes=minutes, next_run_time=datetime.now(UTC))
     ticker.start()
     return ticker
+
+
+NUDGE = Reply(
+    status=Status.INFO,
+    headline="What did AI help you with this week?",
+    sections=(
+        Section(
+            text="Log it in one line, e.g. `win 45m drafted the RFP response with Copilot -> sent it a day early`, "
+            "or open the form. Leaders see the hours and what they led to; you are named only if you say #share."
+        ),
+    ),
+    actions=(Action("Log a win", "win", ""), Action("Stop these reminders", "stop", "reminders")),
+    footer="You get this because you turned reminders on (me reminders on).",
+)
+
+PersonSender = Callable[[Person], Awaitable[str]]  # sends the reminder to one person
+
+
+class NudgeScheduler:
+    """The opt-in weekly reminder to log wins: one per person and week, never on their days off."""
+
+    def __init__(self, services: Services, senders: dict[str, PersonSender], *, weekday: str = "fri",
+                 time_of_day: str = "15:00", timezone: str = "UTC", me: str | None = None):  # fmt: skip
+        self.services = services
+        self.senders = senders
+        self.slot = DigestTarget(name="nudges", kind="it", platform="slack", channel="-", weekday=weekday,
+                                 time=time_of_day, timezone=timezone)  # fmt: skip
+        self.me = me or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+
+    async def tick(self, now: datetime) -> list[int]:
+        scheduled = last_due(self.slot, now)
+        if now - scheduled > CATCH_UP:
+            return []
+        year, week, _ = scheduled.date().isocalendar()
+        period = f"{year}-W{week:02d}"
+        people = await self.services.transaction(
+            lambda s: nudges.people_to_nudge(s, weekday=self.slot.weekday)
+        )
+        done = []
+        for person in people:
+            sender = self.senders.get(person.platform)
+            if sender is None:
+                continue
+            target = f"{nudges.NUDGE_PREFIX}{person.id}"
+            owned = await self.services.transaction(
+                lambda s, t=target: digest_runs.claim(
+                    s, target=t, period=period, me=self.me, now=now, lease=LEASE
+                )
+            )
+            if not owned:
+                continue
+            try:
+                reference = await sender(person)
+            except Exception as error:
+                log.warning("reminder to person %s failed: %s", person.id, error)
+                await self.services.transaction(
+                    lambda s, t=target, e=error: digest_runs.mark_failed(
+                        s, target=t, period=period, me=self.me, error=str(e)
+                    )
+                )
+                continue
+            await self.services.transaction(
+                lambda s, t=target, r=reference: digest_runs.mark_sent(
+                    s, target=t, period=period, me=self.me, now=now, message_ref=r
+                )
+            )
+            done.append(person.id or 0)
+        return done
+
+
+def slack_nudger(slack) -> PersonSender:
+    from bot.slack import render
+
+    async def send(person: Person) -> str:
+        message = render.message(NUDGE)
+        posted = await slack.app.client.chat_postMessage(
+            channel=person.user_id, text=message.text, blocks=message.blocks
+        )
+        return str(posted.get("ts") or "")
+
+    return send
+
+
+def teams_nudger(teams) -> PersonSender:
+    async def send(person: Person) -> str:
+        key = await teams.services.transaction(
+            lambda s: addresses.personal_conversation(s, platform="teams", user_id=person.user_id)
+        )
+        if key is None or not await teams.send_to(key, NUDGE):
+            raise LookupError("no 1:1 chat with this person yet")
+        return f"teams:{key}"
+
+    return send

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     digest_goals: str = Field("", description="90-day goals, e.g. hours=200, staff=60%, departments=all")
     min_group_size: int = Field(5, ge=1, description="Digest groups smaller than this are shown as other.")
     staff_count: int | None = Field(None, description="Head count, for the share-of-staff goal.")
+    nudge_day: str = Field("fri", description="Weekday of the opt-in reminder to log wins.")
+    nudge_time: str = Field("15:00", description="Local time of the reminder.")
+    nudge_timezone: str = Field("UTC", description="IANA time zone of the reminder.")
 
     host: str = Field("0.0.0.0", description="Address `aiguide serve` listens on.")
     port: int = Field(3000, description="Port `aiguide serve` listens on.")

@@ -48,10 +48,10 @@ def build_registry() -> Registry:
             name="me",
             handler=me.handle,
             summary="Your time saved this week and quarter, and your top outcomes.",
-            usage="me [department NAME | reminders on|off]",
+            usage="me [department NAME | reminders on|off | days off fri]",
             examples=("me", "me department Finance"),
             accepts=lambda rest: (
-                not rest or rest.split(" ")[0].lower() in ("department", "reminders", "reminder")
+                not rest or rest.split(" ")[0].lower() in ("department", "reminders", "reminder", "days")
             ),
         )
     )
@@ -111,6 +111,17 @@ def build_registry() -> Registry:
             summary="Preview the weekly digest (admins).",
             usage="digest [it] [2026-W47]",
             admin_only=True,
+        )
+    )
+
+    registry.register(
+        CommandSpec(
+            name="stop",
+            handler=me.stop,
+            summary="Stop the weekly reminders.",
+            usage="stop reminders",
+            hidden=True,
+            accepts=lambda rest: rest.lower() in ("reminders", "reminder", "nudges"),
         )
     )
 

@@ -12,7 +12,7 @@ from handlers.digest_settings import DigestSettings, Goals
 from handlers.model import Chart, Fact, Reply, Request, Section, Status
 from handlers.services import Services
 from knowledge.base import USABLE_STATUSES
-from storage import digests
+from storage import digests, nudges
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -122,6 +122,13 @@ async def leadership(services: Services, start: date, end: date, settings: Diges
             ),
         )
     )
+    year, week_number, _ = start.isocalendar()
+    nudged, answered = await services.transaction(
+        lambda s: nudges.nudge_figures(s, period=f"{year}-W{week_number:02d}")
+    )
+    if nudged:
+        reminded = Fact("Reminded this week", f"{nudged} people, {answered} logged a win after")
+        sections.append(Section(title="Reminders", facts=(reminded,)))
     goals = _goals(settings.goals, quarter, quarter_active)
     if goals:
         sections.append(Section(title="90-day goals", facts=goals))

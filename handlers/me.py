@@ -10,7 +10,7 @@ from handlers import outcomes
 from handlers.model import Fact, Reply, Request, Section, Status
 from handlers.services import Services
 from storage import wins
-from storage.people import set_department, set_reminders
+from storage.people import set_days_off, set_department, set_reminders
 
 
 def week_start(day: date) -> date:
@@ -32,6 +32,8 @@ async def handle(request: Request, services: Services) -> Reply:
         return await _department(request, services, rest.strip())
     if head.lower() in ("reminders", "reminder"):
         return await _reminders(request, services, rest.strip().lower())
+    if head.lower() == "days" and rest.lower().startswith("off"):
+        return await _days_off(request, services, rest[3:].strip().lower())
     return await _summary(request, services)
 
 
@@ -104,3 +106,30 @@ async def _reminders(request: Request, services: Services, choice: str) -> Reply
     return Reply(
         status=Status.SUCCESS, headline="Weekly reminder off. Turn it back on with `me reminders on`."
     )
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+async def _days_off(request: Request, services: Services, text: str) -> Reply:
+    days = [d.strip()[:3] for d in text.replace(" and ", ",").replace(" ", ",").split(",") if d.strip()]
+    if text in ("none", "no", ""):
+        days = []
+    elif not days or any(d not in WEEKDAYS for d in days):
+        return Reply(
+            status=Status.ERROR, headline="Say which days, e.g. `me days off fri` or `me days off sat,sun`."
+        )
+
+    def work(session: Session) -> None:
+        person = services.person(session, request.actor, request.platform)
+        set_days_off(session, person_id=person.id or 0, days=days)
+
+    await services.transaction(work)
+    if not days:
+        return Reply(status=Status.SUCCESS, headline="No days off noted; reminders may come any day.")
+    return Reply(status=Status.SUCCESS, headline=f"Noted: no reminders on {', '.join(days)}.")
+
+
+async def stop(request: Request, services: Services) -> Reply:
+    """`stop reminders`: the words people use, and the button on every reminder."""
+    return await _reminders(request, services, "off")

@@ -50,3 +50,11 @@ def forget_address(session: Session, *, platform: str, key: str) -> bool:
     session.delete(address)
     session.flush()
     return True
+
+
+def personal_conversation(session: Session, *, platform: str, user_id: str) -> str | None:
+    """The key of the 1:1 chat with this person, if the bot has one (saved under their user id)."""
+    query = select(StoredAddress.key).where(
+        StoredAddress.platform == platform, StoredAddress.kind == "personal", StoredAddress.name == user_id
+    )
+    return session.exec(query).first()

@@ -26,6 +26,7 @@ class Person(SQLModel, table=True):
     department: str | None = Field(default=None, max_length=120)
     department_source: str | None = Field(default=None, max_length=16)  # directory | asked | set
     reminders: bool = Field(default=False)
+    days_off: str = Field(default="", max_length=40)  # "fri,sat": no reminders on these days
     pseudonym: str = Field(max_length=32, unique=True)
     created_at: datetime = _created_at()
 

@@ -71,3 +71,13 @@ def set_reminders(session: Session, *, person_id: int, enabled: bool) -> Person:
     session.add(person)
     session.flush()
     return person
+
+
+def set_days_off(session: Session, *, person_id: int, days: list[str]) -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise LookupError(f"no person {person_id}")
+    person.days_off = ",".join(days)[:40]
+    session.add(person)
+    session.flush()
+    return person

@@ -119,6 +119,10 @@ class AiguideTeamsBot(TeamsActivityHandler):
         conversation = activity.conversation
         kind = getattr(conversation, "conversation_type", None) or "personal"
         name = getattr(conversation, "name", None) or ""
+        if kind == "personal":
+            # A 1:1 chat is found again by the person's id, for their weekly reminder.
+            sender = activity.from_property
+            name = getattr(sender, "aad_object_id", None) or sender.id
         await self.services.transaction(
             lambda session: addresses.save_address(
                 session, platform=Platform.TEAMS, key=key, reference=reference, kind=kind, name=name

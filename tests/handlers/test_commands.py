@@ -52,7 +52,7 @@ async def test_help_lists_what_the_asker_may_type(services):
     reply = await build_router().dispatch(request("help"), services)
     assert [s.title for s in reply.sections] == [
         "ask QUESTION (or just type the question)", "tools [NAME]",
-        "win 45m WHAT YOU DID [with TOOL] -> WHAT IT LED TO", "me [department NAME | reminders on|off]",
+        "win 45m WHAT YOU DID [with TOOL] -> WHAT IT LED TO", "me [department NAME | reminders on|off | days off fri]",
         "request TOOL because REASON", "requests", "help",
     ]  # fmt: skip
     assert "Brightline Partners" in reply.headline

@@ -23,3 +23,16 @@ async def test_slack_digest_with_its_chart(slack):
     assert complete["channel_id"] == "C0LEAD" and complete["thread_ts"]
     image = slack.fake.uploads["F0DIGEST"]
     assert image[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", image[16:24]) == (880, 440)
+
+
+async def test_reminder_dm_offers_the_win_form_and_a_way_out(slack):
+    from bot.scheduler import NudgeScheduler, slack_nudger
+
+    await slack.command("me reminders on")
+    await slack.fake.wait_for("response_url")
+    nudger = NudgeScheduler(slack.services, {"slack": slack_nudger(slack.surface)}, weekday="fri", me="t")
+    assert len(await nudger.tick(datetime(2026, 11, 20, 15, 5, tzinfo=UTC))) == 1
+    (dm,) = slack.fake.of("chat.postMessage")
+    assert dm["channel"] == "U0ANA" and dm["text"] == "What did AI help you with this week?"
+    labels = [e["text"]["text"] for b in dm["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert labels == ["Log a win", "Stop these reminders"]
