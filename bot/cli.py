@@ -379,6 +379,52 @@ def digest_preview(
         typer.echo(f"Chart written to {png}.")
 
 
+@digest_app.command("send")
+def digest_send(
+    target_name: Annotated[str, typer.Argument(metavar="TARGET", help="A name from AIGUIDE_DIGEST_TARGETS.")],
+    now: Annotated[bool, typer.Option("--now", help="Send it now, outside its schedule.")] = False,
+) -> None:
+    """Send one digest now (for admins: whoever can run this command on the server)."""
+    from bot.scheduler import slack_sender, teams_sender
+    from bot.wiring import build_slack, build_teams, digest_targets
+    from handlers import digest
+
+    if not now:
+        typer.secho("Add --now to send outside the schedule.", fg="red", err=True)
+        raise typer.Exit(2)
+    settings = load_settings()
+    targets = {t.name: t for t in digest_targets(settings)}
+    target = targets.get(target_name)
+    if target is None:
+        known = ", ".join(targets) or "none configured"
+        typer.secho(f"No digest target {target_name!r} (known: {known}).", fg="red", err=True)
+        raise typer.Exit(2)
+    services = _services(None)
+    router = build_router()
+    surface = (
+        build_slack(settings, services, router)
+        if target.platform == "slack"
+        else build_teams(settings, services, router)
+    )
+    if surface is None:
+        typer.secho(
+            f"{target.platform} is not configured, so {target_name} cannot be sent.", fg="red", err=True
+        )
+        raise typer.Exit(1)
+    sender = slack_sender(surface) if target.platform == "slack" else teams_sender(surface)
+    start, end = digest.last_full_week(date.today())
+
+    async def send() -> str:
+        if target.kind == "it":
+            reply = await digest.it_digest(services, start, end)
+        else:
+            reply = await digest.leadership(services, start, end, services.digest)
+        return await sender(target, reply)
+
+    reference = asyncio.run(send())
+    typer.echo(f"Sent {target_name} for the week of {start:%d %b} ({reference}).")
+
+
 @app.command("demo-data")
 def demo_data(
     weeks: Annotated[int, typer.Option(help="How many weeks of history to make up.")] = 13,

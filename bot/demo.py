@@ -138,9 +138,9 @@ def fill(
             for i, person_id in enumerate(rng.sample(ids, rng.randint(2, 9))):
                 session.add(ToolRequester(request_id=f"demo-req-{request.id}-{i}", tool_request_id=request.id,
                                           person_id=person_id, reason="it would save me time on client work"))  # fmt: skip
-        question_ids = [
-            q.id for q in session.query(Question).filter(Question.request_id.like("demo-q-%")).limit(40)
-        ]
+        question_ids = list(
+            session.exec(select(Question.id).where(col(Question.request_id).startswith("demo-q-")).limit(40))
+        )
         for question_id in question_ids[:12]:
             session.add(
                 QuestionVote(question_id=question_id, person_id=rng.choice(ids), helpful=rng.random() < 0.6)

@@ -133,3 +133,20 @@ def test_unreachable_database_is_explained(env):
     assert result.exit_code == 1
     assert "Cannot open the database:" in result.output
     assert "Traceback" not in result.output
+
+
+def test_digest_send_needs_now_and_a_known_target(env):
+    assert run(env, "digest", "send", "leaders").exit_code == 2
+    result = run({**env, "AIGUIDE_DIGEST_TARGETS": ""}, "digest", "send", "leaders", "--now")
+    assert result.exit_code == 2 and "No digest target 'leaders' (known: none configured)" in result.output
+
+
+def test_digest_preview_after_demo_data(env, tmp_path):
+    assert run(env, "demo-data", "--weeks", "3").output.startswith("Added ")
+    chart = tmp_path / "chart.png"
+    result = run(env, "digest", "preview", "--png", str(chart))
+    assert result.exit_code == 0, result.output
+    assert "AI at Brightline Partners, week of" in result.output and chart.read_bytes()[:4] == b"\x89PNG"
+    it = run(env, "digest", "preview", "--it", "--week", "2026-W47")
+    assert "IT digest, week of 16 Nov" in it.output
+    assert run(env, "digest", "preview", "--week", "last week").exit_code == 2
