@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.models import Win
@@ -18,21 +18,25 @@ EDITABLE = frozenset(
 
 
 def add_win(session: Session, *, request_id: str, person_id: int, **fields) -> tuple[Win, bool]:
-    """Store a win once per request id: a retried event or a double click returns the first row."""
-    existing = win_by_request(session, request_id=request_id)
-    if existing is not None:
-        return existing, False
+    """Store a win once per request id: a retried event or a double click returns the first row.
+
+    One INSERT ... ON CONFLICT DO NOTHING RETURNING does the check and the write in a single step.
+    """
     win = Win(request_id=request_id, person_id=person_id, **fields)
-    try:
-        with session.begin_nested():
-            session.add(win)
-            session.flush()
-    except IntegrityError:
+    values = {c.name: getattr(win, c.name) for c in Win.__table__.columns if c.name != "id"}
+    dialect = session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Win.__table__).values(**values)
+    row = session.execute(
+        insert.on_conflict_do_nothing(index_elements=["request_id"]).returning(Win.__table__.c.id)
+    )
+    new_id = row.scalar()
+    if new_id is None:
         existing = win_by_request(session, request_id=request_id)
-        if existing is None:
-            raise
+        assert existing is not None
         return existing, False
-    return win, True
+    stored = session.get(Win, new_id)
+    assert stored is not None
+    return stored, True
 
 
 def win_by_request(session: Session, *, request_id: str) -> Win | None:
