@@ -12,17 +12,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from bot.icons import STATUS_ICON
 from handlers.model import Reply, Section, Status
 
-ICON = {
-    Status.ALLOWED: "✅",
-    Status.CONDITIONAL: "⚠️ ",
-    Status.NOT_ALLOWED: "⛔",
-    Status.UNKNOWN_TOOL: "❓",
-    Status.INFO: "💡",
-    Status.SUCCESS: "✅",
-    Status.ERROR: "❗",
-}
+ICON = {status: icon + (" " if status == Status.CONDITIONAL else "") for status, icon in STATUS_ICON.items()}
 COLOUR = {
     Status.ALLOWED: "green",
     Status.CONDITIONAL: "yellow",

@@ -25,18 +25,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.icons import STATUS_ICON
 from bot.slack.text import escape
-from handlers.model import Action, Form, FormField, Reply, Section, Status
+from handlers.model import Action, Form, FormField, Reply, Section
 
-ICON = {
-    Status.ALLOWED: "✅",
-    Status.CONDITIONAL: "⚠️",
-    Status.NOT_ALLOWED: "⛔",
-    Status.UNKNOWN_TOOL: "❓",
-    Status.INFO: "💡",
-    Status.SUCCESS: "✅",
-    Status.ERROR: "❗",
-}
+ICON = STATUS_ICON
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
 MAX_BUTTONS = 25

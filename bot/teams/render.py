@@ -9,19 +9,12 @@ from __future__ import annotations
 import json
 
 from bot.console.render import to_plain
+from bot.icons import STATUS_ICON
 from handlers.model import Action, Form, FormField, Reply, Section, Status
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 MAX_CARD_BYTES = 27_000  # Teams refuses messages over about 28 KB
-ICON = {
-    Status.ALLOWED: "✅",
-    Status.CONDITIONAL: "⚠️",
-    Status.NOT_ALLOWED: "⛔",
-    Status.UNKNOWN_TOOL: "❓",
-    Status.INFO: "💡",
-    Status.SUCCESS: "✅",
-    Status.ERROR: "❗",
-}
+ICON = STATUS_ICON
 COLOUR = {Status.ALLOWED: "Good", Status.SUCCESS: "Good", Status.CONDITIONAL: "Warning", Status.NOT_ALLOWED: "Attention",
           Status.ERROR: "Attention", Status.UNKNOWN_TOOL: "Accent", Status.INFO: "Default"}  # fmt: skip
 SUBMIT_KEY = "aiguide"
