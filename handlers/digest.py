@@ -63,10 +63,8 @@ async def leadership(services: Services, start: date, end: date, settings: Diges
     def work(session: Session):
         return (
             digests.win_figures(session, start=start, end=end, usable=tuple(USABLE_STATUSES)),
-            digests.win_figures(session, start=before, end=start, weeks=1, usable=tuple(USABLE_STATUSES)),
-            digests.win_figures(
-                session, start=quarter_start, end=end, weeks=1, usable=tuple(USABLE_STATUSES)
-            ),
+            digests.win_totals(session, start=before, end=start),
+            digests.win_totals(session, start=quarter_start, end=end),
             digests.adoption(session, start=start, end=end),
             digests.adoption(session, start=quarter_start, end=end),
         )
@@ -156,7 +154,7 @@ async def leadership(services: Services, start: date, end: date, settings: Diges
     )
 
 
-def _goals(goals: Goals, quarter: digests.WinFigures, active: digests.Adoption) -> tuple[Fact, ...]:
+def _goals(goals: Goals, quarter: digests.WinTotals, active: digests.Adoption) -> tuple[Fact, ...]:
     facts = []
     if goals.hours:
         facts.append(

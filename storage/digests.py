@@ -16,6 +16,22 @@ def _start(day: date) -> datetime:
 
 
 @dataclass(frozen=True)
+class WinTotals:
+    minutes: int
+    wins: int
+    people: int
+
+
+def win_totals(session: Session, *, start: date, end: date) -> WinTotals:
+    """Minutes, wins and people for `start <= occurred_on < end`: one indexed query."""
+    minutes, count, people = session.exec(
+        select(func.coalesce(func.sum(Win.minutes), 0), func.count(col(Win.id)), func.count(func.distinct(Win.person_id)))
+        .where(Win.occurred_on >= start, Win.occurred_on < end)
+    ).one()  # fmt: skip
+    return WinTotals(int(minutes), int(count), int(people))
+
+
+@dataclass(frozen=True)
 class SharedWin:
     person: str
     minutes: int
@@ -155,11 +171,13 @@ def question_figures(session: Session, *, start: date, end: date, limit: int = 5
     for unknown_names, tool_ids, verdict, person in rows:
         for name in unknown_names or ():
             count, people = unknown.get(name, (0, set()))
-            unknown[name] = (count + 1, people | {person})
+            people.add(person)
+            unknown[name] = (count + 1, people)
         if verdict == "not_allowed":
             for tool_id in tool_ids or ():
                 count, people = refused.get(tool_id, (0, set()))
-                refused[tool_id] = (count + 1, people | {person})
+                people.add(person)
+                refused[tool_id] = (count + 1, people)
 
     def top(counts: dict[str, tuple[int, set]]) -> list[tuple[str, int, int]]:
         ranked = sorted(counts.items(), key=lambda kv: (-len(kv[1][1]), -kv[1][0], kv[0]))
