@@ -35,6 +35,7 @@ test: lint $(TEAMS_SCHEMAS)
 bench: $(STAMP)
 	$(BIN)/python bench/ask.py
 	$(BIN)/python bench/wins.py
+	$(BIN)/python bench/digest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .cache
