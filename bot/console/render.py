@@ -27,14 +27,21 @@ COLOUR = {
 }
 
 
+def _typeable(reply: Reply) -> list[str]:
+    """Buttons as the words to type; ones that carry an internal reference (rating an answer) are for
+    platforms with real buttons, not for typing."""
+    words = [f"{a.command} {a.text}".strip() for a in reply.actions]
+    return [w for w in words if len(w) <= 40]
+
+
 def to_plain(reply: Reply) -> str:
     lines = [f"{ICON[reply.status]} {reply.headline}"]
     for section in reply.sections:
         lines.append("")
         lines.extend(_plain_section(section))
-    if reply.actions:
+    if _typeable(reply):
         lines.append("")
-        lines.append("Next: " + " | ".join(f"{a.command} {a.text}".strip() for a in reply.actions))
+        lines.append("Next: " + " | ".join(_typeable(reply)))
     if reply.footer:
         lines += ["", reply.footer]
     return "\n".join(lines)
@@ -57,9 +64,9 @@ def to_rich(reply: Reply) -> RenderableType:
     parts: list[RenderableType] = []
     for section in reply.sections:
         parts.append(_rich_section(section))
-    if reply.actions:
+    if _typeable(reply):
         hint = Text("Next: ", style="dim")
-        hint.append(" | ".join(f"{a.command} {a.text}".strip() for a in reply.actions), style="bold")
+        hint.append(" | ".join(_typeable(reply)), style="bold")
         parts.append(hint)
     if reply.footer:
         parts.append(Text(reply.footer, style="dim"))
