@@ -5,17 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import bisect
-import importlib.util
 import inspect
 import json
 import math
 import os
 import random
-import shutil
 import sqlite3
 import statistics
-import subprocess
-import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -26,6 +22,7 @@ from itertools import accumulate, islice
 from pathlib import Path
 
 from sqlalchemy import event, insert, select, text
+from throwaway_db import database_for
 
 from handlers.digest import it_digest, last_full_week, leadership
 from handlers.digest_settings import DigestSettings, Goals
@@ -34,10 +31,8 @@ from knowledge import KnowledgeBase, load_knowledge
 from knowledge.base import USABLE_STATUSES
 from storage import digests
 from storage.db import Database
-from storage.migrate import upgrade
 from storage.models import Person, ToolRequest, ToolRequester
 
-ROOT = Path(__file__).resolve().parents[1]
 TARGET_S = 2.0
 RUNS = 5
 DAYS = 730
@@ -89,49 +84,6 @@ def weighted(weights: dict) -> list:
 
 
 # --- the databases under test ----------------------------------------------------------------------
-
-
-def load_pg_server():
-    # tests/ is not a package; load its throw-away server helper by path.
-    spec = importlib.util.spec_from_file_location("pg_server", ROOT / "tests" / "pg_server.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@contextmanager
-def database_for(backend: str) -> Iterator[tuple[Database, object] | None]:
-    """A migrated, empty database and its server (None for SQLite); None when PostgreSQL is not installed."""
-    workdir = Path(tempfile.mkdtemp(prefix="aiguide-bench-digest-"))
-    server = None
-    database = None
-    try:
-        if backend == "sqlite":
-            url = f"sqlite:///{workdir / 'aiguide.db'}"
-        else:
-            pg_server = load_pg_server()
-            bindir = pg_server.find_bindir()
-            if bindir is None:
-                say("PostgreSQL skipped: initdb not found (install postgresql to benchmark it).")
-                yield None
-                return
-            server = pg_server.PostgresServer(bindir)
-            server.start()
-            url = server.url()
-        database = Database(url)
-        upgrade(database)
-        yield database, server
-    finally:
-        try:
-            if database is not None:
-                database.dispose()
-            if server is not None:
-                server.stop()
-        except subprocess.CalledProcessError as error:
-            say(f"note: stopping PostgreSQL failed: {error.stderr or error}")
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def describe(database: Database) -> str:
@@ -654,7 +606,7 @@ async def timings(database: Database, world: World, meter: Meter, kb: KnowledgeB
 
 
 def bench_backend(backend: str, args: argparse.Namespace, kb: KnowledgeBase) -> list[Result]:
-    with database_for(backend) as found:
+    with database_for(backend, say) as found:
         if found is None:
             return []
         database, server = found

@@ -4,26 +4,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import logging
 import os
 import random
 import resource
 import secrets
-import shutil
 import sqlite3
 import statistics
-import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import event, insert, select, text
+from throwaway_db import database_for
 
 from handlers.commands import build_router
 from handlers.model import Actor, Address, Platform, Request, Status
@@ -31,11 +27,8 @@ from handlers.services import Services
 from handlers.win_parse import parse_win
 from knowledge import KnowledgeBase, load_knowledge
 from storage.db import Database
-from storage.migrate import upgrade
 from storage.models import Person
 from storage.wins import add_win, period_summary
-
-ROOT = Path(__file__).resolve().parents[1]
 
 SQLITE_WINS_PER_S_TARGET = 500.0
 AGGREGATE_TARGET_S = 1.0
@@ -85,49 +78,6 @@ def say(line: str = "") -> None:
 
 
 # --- the databases under test ----------------------------------------------------------------------
-
-
-def load_pg_server():
-    # tests/ is not a package; load its throw-away server helper by path, as the tests' conftest uses it.
-    spec = importlib.util.spec_from_file_location("pg_server", ROOT / "tests" / "pg_server.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@contextmanager
-def database_for(backend: str) -> Iterator[Database | None]:
-    """A migrated, empty database; None when PostgreSQL is not installed. Everything is removed afterwards."""
-    workdir = Path(tempfile.mkdtemp(prefix="aiguide-bench-"))
-    server = None
-    database = None
-    try:
-        if backend == "sqlite":
-            url = f"sqlite:///{workdir / 'aiguide.db'}"
-        else:
-            pg_server = load_pg_server()
-            bindir = pg_server.find_bindir()
-            if bindir is None:
-                say("PostgreSQL skipped: initdb not found (install postgresql to benchmark it).")
-                yield None
-                return
-            server = pg_server.PostgresServer(bindir)
-            server.start()
-            url = server.url()
-        database = Database(url)
-        upgrade(database)
-        yield database
-    finally:
-        try:
-            if database is not None:
-                database.dispose()
-            if server is not None:
-                server.stop()
-        except subprocess.CalledProcessError as error:
-            say(f"note: stopping PostgreSQL failed: {error.stderr or error}")
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def describe(database: Database) -> str:
@@ -430,9 +380,10 @@ def bench_aggregate(
 
 
 def bench_backend(backend: str, args: argparse.Namespace, kb: KnowledgeBase) -> Figures | None:
-    with database_for(backend) as database:
-        if database is None:
+    with database_for(backend, say) as found:
+        if found is None:
             return None
+        database, _server = found
         figures = Figures(backend)
         # Other work on the machine takes CPU from a benchmark that is CPU-bound; show how busy it was.
         load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
