@@ -241,8 +241,15 @@ def _how_to_ask(kb: KnowledgeBase, headline: str) -> Reply:
 def _footer(assessment: Assessment, kb: KnowledgeBase) -> str:
     reading = assessment.understanding
     read_as = []
+    # Say what was read, so a misreading is visible: a typo taken for a tool, a "without" taken as no data.
+    for mention in reading.tools:
+        if mention.typo:
+            names = [kb.tool[i].name for i in sorted(mention.tool_ids, key=kb.tool_order.__getitem__)]
+            named = _join(names, "or") if names else mention.unknown_name
+            read_as.append(f"“{mention.text}” as {named}")
     if reading.data_class:
         read_as.append(f"{kb.data_name(reading.data_class)} data")
+    read_as += [f"no {kb.data_name(c)} data" for c in reading.negated_data]
     if reading.use_case:
         read_as.append(kb.use_case[reading.use_case].name)
     understood = f"Read as: {', '.join(read_as)} · " if read_as else ""

@@ -7,6 +7,7 @@ from handlers.model import Fact, Reply, Request, Section, Status, Visibility
 from handlers.services import Services
 from knowledge import KnowledgeBase
 from knowledge.model import Tool
+from knowledge.understand import understand
 
 STATUS_LABEL = {
     "approved": "Approved",
@@ -49,15 +50,8 @@ async def handle(request: Request, services: Services) -> Reply:
 
 
 def _named(kb: KnowledgeBase, query: str) -> list[Tool]:
-    from knowledge.phrases import tokenize
-
-    found: list[Tool] = []
-    for match in kb.indexes.tools.find(tokenize(query)):
-        for kind, value in sorted(match.payloads, key=str):  # type: ignore[misc]
-            tool = kb.tool.get(value) if kind == "kb" else None
-            if tool is not None and tool not in found:
-                found.append(tool)
-    return sorted(found, key=lambda t: kb.tool_order[t.id])
+    ids = {tool_id for mention in understand(query, kb.indexes).tools for tool_id in mention.tool_ids}
+    return sorted((kb.tool[i] for i in ids), key=lambda t: kb.tool_order[t.id])
 
 
 def _audience(tool: Tool) -> str:

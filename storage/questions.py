@@ -28,11 +28,6 @@ def log_question(session: Session, *, request_id: str, **fields) -> tuple[Questi
     return question, True
 
 
-def questions_since(session: Session, *, since: datetime) -> list[Question]:
-    query = select(Question).where(Question.asked_at >= since).order_by(col(Question.asked_at))
-    return list(session.exec(query))
-
-
 def forget_question_texts(session: Session, *, before: datetime) -> int:
     """Blank the text of questions asked before `before`; the counts and verdicts stay for trends."""
     result = session.exec(  # type: ignore[call-overload]

@@ -81,10 +81,6 @@ class Totals:
     wins: int
     minutes: int
 
-    @property
-    def hours(self) -> float:
-        return self.minutes / 60
-
 
 def person_totals(session: Session, *, person_id: int, start: date, end: date) -> Totals:
     """Wins and minutes with `start <= occurred_on < end`."""

@@ -111,3 +111,10 @@ async def test_empty_question(services, text):
     reply = await say(services, text)
     assert reply.headline == "Ask me whether you may use an AI tool, and for what."
     assert reply.sections[0].bullets  # with examples of what to ask
+
+
+async def test_the_footer_shows_what_was_read(services):
+    reply = await say(services, "is copliot ok without any client data?")
+    assert reply.footer.startswith(
+        "Read as: “copliot” as Microsoft 365 Copilot or Microsoft Copilot (personal account), no Confidential data"
+    )
