@@ -92,15 +92,21 @@ class OpenRequest:
 
 def open_requests(session: Session) -> list[OpenRequest]:
     """Open requests, most-wanted first."""
-    rows = session.exec(select(ToolRequest).where(ToolRequest.status == "open"))
-    result = []
-    for request in rows:
-        reasons = session.exec(
-            select(ToolRequester.reason)
-            .where(ToolRequester.tool_request_id == request.id, ToolRequester.reason != "")
-            .order_by(col(ToolRequester.id))
-        )
-        result.append(OpenRequest(request, _count(session, request.id), tuple(reasons)))
+    # Two queries whatever the number of requests: the requests, then everyone who asked for them.
+    requests = list(session.exec(select(ToolRequest).where(ToolRequest.status == "open")))
+    askers = session.exec(
+        select(ToolRequester.tool_request_id, ToolRequester.reason)
+        .join(ToolRequest, col(ToolRequest.id) == col(ToolRequester.tool_request_id))
+        .where(ToolRequest.status == "open")
+        .order_by(col(ToolRequester.id))
+    )
+    counts: dict[int, int] = {}
+    reasons: dict[int, list[str]] = {}
+    for request_id, reason in askers:
+        counts[request_id] = counts.get(request_id, 0) + 1
+        if reason:
+            reasons.setdefault(request_id, []).append(reason)
+    result = [OpenRequest(r, counts.get(r.id or 0, 0), tuple(reasons.get(r.id or 0, ()))) for r in requests]
     return sorted(result, key=lambda r: (-r.requesters, r.request.created_at, r.request.id or 0))
 
 

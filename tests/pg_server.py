@@ -25,11 +25,14 @@ def find_bindir() -> Path | None:
 class PostgresServer:
     def __init__(self, bindir: Path):
         self.bindir = bindir
+        self._as_user: list[str] = []
+        group = (
+            _nogroup() if os.geteuid() == 0 else None
+        )  # decided first: a failure leaves no directory behind
         self.root = Path(tempfile.mkdtemp(prefix="aiguide-pg-"))
         self.data = self.root / "data"
-        self._as_user: list[str] = []
-        if os.geteuid() == 0:
-            shutil.chown(self.root, user="nobody", group=_nogroup())
+        if group is not None:
+            shutil.chown(self.root, user="nobody", group=group)
             self._as_user = ["runuser", "-u", "nobody", "--"]
         os.chmod(self.root, 0o700)
 
