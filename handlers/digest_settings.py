@@ -24,9 +24,9 @@ class Goals:
             if key == "hours":
                 values["hours"] = float(value)
             elif key == "staff":
-                values["staff_share"] = float(value.rstrip("%")) / (
-                    100 if value.endswith("%") or float(value.rstrip("%")) > 1 else 1
-                )
+                share = float(value.rstrip("%"))
+                # "60%", "60" and "0.6" all mean sixty per cent.
+                values["staff_share"] = share / 100 if value.endswith("%") or share > 1 else share
             elif key == "departments" and value in ("all", "every", "yes", "true"):
                 values["every_department"] = True
             else:
