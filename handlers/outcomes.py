@@ -52,14 +52,18 @@ def category_from_word(word: str) -> str | None:
     )
 
 
+# Whole words, a plural allowed: "homepage" is not "home", "dealt" is not "deal". One pattern per
+# outcome, tried in order, so the earlier outcome wins when a text names several.
+_KEYWORDS = tuple(
+    (o.id, re.compile(rf"\b(?:{'|'.join(re.escape(k) for k in o.keywords)})(?:s|es)?\b"))
+    for o in OUTCOMES
+    if o.keywords
+)
+
+
 def guess_category(text: str) -> str:
     lowered = text.lower()
-    for outcome in OUTCOMES:
-        for keyword in outcome.keywords:
-            # Whole words (a plural allowed): "homepage" is not "home", "dealt" is not "deal".
-            if re.search(rf"\b{re.escape(keyword)}(?:s|es)?\b", lowered):
-                return outcome.id
-    return "other"
+    return next((category for category, pattern in _KEYWORDS if pattern.search(lowered)), "other")
 
 
 def label(category: str | None) -> str:

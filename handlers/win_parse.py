@@ -9,8 +9,7 @@ from datetime import date, timedelta
 from handlers import outcomes
 from knowledge import KnowledgeBase
 from knowledge.base import STATUS_ORDER
-from knowledge.phrases import tokenize
-from knowledge.understand import understand
+from knowledge.understand import Understanding, understand
 
 MAX_MINUTES = 40 * 60
 MAX_TEXT = 2000
@@ -207,10 +206,10 @@ def parse_win(text: str, kb: KnowledgeBase, today: date) -> WinDraft:
 
 def draft(kb: KnowledgeBase, *, minutes: int, task: str, tool_hint: str | None = None, **rest) -> WinDraft:
     """A complete win from its parts; the tool and use case are read from the task (or the hint)."""
-    tool_id, tool_name, known, status = find_tool(tool_hint or task, kb)
+    reading = understand(task, kb.indexes)
+    tool_id, tool_name, known, status = find_tool(tool_hint, kb) if tool_hint else _tool_of(reading, task, kb)
     if tool_hint and not tool_name:
         tool_name = tool_hint.strip()[:200]
-    reading = understand(task, kb.indexes)
     return WinDraft(
         minutes=minutes,
         task=task,
@@ -266,16 +265,22 @@ def _outcome(text: str, category: str | None) -> tuple[str | None, str | None]:
 
 def find_tool(text: str, kb: KnowledgeBase) -> tuple[str | None, str, bool, str | None]:
     """(tool id, name, known, status). An unknown name is kept as written so IT sees what people use."""
+    return _tool_of(understand(text, kb.indexes), text, kb)
+
+
+def _tool_of(
+    reading: Understanding, text: str, kb: KnowledgeBase
+) -> tuple[str | None, str, bool, str | None]:
     unknown: str | None = None
-    for match in kb.indexes.tools.find(tokenize(text)):
-        listed = sorted(
-            (kb.tool[value] for kind, value in match.payloads if kind == "kb"),  # type: ignore[misc]
-            key=lambda t: (STATUS_ORDER[t.status], kb.tool_order[t.id]),
-        )
-        if listed:
+    for mention in reading.tools:
+        if mention.tool_ids:
             # A shared alias ("chatgpt") most likely means the company edition people are given.
-            return listed[0].id, listed[0].name, True, listed[0].status
-        unknown = unknown or sorted(value for _, value in match.payloads)[0]  # type: ignore[misc]
+            tool = min(
+                (kb.tool[i] for i in mention.tool_ids),
+                key=lambda t: (STATUS_ORDER[t.status], kb.tool_order[t.id]),
+            )
+            return tool.id, tool.name, True, tool.status
+        unknown = unknown or mention.unknown_name
     if unknown:
         return None, unknown, False, None
     written = _WRITTEN_TOOL.search(text)

@@ -36,20 +36,25 @@ def upsert_person(
             # Another request created this person at the same moment: use theirs.
             person = get_person(session, platform=platform, user_id=user_id)
             assert person is not None
-    _refresh(person, display_name, email, directory_department)
-    session.add(person)
-    session.flush()
+    if _refresh(person, display_name, email, directory_department):
+        # Most commands come from someone already known and unchanged: no flush to pay for then.
+        session.add(person)
+        session.flush()
     return person
 
 
-def _refresh(person: Person, display_name: str, email: str | None, directory_department: str | None) -> None:
-    if display_name:
-        person.display_name = display_name[:200]
-    if email:
-        person.email = email.lower()[:320]
-    if directory_department:
-        person.department = directory_department[:120]
-        person.department_source = "directory"
+def _refresh(person: Person, display_name: str, email: str | None, directory_department: str | None) -> bool:
+    """Bring the row up to date; True when anything changed."""
+    wanted = {
+        "display_name": display_name[:200] if display_name else person.display_name,
+        "email": email.lower()[:320] if email else person.email,
+        "department": directory_department[:120] if directory_department else person.department,
+        "department_source": "directory" if directory_department else person.department_source,
+    }
+    changed = {k: v for k, v in wanted.items() if getattr(person, k) != v}
+    for name, value in changed.items():
+        setattr(person, name, value)
+    return bool(changed)
 
 
 def set_department(session: Session, *, person_id: int, department: str, source: str = "set") -> Person:

@@ -34,9 +34,8 @@ def add_win(session: Session, *, request_id: str, person_id: int, **fields) -> t
         existing = win_by_request(session, request_id=request_id)
         assert existing is not None
         return existing, False
-    stored = session.get(Win, new_id)
-    assert stored is not None
-    return stored, True
+    win.id = new_id  # everything else was known before the insert; no need to read it back
+    return win, True
 
 
 def win_by_request(session: Session, *, request_id: str) -> Win | None:
