@@ -397,10 +397,15 @@ def bench_backend(backend: str, args: argparse.Namespace, kb: KnowledgeBase) -> 
             handler_path(database, kb, tasks=args.tasks, count=args.wins, seconds=args.seconds)
         )
         figures.handler_wins_per_s = handler.per_second
-        workers = min(32, (os.cpu_count() or 1) + 4)  # asyncio.to_thread's default executor
+        # Database.run: SQLite work on its one database thread, PostgreSQL on asyncio's default pool.
+        workers = (
+            "1 database thread"
+            if database.is_sqlite
+            else f"{min(32, (os.cpu_count() or 1) + 4)} pool threads"
+        )
         say(
             f"handler path: {handler.wins:,} wins in {handler.seconds:.2f} s = {handler.per_second:,.0f} wins/s "
-            f"({args.tasks} tasks, {workers} executor threads; {handler.cpu_per_win()}{handler.latency()})"
+            f"({args.tasks} tasks, {workers}; {handler.cpu_per_win()}{handler.latency()})"
         )
         if handler.failures:
             figures.problems.append(

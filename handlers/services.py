@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -77,7 +76,7 @@ class Services:
             with database.session() as session:
                 return work(session)
 
-        return await asyncio.to_thread(run)
+        return await database.run(run)
 
     def person(self, session: Session, actor: Actor, platform: str) -> Person:
         entry = self.directory.lookup(actor)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import DateTime, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
+from storage.serial_worker import SerialWorker
+
+T = TypeVar("T")
 DEFAULT_SQLITE_FILE = "aiguide.db"
 
 
@@ -64,6 +69,17 @@ class Database:
                 self.url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20
             )
         self._write_lock = threading.RLock() if self.is_sqlite else None
+        self._worker = SerialWorker() if self.is_sqlite else None
+
+    async def run(self, work: Callable[[], T]) -> T:
+        """Run blocking database work off the event loop.
+
+        SQLite work goes to one thread, since it would queue on the write lock anyway; PostgreSQL
+        work goes to the default thread pool, where transactions run side by side.
+        """
+        if self._worker is not None:
+            return await self._worker.run(work)
+        return await asyncio.to_thread(work)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -84,6 +100,8 @@ class Database:
                 lock.release()
 
     def dispose(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
         self.engine.dispose()
 
 

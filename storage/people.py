@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import secrets
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from storage.models import Person
 
+# Built once: nearly every command looks its sender up, and building the statement cost more than running it.
+_BY_USER = select(Person).where(
+    Person.platform == bindparam("platform"), Person.user_id == bindparam("user_id")
+)
+
 
 def get_person(session: Session, *, platform: str, user_id: str) -> Person | None:
-    return session.exec(select(Person).where(Person.platform == platform, Person.user_id == user_id)).first()
+    return session.execute(_BY_USER, {"platform": platform, "user_id": user_id}).scalars().first()
 
 
 def upsert_person(
