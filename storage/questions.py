@@ -5,26 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from storage.insert_once import insert_once
 from storage.models import Question
 
 
 def log_question(session: Session, *, request_id: str, **fields) -> tuple[Question, bool]:
-    existing = session.exec(select(Question).where(Question.request_id == request_id)).first()
-    if existing is not None:
-        return existing, False
+    """Log a question once per request id; a repeat returns the first row."""
     question = Question(request_id=request_id, **fields)
-    try:
-        with session.begin_nested():
-            session.add(question)
-            session.flush()
-    except IntegrityError:
+    new_id = insert_once(session, question)
+    if new_id is None:
         existing = session.exec(select(Question).where(Question.request_id == request_id)).first()
-        if existing is None:
-            raise
+        assert existing is not None
         return existing, False
+    question.id = new_id
     return question, True
 
 

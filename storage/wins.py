@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from types import ModuleType
 
 from sqlalchemy import func
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from storage.insert_once import insert_once
 from storage.models import Win
 
 EDITABLE = frozenset(
@@ -18,24 +17,10 @@ EDITABLE = frozenset(
 )  # fmt: skip
 
 
-def _insert_once(dialect: ModuleType):
-    table = Win.__table__
-    return dialect.insert(table).on_conflict_do_nothing(index_elements=["request_id"]).returning(table.c.id)
-
-
-# Built once per dialect; the values go in as parameters, so every win reuses the compiled statement.
-_INSERT_ONCE = {"sqlite": _insert_once(sqlite), "postgresql": _insert_once(postgresql)}
-_STORED = tuple(c.name for c in Win.__table__.columns if c.name != "id")
-
-
 def add_win(session: Session, *, request_id: str, person_id: int, **fields) -> tuple[Win, bool]:
-    """Store a win once per request id: a retried event or a double click returns the first row.
-
-    One INSERT ... ON CONFLICT DO NOTHING RETURNING does the check and the write in a single step.
-    """
+    """Store a win once per request id: a retried event or a double click returns the first row."""
     win = Win(request_id=request_id, person_id=person_id, **fields)
-    insert = _INSERT_ONCE[session.get_bind().dialect.name]
-    new_id = session.execute(insert, {name: getattr(win, name) for name in _STORED}).scalar()
+    new_id = insert_once(session, win)
     if new_id is None:
         existing = win_by_request(session, request_id=request_id)
         assert existing is not None
