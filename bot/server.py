@@ -36,11 +36,23 @@ def build_web_app(
         return web.json_response({"ok": status == 200, **checks}, status=status)
 
     app.router.add_get("/healthz", health)
+    if slack is not None:
+
+        async def open_slack(_app: web.Application) -> None:
+            await slack.open()
+
+        async def close_slack(_app: web.Application) -> None:
+            await slack.close()
+
+        app.on_startup.append(open_slack)
+        app.on_cleanup.append(close_slack)
     if slack is not None and slack.config.signing_secret:
 
         async def slack_events(request: web.Request) -> web.Response:
             # The body is read raw and untouched: the signature is computed over its exact bytes.
-            return await to_aiohttp_response(await slack.app.async_dispatch(await to_bolt_request(request)))
+            with slack.ack_first.acking():
+                response = await slack.app.async_dispatch(await to_bolt_request(request))
+            return await to_aiohttp_response(response)
 
         app.router.add_post("/slack/events", slack_events)
         flow = slack.app.oauth_flow

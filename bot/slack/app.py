@@ -8,6 +8,7 @@ import re
 import time
 from dataclasses import dataclass, replace
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -15,8 +16,10 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.slack import inbound, render
+from bot.slack.ack_first import AckFirst
 from handlers.model import Action, Actor, Reply, Request, Status, Visibility
 from handlers.router import Router
 from handlers.services import Services
@@ -45,6 +48,8 @@ class SlackSurface:
         self.services = services
         self.router = router
         self._people: dict[str, tuple[float, Actor]] = {}
+        self._http: aiohttp.ClientSession | None = None
+        self.ack_first = AckFirst()
         oauth = None
         if config.client_id and config.client_secret and services.database is not None:
             from bot.slack.oauth import oauth_settings
@@ -70,6 +75,31 @@ class SlackSurface:
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
         ]
         self._register()
+
+    # --- connections ---------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        """One HTTP session for every Web API call and response_url post, opened with the server.
+
+        Without it slack_sdk opens (and closes) a session, and so a connection, per call: under load
+        that set-up cost more CPU than the answer itself.
+        """
+        if self._http is None:
+            self._http = aiohttp.ClientSession()
+            self.app.client.session = self._http  # bolt's per-request clients copy it from here
+
+    async def close(self) -> None:
+        http, self._http = self._http, None
+        self.app.client.session = None
+        if http is not None:
+            await http.close()
+
+    async def respond(self, response_url: str, **message) -> None:
+        """Post to a response_url over the shared session (bolt's respond() opens a new one each time)."""
+        hook = AsyncWebhookClient(
+            url=response_url, session=self._http, retry_handlers=self.app.client.retry_handlers
+        )
+        await hook.send_dict(message)
 
     # --- people -----------------------------------------------------------------------------
 
@@ -112,8 +142,9 @@ class SlackSurface:
     async def dispatch(self, request: Request) -> Reply:
         return await self.router.dispatch(request, self.services)
 
-    async def on_command(self, ack, body, respond, client) -> None:
+    async def on_command(self, ack, body, client) -> None:
         await ack()
+        await self.ack_first.turn()
         request = None
         try:
             actor = await self.actor(client, body["user_id"], body.get("user_name", ""))
@@ -126,11 +157,17 @@ class SlackSurface:
             if request.command is None and reply.status not in (Status.ERROR, Status.INFO) and request.text:
                 share = (Action("Share in channel", "share", request.text),)
             message = render.message(reply, extra_actions=share)
-            await respond(text=message.text, blocks=message.blocks, response_type="ephemeral", **POST_OPTIONS)
+            await self.respond(
+                body["response_url"],
+                text=message.text,
+                blocks=message.blocks,
+                response_type="ephemeral",
+                **POST_OPTIONS,
+            )
             await self._escalate(client, reply)
         except Exception:
             log.exception("slash command failed (request %s)", request.request_id if request else "?")
-            await respond(text=SORRY, response_type="ephemeral")
+            await self.respond(body["response_url"], text=SORRY, response_type="ephemeral")
 
     async def on_mention(self, body, client, context) -> None:
         await self._converse(body, client, context)
@@ -143,6 +180,7 @@ class SlackSurface:
         await self._converse(body, client, context)
 
     async def _converse(self, body, client, context) -> None:
+        await self.ack_first.turn()
         event = body["event"]
         thread = event.get("thread_ts") or event.get("ts")
         if not await self.services.transaction(
@@ -180,8 +218,9 @@ class SlackSurface:
             log.exception("message failed (event %s)", body.get("event_id"))
             await client.chat_postMessage(channel=event["channel"], thread_ts=thread, text=SORRY)
 
-    async def on_action(self, ack, body, action, respond, client) -> None:
+    async def on_action(self, ack, body, action, client) -> None:
         await ack()
+        await self.ack_first.turn()
         try:
             command, text = render.decode_action(action["value"])
             actor = await self.actor(client, body["user"]["id"], body["user"].get("name", ""))
@@ -197,7 +236,8 @@ class SlackSurface:
                 return
             message = render.message(reply)
             if body.get("response_url"):
-                await respond(
+                await self.respond(
+                    body["response_url"],
                     text=message.text,
                     blocks=message.blocks,
                     response_type="ephemeral",

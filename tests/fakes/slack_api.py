@@ -19,6 +19,7 @@ BOT_USER = "UBOT0001"
 class Call:
     method: str
     params: dict
+    peer: tuple | None = None  # the caller's address and port: which connection the call came over
 
 
 @dataclass
@@ -76,10 +77,11 @@ class FakeSlackAPI:
             await asyncio.wait_for(self._changed.wait_for(lambda: len(self.of(method)) >= count), timeout)
         return self.of(method)
 
-    async def _record(self, method: str, params: dict) -> None:
+    async def _record(self, method: str, params: dict, request: web.Request | None = None) -> None:
         assert self._changed is not None
+        peer = request.transport.get_extra_info("peername") if request and request.transport else None
         async with self._changed:
-            self.calls.append(Call(method, params))
+            self.calls.append(Call(method, params, peer))
             self._changed.notify_all()
 
     async def _api(self, request: web.Request) -> web.Response:
@@ -114,7 +116,7 @@ class FakeSlackAPI:
                 if isinstance(params.get(key), str):
                     params[key] = json.loads(params[key])
         params = {**dict(request.query), **params}  # some methods send their arguments in the query string
-        await self._record(method, params)
+        await self._record(method, params, request)
         return web.json_response(self._answer(method, params))
 
     # --- Socket Mode: Slack's side of the WebSocket -------------------------------------------
@@ -157,7 +159,7 @@ class FakeSlackAPI:
         return web.Response(text="OK - 1")
 
     async def _response_url(self, request: web.Request) -> web.Response:
-        await self._record("response_url", await request.json())
+        await self._record("response_url", await request.json(), request)
         return web.Response(text="ok")
 
     def _installation(self, form: dict) -> dict:

@@ -245,3 +245,15 @@ async def test_private_replies_to_a_channel_mention_are_ephemeral(slack):
     assert {s["user"] for s in shown} == {"U0BEN"} and {s["channel"] for s in shown} == {"C0PROJECT"}
     assert shown[0]["text"].startswith("Logged win #1")
     assert slack.fake.of("chat.postMessage") == []
+
+
+async def test_answers_and_web_api_calls_reuse_one_connection(slack):
+    # A new connection per answer costs more than the answer under load; keep-alive is the fix.
+    for n in range(4):
+        await slack.command(f"is Otter ok for meeting notes? ({n})")
+        await slack.fake.wait_for("response_url", n + 1)
+        await slack.event("slack_event_message_im", event_id=f"Ev0KEEP{n}")
+        await slack.fake.wait_for("chat.postMessage", n + 1)
+    used = [c for c in slack.fake.calls if c.method in ("response_url", "chat.postMessage")]
+    assert len(used) == 8
+    assert len({c.peer for c in used}) == 1
