@@ -82,3 +82,44 @@ def test_callers_on_different_event_loops_each_hear_back(worker):
     for thread in threads:
         thread.join(10)
     assert answers == {f"loop{n}": f"for loop{n}" for n in range(4)}
+
+
+async def test_quick_work_is_not_held_back_by_slow_work_queued_after_it(worker):
+    release = threading.Event()
+    quick = asyncio.ensure_future(worker.run(lambda: "quick"))
+    slow = asyncio.ensure_future(worker.run(lambda: release.wait(5)))
+    assert await asyncio.wait_for(quick, 1) == "quick"
+    assert not slow.done()
+    release.set()
+    assert await slow is True
+
+
+async def test_work_that_raises_stop_iteration_fails_only_its_own_caller(worker):
+    def exhausted() -> None:
+        next(iter(()))
+
+    failed, fine = await asyncio.wait_for(
+        asyncio.gather(worker.run(exhausted), worker.run(lambda: "fine"), return_exceptions=True), 2
+    )
+    assert isinstance(failed, RuntimeError) and "StopIteration" in str(failed)
+    assert fine == "fine"
+
+
+def test_stopping_while_other_threads_send_work_loses_no_caller(worker):
+    answered: list[int] = []
+
+    def caller(n: int) -> None:
+        async def many() -> None:
+            for i in range(50):
+                answered.append(await asyncio.wait_for(worker.run(lambda i=i: i), 5))
+
+        asyncio.run(many())
+
+    threads = [threading.Thread(target=caller, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for _ in range(20):
+        worker.stop()
+    for thread in threads:
+        thread.join(30)
+    assert len(answered) == 200
