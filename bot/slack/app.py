@@ -85,7 +85,11 @@ class SlackSurface:
         that set-up cost more CPU than the answer itself.
         """
         if self._http is None:
-            self._http = aiohttp.ClientSession()
+            # slack_sdk takes the session's settings over its own: keep its 30 s timeout, and keep
+            # cookies from one workspace's calls out of another's.
+            self._http = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=30), cookie_jar=aiohttp.DummyCookieJar()
+            )
             self.app.client.session = self._http  # bolt's per-request clients copy it from here
 
     async def close(self) -> None:
@@ -144,9 +148,9 @@ class SlackSurface:
 
     async def on_command(self, ack, body, client) -> None:
         await ack()
-        await self.ack_first.turn()
         request = None
         try:
+            await self.ack_first.turn()
             actor = await self.actor(client, body["user_id"], body.get("user_name", ""))
             request = inbound.from_command(body, actor)
             reply = await self.dispatch(request)
@@ -220,8 +224,8 @@ class SlackSurface:
 
     async def on_action(self, ack, body, action, client) -> None:
         await ack()
-        await self.ack_first.turn()
         try:
+            await self.ack_first.turn()
             command, text = render.decode_action(action["value"])
             actor = await self.actor(client, body["user"]["id"], body["user"].get("name", ""))
             if command == "share":

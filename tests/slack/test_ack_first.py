@@ -1,4 +1,4 @@
-"""Answers give way to pending acks, and never wait longer than the limit."""
+"""Answers give way to pending acks, later ones included, and never wait longer than the limit."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ async def test_an_answer_goes_at_once_when_no_ack_is_pending():
     assert time.perf_counter() - started < 0.5
 
 
-async def test_an_answer_waits_until_the_pending_acks_are_sent():
+async def test_an_answer_waits_until_no_ack_is_pending():
     gate = AckFirst(longest_wait=5)
     order: list[str] = []
 
@@ -24,14 +24,16 @@ async def test_an_answer_waits_until_the_pending_acks_are_sent():
         order.append("answer")
 
     with gate.acking():
-        with gate.acking():
+        with gate.acking():  # the answer's own request: its ack is not out yet either
             waiting = asyncio.ensure_future(answer())
+            await asyncio.sleep(0.02)
+        with gate.acking():  # a later request still goes first: acks have Slack's 3-second limit
             await asyncio.sleep(0.05)
-            order.append("first ack")
+            order.append("later ack")
         await asyncio.sleep(0.05)
-        order.append("second ack")
+        order.append("earlier ack")
     await asyncio.wait_for(waiting, 1)
-    assert order == ["first ack", "second ack", "answer"]
+    assert order == ["later ack", "earlier ack", "answer"]
     assert gate.pending == 0
 
 
@@ -54,3 +56,24 @@ async def test_a_failed_request_does_not_hold_answers_back():
     started = time.perf_counter()
     await gate.turn()
     assert gate.pending == 0 and time.perf_counter() - started < 0.5
+
+
+async def test_answers_are_let_go_one_at_a_time_and_a_new_request_stops_them():
+    gate = AckFirst(longest_wait=5)
+    order: list[str] = []
+    new_request = gate.acking()
+
+    async def answer(name: str) -> None:
+        await gate.turn()
+        order.append(name)
+        if name == "first":
+            new_request.__enter__()  # a request reaches the server while answers are being let go
+
+    with gate.acking():
+        answers = [asyncio.ensure_future(answer(n)) for n in ("first", "second", "third")]
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.05)
+    assert order == ["first"]
+    new_request.__exit__(None, None, None)
+    await asyncio.wait_for(asyncio.gather(*answers), 1)
+    assert order == ["first", "second", "third"]
