@@ -58,7 +58,10 @@ class Win(SQLModel, table=True):
 
 class Question(SQLModel, table=True):
     __tablename__ = "questions"
-    __table_args__ = (Index("ix_questions_asked_at", "asked_at"),)
+    __table_args__ = (
+        Index("ix_questions_asked_at", "asked_at"),
+        Index("ix_questions_escalated_at", "escalated_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     request_id: str = Field(max_length=200, unique=True)
