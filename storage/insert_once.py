@@ -7,12 +7,14 @@ second insert into nothing, without a read before the write or a savepoint aroun
 from __future__ import annotations
 
 from functools import cache
+from typing import TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 _DIALECTS = {"sqlite": sqlite, "postgresql": postgresql}
+Row = TypeVar("Row", bound=SQLModel)
 
 
 @cache
@@ -32,3 +34,15 @@ def insert_once(session: Session, row: SQLModel) -> int | None:
     table = row.__table__  # type: ignore[attr-defined]
     statement = _statement(table, session.get_bind().dialect.name)
     return session.execute(statement, {name: getattr(row, name) for name in _stored_columns(table)}).scalar()
+
+
+def store_once(session: Session, row: Row) -> tuple[Row, bool]:
+    """(the stored row, True) the first time; (the row stored first, False) for a repeated request id."""
+    new_id = insert_once(session, row)
+    if new_id is None:
+        kind = type(row)
+        existing = session.exec(select(kind).where(kind.request_id == row.request_id)).first()  # type: ignore[attr-defined]
+        assert existing is not None
+        return existing, False
+    row.id = new_id  # type: ignore[attr-defined]  # everything else was known before the insert
+    return row, True

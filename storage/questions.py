@@ -5,22 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from storage.insert_once import insert_once
+from storage.insert_once import store_once
 from storage.models import Question
 
 
 def log_question(session: Session, *, request_id: str, **fields) -> tuple[Question, bool]:
     """Log a question once per request id; a repeat returns the first row."""
-    question = Question(request_id=request_id, **fields)
-    new_id = insert_once(session, question)
-    if new_id is None:
-        existing = session.exec(select(Question).where(Question.request_id == request_id)).first()
-        assert existing is not None
-        return existing, False
-    question.id = new_id
-    return question, True
+    return store_once(session, Question(request_id=request_id, **fields))
 
 
 def forget_question_texts(session: Session, *, before: datetime) -> int:

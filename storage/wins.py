@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.insert_once import insert_once
+from storage.insert_once import store_once
 from storage.models import Win
 
 EDITABLE = frozenset(
@@ -19,18 +19,7 @@ EDITABLE = frozenset(
 
 def add_win(session: Session, *, request_id: str, person_id: int, **fields) -> tuple[Win, bool]:
     """Store a win once per request id: a retried event or a double click returns the first row."""
-    win = Win(request_id=request_id, person_id=person_id, **fields)
-    new_id = insert_once(session, win)
-    if new_id is None:
-        existing = win_by_request(session, request_id=request_id)
-        assert existing is not None
-        return existing, False
-    win.id = new_id  # everything else was known before the insert; no need to read it back
-    return win, True
-
-
-def win_by_request(session: Session, *, request_id: str) -> Win | None:
-    return session.exec(select(Win).where(Win.request_id == request_id)).first()
+    return store_once(session, Win(request_id=request_id, person_id=person_id, **fields))
 
 
 def own_win(session: Session, *, win_id: int, person_id: int) -> Win | None:
