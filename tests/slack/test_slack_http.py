@@ -257,3 +257,16 @@ async def test_answers_and_web_api_calls_reuse_one_connection(slack):
     used = [c for c in slack.fake.calls if c.method in ("response_url", "chat.postMessage")]
     assert len(used) == 8
     assert len({c.peer for c in used}) == 1
+
+
+async def test_a_burst_of_commands_is_acknowledged_and_every_one_answered(slack):
+    questions = [f"can I use Otter for the minutes of meeting {n}?" for n in range(30)]
+    started = time.perf_counter()
+    responses = await asyncio.gather(*(slack.command(q) for q in questions))
+    acked_in = time.perf_counter() - started
+    assert [r.status for r in responses] == [200] * 30
+    assert acked_in < 3  # Slack's limit for the whole burst, let alone one request
+    answers = await slack.fake.wait_for("response_url", 30, timeout=10)
+    assert len(answers) == 30
+    assert {a["text"] for a in answers} == {"No, don't use Otter.ai for this."}
+    assert len(rows(slack, Question)) == 30
