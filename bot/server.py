@@ -50,8 +50,10 @@ def build_web_app(
 
         async def slack_events(request: web.Request) -> web.Response:
             # The body is read raw and untouched: the signature is computed over its exact bytes.
+            bolt_request = await to_bolt_request(request)
+            # Counted only once the body is in: a client that never sends it must not hold answers back.
             with slack.ack_first.acking():
-                response = await slack.app.async_dispatch(await to_bolt_request(request))
+                response = await slack.app.async_dispatch(bolt_request)
             return await to_aiohttp_response(response)
 
         app.router.add_post("/slack/events", slack_events)

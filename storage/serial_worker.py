@@ -83,6 +83,11 @@ def _post(loop: asyncio.AbstractEventLoop, result: _Result) -> None:
     # Each result goes at once, but a loop that has not yet collected the previous ones gets no
     # second wake-up: the callback already due takes everything that arrived before it runs.
     with _boxes_lock:
+        # A loop closed with its collection still queued never runs it: forget its mailbox.
+        for closed in [known for known in _boxes if known.is_closed()]:
+            del _boxes[closed]
+        if loop.is_closed():
+            return
         box = _boxes.setdefault(loop, _Mailbox())
         box.results.append(result)
         if box.collect_due:
@@ -98,7 +103,9 @@ def _post(loop: asyncio.AbstractEventLoop, result: _Result) -> None:
 
 def _collect(loop: asyncio.AbstractEventLoop) -> None:
     with _boxes_lock:
-        box = _boxes.pop(loop)
+        box = _boxes.pop(loop, None)
+    if box is None:
+        return
     for future, value, error in box.results:
         if future.done():  # cancelled while its work ran
             continue

@@ -58,6 +58,8 @@ class AckFirst:
             await future
         finally:
             timer.cancel()
+            if future in self._waiting:  # let go by the timer or cancelled: do not keep it queued
+                self._waiting.remove(future)
 
     def _release_one(self) -> None:
         # One answer per turn of the event loop: between two, the loop reads the sockets again, and

@@ -77,3 +77,11 @@ async def test_answers_are_let_go_one_at_a_time_and_a_new_request_stops_them():
     new_request.__exit__(None, None, None)
     await asyncio.wait_for(asyncio.gather(*answers), 1)
     assert order == ["first", "second", "third"]
+
+
+async def test_answers_let_go_by_the_time_limit_are_not_kept_queued():
+    gate = AckFirst(longest_wait=0.05)
+    with gate.acking():  # a request whose ack never completes
+        for _ in range(3):
+            await gate.turn()
+        assert len(gate._waiting) == 0

@@ -123,3 +123,14 @@ def test_stopping_while_other_threads_send_work_loses_no_caller(worker):
     for thread in threads:
         thread.join(30)
     assert len(answered) == 200
+
+
+def test_a_loop_closed_before_collecting_its_results_is_not_kept(worker):
+    from storage import serial_worker
+
+    loop = asyncio.new_event_loop()
+    future = loop.create_future()
+    serial_worker._post(loop, (future, "late", None))  # the loop is idle: its collection only queues
+    loop.close()  # ...and closing throws that collection away
+    asyncio.run(worker.run(lambda: None))  # any later work sweeps closed loops out
+    assert loop not in serial_worker._boxes
