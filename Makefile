@@ -29,8 +29,22 @@ $(TEAMS_SCHEMAS):
 		&& tar xzf microsoft-app-manifest-1.1.2.tgz \
 		|| echo "could not fetch the Teams manifest schemas (npm); their test will be skipped outside CI"
 
+# The suite must pass on any date: after the run on today's date it runs again with the process clock
+# moved months away by libfaketime (Debian package faketime; .ci/run installs it).
+FAKE_DATES := 2027-01-04 2027-07-19
+
 test: lint $(TEAMS_SCHEMAS)
 	$(BIN)/pytest
+	@if command -v faketime >/dev/null; then \
+		for day in $(FAKE_DATES); do \
+			echo "== the suite again with the clock at $$day (faketime)"; \
+			faketime "$$day 09:30:00" $(BIN)/pytest -q || exit 1; \
+		done; \
+	elif [ -n "$$CI" ]; then \
+		echo "faketime is not installed: cannot check the suite at other dates"; exit 1; \
+	else \
+		echo "faketime is not installed (apt-get install faketime): skipped the runs at other dates"; \
+	fi
 
 bench: $(STAMP)
 	$(BIN)/python bench/ask.py

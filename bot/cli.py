@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -276,7 +276,7 @@ def serve(
     if clocks:
 
         async def start_clock(_app) -> None:
-            web_app["digest_clock"] = start_ticking(*clocks)
+            web_app["digest_clock"] = start_ticking(*clocks, clock=services.clock)
 
         async def stop_clock(_app) -> None:
             web_app["digest_clock"].shutdown(wait=False)
@@ -365,7 +365,7 @@ def digest_preview(
 
     services = _services(None)
     try:
-        start, end = digest.parse_week(week) if week else digest.last_full_week(date.today())
+        start, end = digest.parse_week(week) if week else digest.last_full_week(services.today())
     except ValueError as error:
         typer.secho(str(error), fg="red", err=True)
         raise typer.Exit(2) from None
@@ -412,7 +412,7 @@ def digest_send(
         )
         raise typer.Exit(1)
     sender = slack_sender(surface) if target.platform == "slack" else teams_sender(surface)
-    start, end = digest.last_full_week(date.today())
+    start, end = digest.last_full_week(services.today())
 
     async def send() -> str:
         if target.kind == "it":
@@ -434,7 +434,7 @@ def demo_data(
 
     services = _services(None)
     assert services.database is not None
-    counts = fill(services.database, services.knowledge, today=date.today(), weeks=weeks)
+    counts = fill(services.database, services.knowledge, today=services.today(), weeks=weeks)
     typer.echo(
         f"Added {counts['people']} people, {counts['wins']} wins and {counts['questions']} questions over {weeks} weeks. "
         "Try: aiguide digest preview --png digest.png"
@@ -470,13 +470,13 @@ def purge(
     """Forget question texts and closed review requests older than the retention period."""
     settings = load_settings()
     keep = days or settings.retention_days
-    cutoff = datetime.now(UTC) - timedelta(days=keep)
     database = _open(settings)
+    cutoff = database.clock() - timedelta(days=keep)
     with database.session() as session:
         texts = forget_question_texts(session, before=cutoff)
         closed = purge_closed_requests(session, before=cutoff)
         # Platforms retry a delivery within minutes; a day of remembered event ids is plenty.
-        forget_events(session, before=datetime.now(UTC) - timedelta(days=1))
+        forget_events(session, before=database.clock() - timedelta(days=1))
     typer.echo(
         f"Removed the text of {texts} question(s) and {closed} closed request(s) older than {keep} days."
     )
@@ -510,8 +510,9 @@ def export(
     ] = None,
 ) -> None:
     """Export wins, questions or review requests for a spreadsheet; people are named only with consent."""
+    database = _open(load_settings())
     try:
-        first = date.fromisoformat(since) if since else date.today() - timedelta(days=90)
+        first = date.fromisoformat(since) if since else database.clock().date() - timedelta(days=90)
     except ValueError:
         typer.secho(
             f"--since {since!r} is not a date; use YYYY-MM-DD, e.g. --since 2026-09-01.", fg="red", err=True
@@ -519,7 +520,6 @@ def export(
         raise typer.Exit(2) from None
     chosen = fmt or (ExportFormat.xlsx if out.suffix.lower() == ".xlsx" else ExportFormat.csv)
     columns, rows_of = _EXPORTS[kind]
-    database = _open(load_settings())
     with database.session() as session:
         rows = rows_of(session, since=first)
     if chosen == ExportFormat.xlsx:

@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from sqlmodel import col, select
 
 from knowledge import KnowledgeBase
-from storage.db import Database
+from storage.db import Database, now
 from storage.models import Person, Question, QuestionVote, ToolRequest, ToolRequester, Win
 
 DEPARTMENTS = {"Strategy": 28, "Finance": 16, "Legal": 9, "Engineering": 22, "Marketing": 12, "People": 4}
@@ -132,17 +132,24 @@ def fill(
         if questions:
             session.execute(insert(Question), questions)
         for name in UNKNOWN[:3]:
-            request = ToolRequest(tool_key=name.lower().replace(".", "").replace(" ", ""), tool_name=name)
+            key = name.lower().replace(".", "").replace(" ", "")
+            request = ToolRequest(tool_key=key, tool_name=name, created_at=now(session))
             session.add(request)
             session.flush()
             for i, person_id in enumerate(rng.sample(ids, rng.randint(2, 9))):
                 session.add(ToolRequester(request_id=f"demo-req-{request.id}-{i}", tool_request_id=request.id,
-                                          person_id=person_id, reason="it would save me time on client work"))  # fmt: skip
+                                          person_id=person_id, reason="it would save me time on client work",
+                                          created_at=now(session)))  # fmt: skip
         question_ids = list(
             session.exec(select(Question.id).where(col(Question.request_id).startswith("demo-q-")).limit(40))
         )
         for question_id in question_ids[:12]:
             session.add(
-                QuestionVote(question_id=question_id, person_id=rng.choice(ids), helpful=rng.random() < 0.6)
+                QuestionVote(
+                    question_id=question_id,
+                    person_id=rng.choice(ids),
+                    helpful=rng.random() < 0.6,
+                    voted_at=now(session),
+                )
             )
     return {"people": len(people), "wins": len(wins), "questions": len(questions)}

@@ -11,7 +11,7 @@ import logging
 import socket
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, field_validator
@@ -169,23 +169,23 @@ def teams_sender(teams) -> Sender:
     return send
 
 
-def start_ticking(*schedulers, minutes: int = 5):
-    """APScheduler 3 inside the running loop; every tick asks the database what is due."""
-    from datetime import UTC
-
+def start_ticking(*schedulers, clock: Callable[[], datetime], minutes: int = 5):
+    """APScheduler 3 inside the running loop; every tick asks the database what is due, at `clock`'s time."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     ticker = AsyncIOScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
 
     async def tick() -> None:
-        now = datetime.now(UTC)
+        now = clock()
         for scheduler in schedulers:
             try:
                 await scheduler.tick(now)
             except Exception:  # one failing clock must not stop the others, or the next tick
                 log.exception("scheduled work failed")
 
-    ticker.add_job(tick, "interval", minutes=minutes, next_run_time=datetime.now(UTC))
+    ticker.add_job(
+        tick, "interval", minutes=minutes, next_run_time=datetime.now(UTC)
+    )  # APScheduler's own timer runs on real time
     ticker.start()
     return ticker
 

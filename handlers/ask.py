@@ -100,7 +100,7 @@ async def _log_question(request: Request, services: Services, assessment: Assess
             use_case=assessment.understanding.use_case,
             text=text,
             department=person.department,
-            asked_at=request.received_at,
+            asked_at=services.clock(),
         )
 
     await services.transaction(work)

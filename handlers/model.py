@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -50,7 +50,9 @@ class Request:
     command: str | None = None  # set when the platform says which command (a slash command, a button)
     form: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     request_id: str = ""
-    received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # When the platform says the person wrote it; None when it does not. Stored times come from the
+    # clock in Services instead, so that one clock governs what is recorded.
+    received_at: datetime | None = None
 
 
 class Status(StrEnum):

@@ -71,9 +71,10 @@ class Services:
         database = self.database
         if database is None:
             raise RuntimeError("this command needs a database, and none is configured")
+        clock = self.clock
 
         def run() -> T:
-            with database.session() as session:
+            with database.session(clock) as session:
                 return work(session)
 
         return await database.run(run)

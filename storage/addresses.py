@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.db import utc_now
+from storage.db import now
 from storage.models import StoredAddress
 
 
@@ -16,7 +16,7 @@ def save_address(
     query = select(StoredAddress).where(StoredAddress.platform == platform, StoredAddress.key == key)
     address = session.exec(query).first()
     if address is None:
-        address = StoredAddress(platform=platform, key=key[:300])
+        address = StoredAddress(platform=platform, key=key[:300], updated_at=now(session))
         try:
             with session.begin_nested():
                 address.reference = reference
@@ -27,7 +27,7 @@ def save_address(
     address.reference = reference
     address.kind = kind[:32] or address.kind
     address.name = name[:200] or address.name
-    address.updated_at = utc_now()
+    address.updated_at = now(session)
     session.add(address)
     session.flush()
     return address

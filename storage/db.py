@@ -45,6 +45,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def now(session: Session) -> datetime:
+    """The time by the clock the session was opened with: every stored timestamp comes from it."""
+    clock = session.info.get("clock", utc_now)
+    return clock()
+
+
 class Database:
     """One engine and its sessions.
 
@@ -52,8 +58,9 @@ class Database:
     tasks queue instead of failing with "database is locked".
     """
 
-    def __init__(self, url: str, *, echo: bool = False):
+    def __init__(self, url: str, *, echo: bool = False, clock: Callable[[], datetime] = utc_now):
         self.url = make_url(url)
+        self.clock = clock
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite:
             database = self.url.database or ""
@@ -82,13 +89,17 @@ class Database:
         return await asyncio.to_thread(work)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A unit of work: committed when the block ends, rolled back if it raises."""
+    def session(self, clock: Callable[[], datetime] | None = None) -> Iterator[Session]:
+        """A unit of work: committed when the block ends, rolled back if it raises.
+
+        `clock` (default: the database's) stamps every row written in it; see `now`.
+        """
         lock = self._write_lock
         if lock is not None:
             lock.acquire()
         try:
             with Session(self.engine, expire_on_commit=False) as session:
+                session.info["clock"] = clock or self.clock
                 try:
                     yield session
                     session.commit()

@@ -8,6 +8,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from storage.db import now
 from storage.models import ProcessedEvent
 
 
@@ -17,7 +18,7 @@ def first_delivery(session: Session, *, key: str) -> bool:
         return False
     try:
         with session.begin_nested():
-            session.add(ProcessedEvent(key=key[:200]))
+            session.add(ProcessedEvent(key=key[:200], seen_at=now(session)))
             session.flush()
     except IntegrityError:
         return False

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from storage.db import utc_now
+from storage.db import now
 from storage.models import Question, QuestionVote
 
 
@@ -22,7 +22,9 @@ def record_vote(session: Session, *, question_id: int, person_id: int, helpful: 
     )
     vote = session.exec(query).first()
     if vote is None:
-        vote = QuestionVote(question_id=question_id, person_id=person_id, helpful=helpful)
+        vote = QuestionVote(
+            question_id=question_id, person_id=person_id, helpful=helpful, voted_at=now(session)
+        )
         try:
             with session.begin_nested():
                 session.add(vote)
@@ -31,7 +33,7 @@ def record_vote(session: Session, *, question_id: int, person_id: int, helpful: 
         except IntegrityError:
             vote = session.exec(query).one()
     vote.helpful = helpful
-    vote.voted_at = utc_now()
+    vote.voted_at = now(session)
     session.add(vote)
     session.flush()
     return vote
@@ -42,7 +44,7 @@ def mark_escalated(session: Session, *, question_id: int, when: datetime | None 
     question = session.get(Question, question_id)
     if question is None or question.escalated_at is not None:
         return False
-    question.escalated_at = when or utc_now()
+    question.escalated_at = when or now(session)
     session.add(question)
     session.flush()
     return True

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from storage.db import now
 from storage.models import Person
 
 # Built once: nearly every command looks its sender up, and building the statement cost more than running it.
@@ -32,7 +33,12 @@ def upsert_person(
     """Find or create; names and emails follow the platform, a directory department wins over an asked one."""
     person = get_person(session, platform=platform, user_id=user_id)
     if person is None:
-        person = Person(platform=platform, user_id=user_id, pseudonym=f"person-{secrets.token_hex(4)}")
+        person = Person(
+            platform=platform,
+            user_id=user_id,
+            pseudonym=f"person-{secrets.token_hex(4)}",
+            created_at=now(session),
+        )
         try:
             with session.begin_nested():
                 session.add(person)

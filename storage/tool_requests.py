@@ -9,7 +9,7 @@ from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.db import utc_now
+from storage.db import now
 from storage.models import ToolRequest, ToolRequester
 
 
@@ -48,7 +48,11 @@ def request_review(
             session.add(mine)
         return RequestOutcome(request, False, True, _count(session, request.id))
     requester = ToolRequester(
-        request_id=request_id, tool_request_id=request.id, person_id=person_id, reason=reason[:2000]
+        request_id=request_id,
+        tool_request_id=request.id,
+        person_id=person_id,
+        reason=reason[:2000],
+        created_at=now(session),
     )
     try:
         with session.begin_nested():
@@ -66,7 +70,9 @@ def _open_request(
     request = session.exec(query).first()
     if request is not None:
         return request, False
-    request = ToolRequest(tool_key=tool_key, tool_name=tool_name[:200], tool_id=tool_id)
+    request = ToolRequest(
+        tool_key=tool_key, tool_name=tool_name[:200], tool_id=tool_id, created_at=now(session)
+    )
     try:
         with session.begin_nested():
             session.add(request)
@@ -117,7 +123,7 @@ def close_request(
     if request is None or request.status != "open":
         return None
     request.status = "closed"
-    request.closed_at = when or utc_now()
+    request.closed_at = when or now(session)
     session.add(request)
     session.flush()
     return request

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from storage.db import now
 from storage.insert_once import store_once
 from storage.models import Win
 
@@ -19,6 +20,7 @@ EDITABLE = frozenset(
 
 def add_win(session: Session, *, request_id: str, person_id: int, **fields) -> tuple[Win, bool]:
     """Store a win once per request id: a retried event or a double click returns the first row."""
+    fields.setdefault("created_at", now(session))
     return store_once(session, Win(request_id=request_id, person_id=person_id, **fields))
 
 

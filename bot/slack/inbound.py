@@ -17,11 +17,11 @@ def _address(channel: str, team: str | None, thread: str | None = None) -> Addre
     return Address(platform=Platform.SLACK, channel=channel, thread=thread, workspace=team)
 
 
-def _when(ts: str | None) -> datetime:
+def _when(ts: str | None) -> datetime | None:
     try:
         return datetime.fromtimestamp(float(ts or ""), UTC)
     except ValueError:
-        return datetime.now(UTC)
+        return None
 
 
 def from_command(body: Mapping[str, str], actor: Actor) -> Request:

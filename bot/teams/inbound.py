@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 
 from bot.teams.render import submitted
 from handlers.model import Actor, Address, Platform, Request
@@ -42,11 +42,11 @@ def actor_of(activity: Mapping, email: str | None = None) -> Actor:
     )
 
 
-def _when(activity: Mapping) -> datetime:
+def _when(activity: Mapping) -> datetime | None:
     try:
         return datetime.fromisoformat(str(activity.get("timestamp", "")).replace("Z", "+00:00"))
     except ValueError:
-        return datetime.now(UTC)
+        return None
 
 
 def to_request(activity: Mapping, actor: Actor) -> Request:

@@ -10,6 +10,7 @@ from sqlmodel import select
 from handlers.commands import build_router
 from handlers.model import Actor, Address, Platform, Request, Status
 from storage.models import Question, QuestionVote, ToolRequest, ToolRequester
+from tests.conftest import FIXED_NOW
 
 ANA = Actor(user_id="U_ANA", display_name="Ana", email="ana@brightline.example")
 BEN = Actor(user_id="U_BEN", display_name="Ben")
@@ -82,7 +83,7 @@ async def test_review_requests_gather_people_not_rows(db_services):
     listing = await say(db_services, "requests")
     assert listing.headline == "2 open tool-review requests, most wanted first"
     facts = [(f.label, f.value) for s in listing.sections for f in s.facts]
-    assert facts[0][0] == "DeepSeek" and facts[0][1].startswith("2 people · open since 2026-")
+    assert facts[0][0] == "DeepSeek" and facts[0][1].startswith(f"2 people · open since {FIXED_NOW:%Y-%m-%d}")
     assert "“it reads scanned PDFs”" in facts[0][1]
     assert facts[1][0] == "Otter.ai"
 
