@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from dataclasses import replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -18,7 +19,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import export as exporting
 from bot.console import forms, inbound, render
+from bot.console.json_answer import json_answer
 from bot.directory import DirectoryError
+from bot.explain import explain_kb, explain_question, words_json
 from bot.settings import Settings, load_settings
 from bot.wiring import build_services, open_database
 from handlers import ask as ask_handler
@@ -74,35 +77,83 @@ def _services(knowledge: Path | None, *, with_database: bool = True) -> Services
         raise typer.Exit(1) from None
 
 
+DataOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--data", "-d", help="The kind of information involved: a data-class id (see `aiguide kb list`)."
+    ),
+]
+
+
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="Your question, in quotes.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts.")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Also show which words were read as what.")
+    ] = False,
+    data: DataOpt = None,
     knowledge: KnowledgeOpt = None,
     group: GroupOpt = None,
 ) -> None:
     """Answer one question and exit (`--json` answers are not logged: they are for scripts and tests)."""
     services = _services(knowledge, with_database=not as_json)
+    _check_data_class(services, data)
     actor = inbound.console_actor(group)
     request = inbound.to_request(question, actor)
     if as_json:
-        assessment = ask_handler.assess_request(request, services)
-        reply = ask_handler.reply_for(assessment, services.knowledge)
-        payload = ask_handler.answer_json(assessment, render.to_plain(reply))
+        payload, assessment = json_answer(request, services, data_class=data)
+        if explain:
+            payload["explain"] = words_json(assessment)
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
+    reading = ask_handler.assess_request(request, services, data_class=data) if explain else None
+    if data is not None:
+        request = replace(request, command="clarify", text=f"{data} {question}")
     reply = asyncio.run(build_router().dispatch(request, services))
+    console = Console()
     # One answer and done: there is no conversation in which to press a button.
-    Console().print(render.to_rich(replace(reply, actions=())))
+    console.print(render.to_rich(replace(reply, actions=())))
+    if reading is not None:
+        explain_question(reading, console)
+
+
+def _check_data_class(services: Services, data: str | None) -> None:
+    kb = services.knowledge
+    if data is not None and data not in kb.data_class:
+        names = ", ".join(c.id for c in kb.data_classes)
+        typer.secho(
+            f"--data {data!r} is not a data class of this knowledge base; use one of: {names}.",
+            fg="red",
+            err=True,
+        )
+        raise typer.Exit(2)
 
 
 @app.command()
-def chat(knowledge: KnowledgeOpt = None, group: GroupOpt = None) -> None:
+def chat(
+    knowledge: KnowledgeOpt = None,
+    group: GroupOpt = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="Read one question a line on standard input; print one JSON answer a line."
+        ),
+    ] = False,
+) -> None:
     """Talk to aiguide in the terminal: ask questions, `tools`, `help`, `quit`."""
-    services = _services(knowledge)
+    services = _services(knowledge, with_database=not as_json)
+    actor = inbound.console_actor(group)
+    session = inbound.session_id()
+    if as_json:
+        for line in sys.stdin:
+            if line.strip():
+                request = inbound.to_request(line.strip(), actor, conversation=session)
+                payload, _ = json_answer(request, services)
+                typer.echo(json.dumps(payload, ensure_ascii=False))
+        return
     console = Console()
     router = build_router()
-    actor = inbound.console_actor(group)
     kb = services.knowledge
     intro = Text("aiguide", style="bold cyan")
     intro.append(f" · {kb.policy.organization} · policy {kb.policy.version}\n", style="dim")
@@ -111,6 +162,7 @@ def chat(knowledge: KnowledgeOpt = None, group: GroupOpt = None) -> None:
     console.print(intro)
 
     async def loop() -> None:
+        choices: tuple = ()
         while True:
             try:
                 line = console.input("[bold]you ›[/] ")
@@ -121,7 +173,12 @@ def chat(knowledge: KnowledgeOpt = None, group: GroupOpt = None) -> None:
                 return
             if not line.strip():
                 continue
-            reply = await router.dispatch(inbound.to_request(line, actor), services)
+            request = inbound.to_request(line, actor, conversation=session)
+            picked = render.pick(choices, line)
+            if picked is not None:
+                request = replace(request, command=picked.command, text=picked.text)
+            reply = await router.dispatch(request, services)
+            choices = render.choices(reply)
             console.print(render.to_rich(reply))
             while reply.form is not None:
                 values = forms.fill(console, reply.form)
@@ -156,6 +213,23 @@ def kb_validate(
         f"OK: {len(kb.tools)} tools, {len(kb.data_classes)} data classes, {len(kb.use_cases)} use cases, "
         f"{len(kb.rules)} rules (policy {kb.policy.version}, {kb.source})."
     )
+
+
+@kb_app.command("explain")
+def kb_explain(
+    directory: Annotated[
+        Path | None, typer.Argument(help="Knowledge-base directory (default: the one in use).")
+    ] = None,
+) -> None:
+    """Show how aiguide's signal catalogs land on this knowledge base's classes, use cases, rules and tools."""
+    directory = directory or load_settings().knowledge_dir
+    try:
+        kb = load_knowledge(directory)
+    except KnowledgeError as error:
+        for problem in error.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(1) from None
+    explain_kb(kb, Console(width=160))
 
 
 @kb_app.command("schema")

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from handlers.model import Action, Fact, Reply, Request, Section, Status, Visibility
 from handlers.redaction import redact
 from handlers.services import Services
+from handlers.tool_list import overview
 from knowledge import Assessment, KnowledgeBase, Overall, ToolVerdict, Verdict, assess
 from storage import questions
 
@@ -22,6 +23,7 @@ STATUS_OF = {
     Overall.NOT_ALLOWED: Status.NOT_ALLOWED,
     Overall.UNKNOWN_TOOL: Status.UNKNOWN_TOOL,
     Overall.RECOMMENDATION: Status.INFO,
+    Overall.CLARIFY: Status.INFO,
     Overall.NO_MATCH: Status.INFO,
 }
 VERDICT_LABEL = {
@@ -41,11 +43,42 @@ EXAMPLE_QUESTIONS = (
 )
 
 
-def assess_request(request: Request, services: Services) -> Assessment:
-    return assess(services.knowledge, request.text, services.asker(request.actor))
+def assess_request(request: Request, services: Services, *, data_class: str | None = None) -> Assessment:
+    """The assessment of the request's question, continuing its conversation when it is a follow-up."""
+    context = services.conversations.get(request, services.clock())
+    return assess(
+        services.knowledge,
+        request.text,
+        services.asker(request.actor),
+        context=context,
+        data_class=data_class,
+    )
+
+
+def remember(request: Request, services: Services, assessment: Assessment) -> None:
+    if assessment.context is not None and assessment.verdict != Overall.NO_MATCH:
+        services.conversations.put(request, assessment.context, services.clock())
 
 
 async def handle(request: Request, services: Services) -> Reply:
+    return await answer(request, services)
+
+
+async def clarified(request: Request, services: Services) -> Reply:
+    """A clarify choice: `CLASS QUESTION`, the question asked again with its data class stated."""
+    class_id, _, question = request.text.strip().partition(" ")
+    kb = services.knowledge
+    if class_id not in kb.data_class or not question.strip():
+        names = ", ".join(c.id for c in kb.data_classes)
+        return Reply(
+            status=Status.ERROR,
+            headline="That choice is no longer valid.",
+            sections=(Section(text=f"Ask the question again, or say which data it is: one of {names}."),),
+        )
+    return await answer(replace(request, text=question, command="ask"), services, data_class=class_id)
+
+
+async def answer(request: Request, services: Services, *, data_class: str | None = None) -> Reply:
     if not request.text.strip():
         return _how_to_ask(services.knowledge, "Ask me whether you may use an AI tool, and for what.")
     if len(request.text) > MAX_QUESTION:
@@ -60,7 +93,13 @@ async def handle(request: Request, services: Services) -> Reply:
                 ),
             ),
         )
-    assessment = assess_request(request, services)
+    assessment = assess_request(request, services, data_class=data_class)
+    talk = talk_kind(assessment)
+    if talk == "help":
+        return overview(services.knowledge)
+    if talk is not None:
+        return small_talk(talk, services.knowledge)
+    remember(request, services, assessment)
     logged = False
     if services.database is not None:
         try:
@@ -70,7 +109,7 @@ async def handle(request: Request, services: Services) -> Reply:
             # The answer matters more than the statistic: answer even when the log is down.
             log.exception("could not log question (request %s)", request.request_id)
     reply = reply_for(assessment, services.knowledge)
-    if logged and assessment.verdict != Overall.NO_MATCH:
+    if logged and assessment.verdict not in (Overall.NO_MATCH, Overall.CLARIFY):
         reply = replace(reply, actions=(*reply.actions, *feedback_actions(request.request_id)))
     return reply
 
@@ -106,9 +145,50 @@ async def _log_question(request: Request, services: Services, assessment: Assess
     await services.transaction(work)
 
 
+def talk_kind(assessment: Assessment) -> str | None:
+    """ "greeting", "thanks" or "help" ("what can I use?") when that is all the message says."""
+    reading = assessment.understanding
+    if not reading.small_talk or reading.tools or reading.names_data or reading.use_cases or reading.mentions:
+        return None
+    for kind in ("help", "thanks", "greeting"):
+        if kind in reading.small_talk:
+            return kind
+    return None
+
+
+def small_talk(kind: str, kb: KnowledgeBase) -> Reply:
+    """Greetings and thanks get a useful answer, not "I could not tell"."""
+    if kind == "thanks":
+        return Reply(
+            status=Status.INFO,
+            headline="You're welcome.",
+            sections=(Section(text="Ask me any time before you put something into an AI tool."),),
+            footer=f"Policy {kb.policy.version} · Questions: {kb.policy.contact}",
+        )
+    approved = [t.name for t in kb.tools if t.status == "approved"][:4]
+    sections = [
+        Section(
+            text=f"I answer questions about using AI tools at {kb.policy.organization}: which tool, for what, "
+            "with which information. For example:",
+            bullets=EXAMPLE_QUESTIONS,
+        )
+    ]
+    if approved:
+        sections.append(Section(title="Approved tools include", text=_join(approved) + "."))
+    sections.append(Section(text="Type `tools` for the whole list, or `help` for everything I can do."))
+    return Reply(
+        status=Status.INFO,
+        headline="Hi! Ask me before you use an AI tool for work.",
+        sections=tuple(sections),
+        footer=f"Policy {kb.policy.version} · Questions: {kb.policy.contact}",
+    )
+
+
 def reply_for(assessment: Assessment, kb: KnowledgeBase) -> Reply:
     if assessment.verdict == Overall.NO_MATCH:
         return _how_to_ask(kb, "I could not tell which AI tool or task you mean.")
+    if assessment.verdict == Overall.CLARIFY:
+        return _clarify(assessment, kb)
     if assessment.verdict == Overall.RECOMMENDATION:
         return _recommendation(assessment, kb)
     sections = [_tool_section(v, kb) for v in assessment.tools]
@@ -129,6 +209,39 @@ def reply_for(assessment: Assessment, kb: KnowledgeBase) -> Reply:
         actions=tuple(actions),
         footer=_footer(assessment, kb),
     )
+
+
+def _clarify(assessment: Assessment, kb: KnowledgeBase) -> Reply:
+    clarify = assessment.clarify
+    assert clarify is not None
+    choices = []
+    for option in clarify.options:
+        choices.append(Fact(kb.data_name(option.data_class), _option_answer(option, kb)))
+    sections = [
+        Section(title="The answer for each kind of information", facts=tuple(choices)),
+        *(_tool_section(v, kb) for v in assessment.tools),
+    ]
+    question = assessment.question[:1900]
+    actions = tuple(
+        Action(kb.data_name(option.data_class), "clarify", f"{option.data_class} {question}")
+        for option in clarify.options
+    )
+    return Reply(
+        status=Status.INFO,
+        visibility=Visibility.PUBLIC,
+        headline=f"It depends on what is in “{clarify.phrase}”: which kind of information is it?",
+        sections=tuple(sections),
+        actions=actions,
+        footer=_footer(assessment, kb),
+    )
+
+
+def _option_answer(option, kb: KnowledgeBase) -> str:
+    if option.verdict == Overall.RECOMMENDATION:
+        return "use " + _join([v.name for v in option.tools], "or")
+    if not option.tools:
+        return "no approved tool may be used for it"
+    return "; ".join(f"{v.name}: {VERDICT_LABEL[v.verdict].lower()}" for v in option.tools)
 
 
 def _headline(assessment: Assessment, kb: KnowledgeBase) -> str:
@@ -252,6 +365,14 @@ def _footer(assessment: Assessment, kb: KnowledgeBase) -> str:
     read_as += [f"no {kb.data_name(c)} data" for c in reading.negated_data]
     if reading.use_case:
         read_as.append(kb.use_case[reading.use_case].name)
+    if reading.secrets:
+        read_as.append(
+            "data pasted into the question (" + ", ".join(n.replace("_", " ") for n in reading.secrets) + ")"
+        )
+    if assessment.stated_data:
+        read_as.append(f"{kb.data_name(assessment.stated_data)} data as you said")
+    if assessment.carried:
+        read_as.append(f"{_join(list(assessment.carried))} from your previous question")
     understood = f"Read as: {', '.join(read_as)} · " if read_as else ""
     return f"{understood}Policy {assessment.policy_version} · Questions: {kb.policy.contact}"
 
@@ -283,4 +404,20 @@ def answer_json(assessment: Assessment, text: str) -> dict[str, Any]:
         "rules": list(assessment.rules),
         "policy_version": assessment.policy_version,
         "text": text,
+        **_clarify_json(assessment),
+        "carried": list(assessment.carried),
+    }
+
+
+def _clarify_json(assessment: Assessment) -> dict[str, Any]:
+    clarify = assessment.clarify
+    if clarify is None:
+        return {}
+    return {
+        "clarify": {
+            "about": clarify.about,
+            "options": [o.data_class for o in clarify.options],
+            "phrase": clarify.phrase,
+            "answers": {o.data_class: str(o.verdict) for o in clarify.options},
+        }
     }

@@ -22,6 +22,15 @@ def build_registry() -> Registry:
     )
     registry.register(
         CommandSpec(
+            name="clarify",
+            handler=ask.clarified,
+            summary="Answer a question again for the kind of information you choose (the clarify buttons).",
+            usage="clarify CLASS QUESTION",
+            hidden=True,
+        )
+    )
+    registry.register(
+        CommandSpec(
             name="tools",
             handler=tools.handle,
             summary="List the approved AI tools, or show everything about one.",

@@ -50,6 +50,9 @@ class Request:
     command: str | None = None  # set when the platform says which command (a slash command, a button)
     form: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     request_id: str = ""
+    # Which conversation a follow-up continues (a DM, a thread, a console session); "" lets handlers
+    # fall back to the address. Set by the platform's inbound translator.
+    conversation: str = ""
     # When the platform says the person wrote it; None when it does not. Stored times come from the
     # clock in Services instead, so that one clock governs what is recorded.
     received_at: datetime | None = None

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
+from handlers.conversation import Conversations
 from handlers.digest_settings import DigestSettings
 from handlers.model import Actor
 from knowledge import Asker, KnowledgeBase
@@ -49,6 +50,7 @@ class Services:
     store_question_text: bool = True
     escalation_target: str | None = None  # where "ask a human" goes, e.g. "#it-ai-help"; None: nowhere
     digest: DigestSettings = field(default_factory=DigestSettings)
+    conversations: Conversations = field(default_factory=Conversations)
 
     def today(self) -> date:
         return self.clock().date()

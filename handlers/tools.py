@@ -5,17 +5,10 @@ from __future__ import annotations
 from handlers import ask
 from handlers.model import Fact, Reply, Request, Section, Status, Visibility
 from handlers.services import Services
+from handlers.tool_list import STATUS_LABEL, overview
 from knowledge import KnowledgeBase
 from knowledge.model import Tool
 from knowledge.understand import understand
-
-STATUS_LABEL = {
-    "approved": "Approved",
-    "limited": "Approved for some uses or people",
-    "pilot": "Pilot",
-    "under_review": "Under review",
-    "not_approved": "Not approved",
-}
 
 
 async def handle(request: Request, services: Services) -> Reply:
@@ -33,29 +26,12 @@ async def handle(request: Request, services: Services) -> Reply:
             sections=tuple(_detail(kb, t) for t in tools),
             footer=f"Policy {kb.policy.version} · Questions: {kb.policy.contact}",
         )
-    sections = []
-    for status, label in STATUS_LABEL.items():
-        facts = tuple(
-            Fact(t.name, kb.ceiling(t.max_data) + _audience(t)) for t in kb.tools if t.status == status
-        )
-        if facts:
-            sections.append(Section(title=label, facts=facts))
-    return Reply(
-        status=Status.INFO,
-        visibility=Visibility.PUBLIC,
-        headline=f"AI tools at {kb.policy.organization}",
-        sections=tuple(sections),
-        footer=f"Type `tools NAME` for details · Policy {kb.policy.version}",
-    )
+    return overview(kb)
 
 
 def _named(kb: KnowledgeBase, query: str) -> list[Tool]:
     ids = {tool_id for mention in understand(query, kb.indexes).tools for tool_id in mention.tool_ids}
     return sorted((kb.tool[i] for i in ids), key=lambda t: kb.tool_order[t.id])
-
-
-def _audience(tool: Tool) -> str:
-    return "" if tool.available_to == "everyone" else f" · only for {', '.join(tool.available_to)}"
 
 
 def _detail(kb: KnowledgeBase, tool: Tool) -> Section:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from knowledge.base import STATUS_ORDER, USABLE_STATUSES, KnowledgeBase
-from knowledge.model import Rule, Tool
+from knowledge.followup import Context, continue_from, is_followup
+from knowledge.followup import start as start_context
+from knowledge.model import NO_DATA, Rule, Tool
 from knowledge.policy import (
     Asker,
+    Reason,
     Situation,
     ToolVerdict,
     Verdict,
@@ -30,7 +33,24 @@ class Overall(StrEnum):
     NOT_ALLOWED = "not_allowed"
     UNKNOWN_TOOL = "unknown_tool"
     RECOMMENDATION = "recommendation"
+    CLARIFY = "clarify"
     NO_MATCH = "no_match"
+
+
+@dataclass(frozen=True)
+class ClarifyOption:
+    """The answer the question would get if its data were of this class."""
+
+    data_class: str
+    verdict: Overall
+    tools: tuple[ToolVerdict, ...]
+
+
+@dataclass(frozen=True)
+class Clarify:
+    about: str  # "data_class"
+    phrase: str  # the words that could not be placed ("the export")
+    options: tuple[ClarifyOption, ...]  # one per data class of the knowledge base, least sensitive first
 
 
 @dataclass(frozen=True)
@@ -57,16 +77,66 @@ class Assessment:
         return tuple(seen)
 
     alternatives: tuple[ToolVerdict, ...] = ()  # permitted tools not named, to use instead of a refused one
+    clarify: Clarify | None = None  # set when the verdict hangs on data the question did not name clearly
+    carried: tuple[str, ...] = ()  # what a follow-up took from the conversation: "tool", "data", "use case"
+    context: Context | None = None  # what the next follow-up in this conversation continues from
+    stated_data: str | None = None  # the class the asker stated (a clarify choice, `--data`)
 
 
-def assess(kb: KnowledgeBase, question: str, asker: Asker | None = None) -> Assessment:
+def assess(
+    kb: KnowledgeBase,
+    question: str,
+    asker: Asker | None = None,
+    *,
+    context: Context | None = None,
+    data_class: str | None = None,
+) -> Assessment:
+    """`context`: the conversation so far, for follow-ups; `data_class`: a class the asker stated."""
     reading = understand(question, kb.indexes)
+    carried: tuple[str, ...] = ()
+    if context is not None and is_followup(reading):
+        continued = continue_from(context, question, reading, kb.indexes)
+        reading, next_context, carried = continued.reading, continued.context, continued.carried
+    else:
+        next_context = start_context(question, reading)
+    if data_class is not None:
+        rank = kb.data_rank
+        stated = sorted({*reading.data_classes, data_class}, key=rank.__getitem__)
+        reading = replace(reading, data_classes=tuple(stated), vague=())
+        next_context = replace(next_context, reading=reading)
     situation = Situation(
         data_classes=reading.data_classes,
         use_cases=reading.use_cases,
         mentions=reading.mentions,
         asker=asker or Asker(),
     )
+    verdicts = _verdicts(kb, reading, situation)
+    clarify = _clarify(kb, reading, situation, verdicts)
+    if clarify is not None:
+        verdicts = [_at_ceiling(kb, v, situation, clarify.phrase) for v in verdicts]
+
+    needs_options = not verdicts or any(v.verdict not in PERMITTED for v in verdicts)
+    understood = bool(reading.data_classes or reading.use_cases)
+    limit = MAX_RECOMMENDED + len(verdicts)  # room for the alternatives once the named tools are left out
+    recommended = recommend(kb, situation, limit) if needs_options and (understood or verdicts) else ()
+    overall = _overall(verdicts, understood, one_name=len(reading.tools) == 1)
+    return Assessment(
+        question=question,
+        understanding=reading,
+        verdict=Overall.CLARIFY if clarify is not None else overall,
+        tools=tuple(verdicts),
+        recommended=recommended,
+        policy_version=kb.policy.version,
+        general_rules=tuple(r for r in kb.rules if not r.tools and rule_applies(r, None, situation)),
+        alternatives=_alternatives(kb, verdicts, recommended),
+        clarify=clarify,
+        carried=carried,
+        context=next_context,
+        stated_data=data_class,
+    )
+
+
+def _verdicts(kb: KnowledgeBase, reading: Understanding, situation: Situation) -> list[ToolVerdict]:
     verdicts: list[ToolVerdict] = []
     seen: set[str] = set()
     for mention in reading.tools:
@@ -79,21 +149,52 @@ def assess(kb: KnowledgeBase, question: str, asker: Asker | None = None) -> Asse
             if tool_id not in seen:
                 seen.add(tool_id)
                 verdicts.append(decide(kb, kb.tool[tool_id], situation))
+    return verdicts
 
-    needs_options = not verdicts or any(v.verdict not in PERMITTED for v in verdicts)
-    understood = bool(reading.data_classes or reading.use_cases)
-    limit = MAX_RECOMMENDED + len(verdicts)  # room for the alternatives once the named tools are left out
-    recommended = recommend(kb, situation, limit) if needs_options and (understood or verdicts) else ()
-    return Assessment(
-        question=question,
-        understanding=reading,
-        verdict=_overall(verdicts, understood, one_name=len(reading.tools) == 1),
-        tools=tuple(verdicts),
-        recommended=recommended,
-        policy_version=kb.policy.version,
-        general_rules=tuple(r for r in kb.rules if not r.tools and rule_applies(r, None, situation)),
-        alternatives=_alternatives(kb, verdicts, recommended),
+
+def _clarify(
+    kb: KnowledgeBase, reading: Understanding, situation: Situation, verdicts: list[ToolVerdict]
+) -> Clarify | None:
+    """Ask which kind of data, when the question names data it does not classify and the answer hangs on it.
+
+    A question that names no data at all is answered as usual (do not over-ask).
+    """
+    if reading.data_classes or reading.secrets or not reading.vague:
+        return None
+    options = []
+    for data_class in kb.data_classes:
+        placed = replace(situation, data_classes=(data_class.id,))
+        if verdicts:
+            tools = tuple(_verdicts(kb, reading, placed))
+            verdict = _overall(list(tools), True, one_name=len(reading.tools) == 1)
+        else:
+            if not reading.use_cases:
+                return None
+            tools = recommend(kb, placed, 3)
+            verdict = Overall.RECOMMENDATION if tools else Overall.NOT_ALLOWED
+        options.append(ClarifyOption(data_class.id, verdict, tools))
+    answers = {(o.verdict, tuple((t.tool_id, t.verdict) for t in o.tools)) for o in options}
+    if len(answers) <= 1:
+        return None
+    return Clarify(about="data_class", phrase=reading.vague[0], options=tuple(options))
+
+
+def _at_ceiling(kb: KnowledgeBase, verdict: ToolVerdict, situation: Situation, phrase: str) -> ToolVerdict:
+    """A named tool's verdict while the data is unknown: as if the data were at the tool's ceiling, on the
+    condition that it is no more sensitive than that; never a plain yes."""
+    if verdict.tool_id is None:
+        return verdict
+    tool = kb.tool[verdict.tool_id]
+    if tool.max_data == NO_DATA:
+        return verdict
+    at = decide(kb, tool, replace(situation, data_classes=(tool.max_data,)))
+    if at.verdict not in PERMITTED:
+        return at
+    condition = Reason(
+        f"Only if {phrase} holds nothing more sensitive than {kb.data_name(tool.max_data)} information.",
+        (f"tool:{tool.id}", f"data:{tool.max_data}"),
     )
+    return replace(at, verdict=Verdict.CONDITIONAL, conditions=(condition, *at.conditions))
 
 
 def _alternatives(
@@ -161,7 +262,11 @@ def recommend(kb: KnowledgeBase, situation: Situation, limit: int | None = None)
         verdict = decide(kb, tool, situation, rules)
         if verdict.verdict in PERMITTED:
             conditional.append(verdict)
-    ranked = sorted(allowed + conditional, key=lambda v: v.verdict != Verdict.ALLOWED)
+    # Tools only some groups may use come after the others when it is not known whether the asker may.
+    ranked = sorted(
+        allowed + conditional,
+        key=lambda v: (v.verdict != Verdict.ALLOWED, kb.tool[v.tool_id or ""].available_to != "everyone"),
+    )
     return tuple(ranked[:limit] if limit is not None else ranked)
 
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from knowledge.catalog import Catalog, load_catalog
+from knowledge.indexes import Indexes, build_indexes
+from knowledge.mapping import SignalMap, infer
 from knowledge.model import NO_DATA, DataClass, Policy, Rule, Tool, UseCase
-from knowledge.phrases import PhraseIndex
-from knowledge.understand import Indexes
+from knowledge.signals import Signals, load_signals
 
 STATUS_ORDER = {"approved": 0, "limited": 1, "pilot": 2, "under_review": 3, "not_approved": 4}
 USABLE_STATUSES = frozenset({"approved", "limited", "pilot"})
@@ -24,6 +25,7 @@ class KnowledgeBase:
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     source: str = ""
     catalog: Catalog | None = None
+    signals: Signals | None = None
 
     @cached_property
     def tool(self) -> dict[str, Tool]:
@@ -64,43 +66,13 @@ class KnowledgeBase:
         return f"up to {self.data_name(class_id)} information"
 
     @cached_property
+    def signal_map(self) -> SignalMap:
+        """Where the shipped signal catalogs land in this knowledge base (`aiguide kb explain` shows it)."""
+        return infer(self.signals or load_signals(), self.data_classes, self.use_cases, self.rules)
+
+    @cached_property
     def indexes(self) -> Indexes:
-        catalog = self.catalog or load_catalog()
-        tools = PhraseIndex(typos=True, ordinary_words=catalog.ordinary_words)
-        for tool in self.tools:
-            for phrase in (tool.name, *tool.aliases):
-                tools.add(phrase, ("kb", tool.id))
-        listed = PhraseIndex()  # the knowledge base's own names, before any catalog name joins
-        for tool in self.tools:
-            for phrase in (tool.name, *tool.aliases):
-                listed.add(phrase, tool.id)
-        for product in catalog.products:
-            names = product.names
-            covering = frozenset().union(*(listed.payloads(name) for name in names))
-            for name in names:
-                if name in listed:
-                    continue
-                if covering:
-                    # The knowledge base lists this product under another name: "GPT-4o" or "ChatGPT Plus"
-                    # mean the listed "chatgpt" editions, not an unknown tool.
-                    for tool_id in covering:
-                        tools.add(name, ("kb", tool_id))
-                else:
-                    tools.add(name, ("catalog", product.name))
-        # Data and use-case phrases match by word root and forgive a typo: "pasword", "screening CVs".
-        data = PhraseIndex(typos=True, roots=True, ordinary_words=catalog.ordinary_words)
-        for data_class in self.data_classes:
-            for phrase in (data_class.name, *data_class.examples):
-                data.add(phrase, data_class.id)
-        uses = PhraseIndex(roots=True)
-        for use_case in self.use_cases:
-            for phrase in (use_case.name, *use_case.examples):
-                uses.add(phrase, use_case.id)
-        mentions = PhraseIndex(typos=True, roots=True, ordinary_words=catalog.ordinary_words)
-        for rule in self.rules:
-            for phrase in rule.mentions:
-                mentions.add(phrase, rule.id)
-        return Indexes(tools=tools, data=data, use_cases=uses, mentions=mentions, data_rank=self.data_rank)
+        return build_indexes(self, self.catalog or load_catalog(), self.signals or load_signals())
 
     def members(self, group: str) -> frozenset[str]:
         return frozenset(m.lower() for m in self.groups.get(group, ()))

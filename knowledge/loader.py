@@ -13,6 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 from knowledge import yaml_lines
 from knowledge.base import KnowledgeBase
 from knowledge.model import NO_DATA, SECTIONS, TOP_LEVEL_KEYS, Policy, Tool
+from knowledge.signals import load_signals
 
 EXAMPLE_DIR = Path(__file__).parent / "example"
 
@@ -209,6 +210,7 @@ def _merge(collected: _Collected, directory: Path) -> KnowledgeBase | None:
             policy_where, "policy.unknown_tools.max_data", policy.unknown_tools.max_data, rank, "data class"
         )
 
+    _check_signals(collected, check)
     for tool, where, _ in collected.entries["tools"]:
         _check_tool(tool, where, rank, use_cases, tools, collected.groups, check, add)
     for rule, where, _ in collected.entries["rules"]:
@@ -230,6 +232,21 @@ def _merge(collected: _Collected, directory: Path) -> KnowledgeBase | None:
         groups={name: members for name, (members, _) in collected.groups.items()},
         source=str(directory),
     )
+
+
+def _check_signals(collected: _Collected, check) -> None:
+    """`signals:` names categories of aiguide's catalogs; `aiguide kb explain` lists them."""
+    signals = load_signals()
+    data_ids = [c.id for c in signals.data]
+    use_ids = [c.id for c in signals.use_cases]
+    for section, known, kind in (
+        ("data_classes", data_ids, "data-signal category"),
+        ("rules", data_ids, "data-signal category"),
+        ("use_cases", use_ids, "use-case signal category"),
+    ):
+        for entry, where, _ in collected.entries[section]:
+            for category in entry.signals:
+                check(where, f"{section}.{entry.id}.signals", category, known, f"{kind} ({', '.join(known)})")
 
 
 def _check_tool(tool: Tool, where: _Where, rank, use_cases, tools, groups, check, add) -> None:

@@ -46,6 +46,11 @@ class DataClass(Entry):
     examples: tuple[Phrase, ...] = Field(
         (), description="Phrases that signal this class in a question, e.g. 'client contract'."
     )
+    signals: tuple[Id, ...] = Field(
+        (),
+        description="Optional: ids of aiguide's data-signal categories (`aiguide kb explain` lists them) "
+        "that belong to this class, overriding the inferred mapping.",
+    )
 
 
 class UseCase(Entry):
@@ -53,6 +58,9 @@ class UseCase(Entry):
     name: Text
     description: str = ""
     examples: tuple[Phrase, ...] = Field((), description="Phrases such as 'summarize' or 'meeting notes'.")
+    signals: tuple[Id, ...] = Field(
+        (), description="Optional: ids of aiguide's use-case signal categories that mean this use case."
+    )
 
 
 class Condition(Entry):
@@ -95,11 +103,16 @@ class Rule(Entry):
     mentions: tuple[Phrase, ...] = Field(
         (), description="Optional: phrases that trigger the rule when the question contains one."
     )
+    signals: tuple[Id, ...] = Field(
+        (),
+        description="Optional: ids of aiguide's data-signal categories whose phrases (and secret detectors) "
+        "trigger the rule like `mentions`.",
+    )
 
     @model_validator(mode="after")
     def _has_trigger(self) -> Rule:
-        if not (self.data or self.use_cases or self.tools or self.mentions):
-            raise ValueError("a rule needs at least one trigger: data, use_cases, tools or mentions")
+        if not (self.data or self.use_cases or self.tools or self.mentions or self.signals):
+            raise ValueError("a rule needs at least one trigger: data, use_cases, tools, mentions or signals")
         return self
 
 

@@ -65,9 +65,53 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-def compact(phrase: str, *, roots: bool = False) -> str:
-    """The key a phrase is matched by: its stems with the spaces removed ('Chat GPT' == 'chatgpt')."""
-    return "".join(root(t.stem) if roots else t.stem for t in tokenize(phrase))
+# Articles and possessives in the languages the catalogs speak. In data and use-case phrases they are
+# passed over on both sides, so "las notas de una reunión" meets "notas de reunión" and "the customer's
+# list" meets "customer list".
+LINKING_WORDS = frozenset(
+    {
+        "a", "an", "the", "of", "my", "our", "your", "their", "his", "her", "its", "this", "that", "these",
+        "those", "some",
+        "de", "del", "la", "el", "lo", "los", "las", "un", "una", "unos", "unas", "mi", "mis", "su", "sus",
+        "tu", "tus", "nuestro", "nuestra", "nuestros", "nuestras", "este", "esta", "estos", "estas", "al",
+        "du", "des", "le", "les", "une", "mon", "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre",
+        "nos", "votre", "vos", "leur", "leurs", "ce", "cet", "cette", "ces", "d", "l",
+        "der", "die", "das", "den", "dem", "ein", "eine", "einen", "einem", "einer", "eines", "mein", "meine",
+        "meinen", "meinem", "meiner", "unser", "unsere", "unseren", "unserem", "unserer", "dein", "deine",
+        "sein", "seine", "ihr", "ihre", "ihren", "ihrem", "ihrer", "dieser", "diese", "dieses", "diesen",
+    }
+)  # fmt: skip
+
+
+_STEMMERS = {
+    lang: snowballstemmer.stemmer(name)
+    for lang, name in (("es", "spanish"), ("fr", "french"), ("de", "german"))
+}
+OTHER_LANGUAGES = tuple(_STEMMERS)
+
+
+@lru_cache(maxsize=65536)
+def root_in(lang: str, word: str) -> str:
+    """The word's root by the Snowball stemmer of `lang` ("es", "fr", "de")."""
+    return _STEMMERS[lang].stemWord(word)
+
+
+@lru_cache(maxsize=262144)
+def compact(phrase: str, *, roots: bool = False, lang: str = "en") -> str:
+    """The key a phrase is matched by: its stems with the spaces removed ('Chat GPT' == 'chatgpt').
+
+    With `roots`, each word's root, and linking words after the first word passed over ('notes of a
+    meeting' ~ 'notes meeting'). A phrase in another language is rooted by that language's stemmer,
+    in a key of its own ("=fr:"): the English stemmer would bend French "identifiant" into English
+    "identified", and a Spanish question must not meet an English phrase by accident.
+    """
+    tokens = tokenize(phrase)
+    if not roots:
+        return "".join(t.stem for t in tokens)
+    kept = [t for i, t in enumerate(tokens) if i == 0 or t.text not in LINKING_WORDS]
+    if lang != "en":
+        return f"={lang}:" + "".join(root_in(lang, t.text) for t in kept)
+    return "".join(root(t.stem) for t in kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,20 +142,42 @@ class PhraseIndex:
         self._roots = roots
         self._deletes: dict[str, set[str]] = {}
         self._ordinary = {compact(word, roots=roots) for word in ordinary_words}
-        self._max_tokens = 1
+        self._max_tokens = 1  # words in the longest phrase, linking words left out
         self._max_key = 0
+        self._languages: set[str] = set()  # other languages some phrase is in
         self._near_cache: dict[str, str | None] = {}  # the same words come back question after question
 
-    def add(self, phrase: str, payload: Hashable) -> None:
-        key = compact(phrase, roots=self._roots)
-        if not key:
+    def add(self, phrase: str, payload: Hashable, *, lang: str = "en") -> None:
+        """`lang`: the phrase's language; phrases in other languages match by their own word roots."""
+        lang = lang if self._roots else "en"
+        key = compact(phrase, roots=self._roots, lang=lang)
+        if not key or key.endswith(":"):
             return
+        if lang != "en":
+            self._languages.add(lang)
         self._exact.setdefault(key, set()).add(payload)
-        self._max_tokens = max(self._max_tokens, len(tokenize(phrase)) + 1)
+        self._max_tokens = max(self._max_tokens, len(tokenize(phrase)))
         self._max_key = max(self._max_key, len(key))
-        if self._typos and len(key) >= 6:
+        if self._typos and len(key) >= 6 and lang == "en":
             for variant in _deletions(key):
                 self._deletes.setdefault(variant, set()).add(key)
+
+    def not_typos(self, phrases: Iterable[str]) -> None:
+        """Words known as something else are never read as a typo here: "passport" is not "Passwort"."""
+        self._ordinary.update(key for key in (compact(p, roots=self._roots) for p in phrases) if key)
+        self._near_cache.clear()
+
+    @property
+    def roots(self) -> bool:
+        return self._roots
+
+    def not_typo_keys(self, keys: Iterable[str]) -> None:
+        """`not_typos` for keys already compacted the way this index compacts."""
+        self._ordinary.update(keys)
+        self._near_cache.clear()
+
+    def has_key(self, key: str) -> bool:
+        return key in self._exact
 
     def __contains__(self, phrase: str) -> bool:
         return compact(phrase, roots=self._roots) in self._exact
@@ -119,16 +185,34 @@ class PhraseIndex:
     def payloads(self, phrase: str) -> frozenset[Hashable]:
         return frozenset(self._exact.get(compact(phrase, roots=self._roots), ()))
 
-    def find(self, tokens: list[Token]) -> list[Match]:
+    def find(self, tokens: list[Token], *, nested: bool = False) -> list[Match]:
+        """The longest non-overlapping matches; with `nested`, every exact match too, also those inside
+        a longer one ("passport" inside "passport number"), so the strictest reading of each word counts."""
         exact: list[Match] = []
         fuzzy: list[Match] = []
         count = len(tokens)
+        roots = self._roots
+        languages = sorted(self._languages)
         for start in range(count):
             key = ""
-            for end in range(start + 1, min(count, start + self._max_tokens) + 1):
-                word = tokens[end - 1].stem
-                key += root(word) if self._roots else word
+            others = {lang: f"={lang}:" for lang in languages}
+            words = 0
+            for end in range(start + 1, count + 1):
+                token = tokens[end - 1]
+                if roots and end - 1 > start and token.text in LINKING_WORDS:
+                    continue  # "notas de una reunión": the linking words are passed over
+                words += 1
+                if words > self._max_tokens:
+                    break
+                key += root(token.stem) if roots else token.stem
+                for lang in languages:
+                    other = others[lang] = others[lang] + root_in(lang, token.text)
+                    hit = self._exact.get(other)
+                    if hit is not None:
+                        exact.append(Match(start, end, other, frozenset(hit)))
                 if len(key) > self._max_key + 1:
+                    if languages and min(map(len, others.values())) <= self._max_key:
+                        continue
                     break  # longer than any phrase, even with a typo: nothing more can match from here
                 hit = self._exact.get(key)
                 if hit is not None:
@@ -139,6 +223,10 @@ class PhraseIndex:
                         fuzzy.append(Match(start, end, near, frozenset(self._exact[near]), fuzzy=True))
         chosen: list[Match] = []
         taken: set[int] = set()
+        if nested:
+            chosen = list(exact)
+            taken = {i for m in exact for i in range(m.start, m.end)}
+            exact = []
         # Exact matches outrank typo matches; among each, the longest wins ('GitHub Copilot' > 'Copilot').
         for group in (exact, fuzzy):
             for match in sorted(group, key=lambda m: (-m.width, -len(m.key), m.start)):

@@ -81,7 +81,7 @@ def _fits_situation(rule: Rule, situation: Situation) -> bool:
         return False
     if rule.use_cases and not any(u in situation.use_cases for u in rule.use_cases):
         return False
-    return not (rule.mentions and rule.id not in situation.mentions)
+    return not ((rule.mentions or rule.signals) and rule.id not in situation.mentions)
 
 
 def _fits_tool(rule: Rule, tool_id: str | None) -> bool:
@@ -225,7 +225,6 @@ def _membership(kb: KnowledgeBase, asker: Asker, groups: tuple[str, ...]) -> boo
         return True
     if asker.groups is not None:
         return False
-    # Membership is decidable from the ids only where the knowledge base lists the group's members.
-    if ids and all(kb.members(group) for group in groups):
-        return False
+    # Nobody said which groups the asker is in: a member list in the knowledge base may be incomplete
+    # (the directory also adds members), so the answer is "only if you are a member", not "no".
     return None

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from knowledge.detectors import detect
+from knowledge.indexes import Indexes
 from knowledge.phrases import Match, PhraseIndex, Token, tokenize
 
 # Only plain negations count, and only right before the data they negate. Anything that could be
 # a name ("Project Zero") or a qualifier ("non-sensitive passwords") does not: reading too much
-# data into a question is safe, reading too little is not.
-NEGATORS = frozenset({"no", "not", "without", "excluding", "exclude", "except"})
-# Words that may stand between a negator and what it negates: "without ANY of our client data".
-_FILLERS = frozenset(
-    {
-        "any", "a", "an", "the", "of", "our", "my", "your", "their",
-        "including", "include", "containing", "contain", "mentioning", "mention", "sharing", "share",
-        "using", "use", "putting", "put", "pasting", "paste", "giving", "give", "uploading", "upload",
-    }
-)  # fmt: skip
+# data into a question is safe, reading too little is not. The negators come from the indexes
+# (English plus the conversation catalog's "sin", "sans", "ohne", ...).
+_DOMAIN = re.compile(r"\b(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?:/\S*)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +27,29 @@ class ToolMention:
 
 
 @dataclass(frozen=True, slots=True)
+class Word:
+    """For `--explain`: which words of the question were read as what, and where that reading came from."""
+
+    text: str
+    read_as: str
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Understanding:
     tools: tuple[ToolMention, ...]
     data_classes: tuple[str, ...]  # every class detected and not negated, least sensitive first
     use_cases: tuple[str, ...]  # most specific first
     mentions: frozenset[str]  # rule ids whose `mentions` phrases appear
     negated_data: tuple[str, ...] = ()
+    vague: tuple[str, ...] = ()  # words naming data without saying what kind ("the export")
+    edition: str | None = None  # "personal" or "work" when the question says which account
+    secrets: tuple[str, ...] = ()  # data shapes found pasted into the question: keys, card numbers, names
+    small_talk: frozenset[str] = frozenset()  # "greeting", "thanks", "help"
+    followup: bool = False  # opens like a follow-up: "what about", "and", "y con", "und"
+    removal: tuple[str, ...] = ()  # words after "remove", "anonymise", ...: what is taken out
+    words: tuple[Word, ...] = ()
+    size: int = 0  # how many words the question has
 
     @property
     def data_class(self) -> str | None:
@@ -46,47 +59,173 @@ class Understanding:
     def use_case(self) -> str | None:
         return self.use_cases[0] if self.use_cases else None
 
-
-@dataclass(frozen=True)
-class Indexes:
-    tools: PhraseIndex  # payloads: ("kb", tool_id) or ("catalog", display name)
-    data: PhraseIndex  # payloads: data-class id
-    use_cases: PhraseIndex  # payloads: use-case id
-    mentions: PhraseIndex  # payloads: rule id
-    data_rank: dict[str, int]
+    @property
+    def names_data(self) -> bool:
+        """Says something about the data, placed or not."""
+        return bool(self.data_classes or self.negated_data or self.vague or self.secrets)
 
 
 def understand(question: str, indexes: Indexes) -> Understanding:
-    tokens = tokenize(question)
-    tools = tuple(_tool_mention(tokens, m) for m in indexes.tools.find(tokens))
-    data: set[str] = set()
+    secrets, secret_classes, secret_rules = _secrets(question, indexes)
+    tokens = tokenize(_name_urls(question, indexes))
+    words: list[tuple[int, Word]] = []
+    tools = []
+    for match in indexes.tools.find(tokens):
+        mention = _tool_mention(tokens, match)
+        tools.append(mention)
+        words.append((match.start, Word(mention.text, _tool_label(mention), _source(indexes, "tool", match))))
+    edition = _edition(tokens, indexes)
+    if edition:
+        tools = [_narrow(m, edition, indexes) for m in tools]
+    data: set[str] = set(secret_classes)
     negated: set[str] = set()
-    for match in indexes.data.find(tokens):
-        classes = set(match.payloads)
+    data_spans: set[int] = set()
+    kb_data = indexes.data.find(tokens, nested=True)
+    taken = {i for m in kb_data if not m.fuzzy for i in range(m.start, m.end)}
+    catalog_data = (
+        _catalog_matches(indexes.catalog.data, indexes.data, tokens, taken) if indexes.catalog else []
+    )
+    readings = [(m, set(m.payloads), "knowledge base") for m in kb_data]
+    readings += [
+        (m, {k for c in m.payloads for k in indexes.class_of.get(str(c), ())}, f"catalog: {_names(m)}")
+        for m in catalog_data
+        if not indexes.data.has_key(m.key)  # the knowledge base's own placement of a phrase wins
+    ]
+    for match, classes, source in readings:
+        if not classes:
+            continue
         if match.fuzzy:
             # A near-miss may add sensitivity, never lower it: a typo read as the least sensitive class
             # would lift the "only with public information" condition.
             classes = {c for c in classes if indexes.data_rank[c] > 0}  # type: ignore[index]
-        (negated if _negated(tokens, match) else data).update(classes)  # type: ignore[arg-type]
-    uses = sorted(indexes.use_cases.find(tokens), key=lambda m: (-m.width, -len(m.key), m.start))
+        is_negated = _negated(tokens, match, indexes)
+        (negated if is_negated else data).update(classes)  # type: ignore[arg-type]
+        data_spans.update(range(match.start, match.end))
+        label = ("no " if is_negated else "") + "data: " + ", ".join(sorted(map(str, classes)))
+        words.append((match.start, Word(_text(tokens, match), label, source)))
+
+    kb_uses = indexes.use_cases.find(tokens)
+    use_matches = [(m, sorted(map(str, m.payloads)), "knowledge base") for m in kb_uses]
+    if indexes.catalog:
+        for m in indexes.catalog.uses.find(tokens):
+            ids = sorted({u for c in m.payloads for u in indexes.uses_of.get(str(c), ())})
+            if ids and not indexes.use_cases.has_key(m.key):
+                use_matches.append((m, ids, f"catalog: {_names(m)}"))
+    use_matches.sort(key=lambda item: (-item[0].width, -len(item[0].key), item[0].start))
     use_cases: list[str] = []
-    for match in uses:
-        for uid in sorted(match.payloads):  # type: ignore[type-var]
+    for match, ids, source in use_matches:
+        for uid in ids:
             if uid not in use_cases:
-                use_cases.append(uid)  # type: ignore[arg-type]
-    mentions = {rid for m in indexes.mentions.find(tokens) if not _negated(tokens, m) for rid in m.payloads}
+                use_cases.append(uid)
+        words.append((match.start, Word(_text(tokens, match), "use case: " + ", ".join(ids), source)))
+
+    mentions = set(secret_rules)
+    mention_matches = [
+        (m, set(map(str, m.payloads)), "knowledge base") for m in indexes.mentions.find(tokens, nested=True)
+    ]
+    mention_matches += [
+        (m, {r for c in m.payloads for r in indexes.rules_of.get(str(c), ())}, f"catalog: {_names(m)}")
+        for m in catalog_data
+    ]
+    for match, rule_ids, source in mention_matches:
+        if rule_ids and not _negated(tokens, match, indexes):
+            mentions.update(rule_ids)
+            label = "rule: " + ", ".join(sorted(rule_ids))
+            words.append((match.start, Word(_text(tokens, match), label, source)))
+    vague_matches = [
+        m
+        for m in indexes.vague.find(tokens)
+        if not data_spans & set(range(m.start, m.end)) and not _negated(tokens, m, indexes)
+    ]
+    vague = tuple(_text(tokens, m) for m in vague_matches)
+    words += [(m.start, Word(_text(tokens, m), "data of a kind not named")) for m in vague_matches]
+    words += [(-1, Word(name, "pasted into the question", "detectors")) for name in secrets]
     rank = indexes.data_rank
     return Understanding(
-        tools=tools,
+        tools=tuple(tools),
         data_classes=tuple(sorted(data, key=rank.__getitem__)),
         use_cases=tuple(use_cases),
-        mentions=frozenset(mentions),  # type: ignore[arg-type]
+        mentions=frozenset(mentions),
         negated_data=tuple(sorted(negated - data, key=rank.__getitem__)),
+        vague=vague,
+        edition=edition,
+        secrets=secrets,
+        small_talk=frozenset(str(p) for m in indexes.small_talk.find(tokens) for p in m.payloads),
+        followup=any(m.start <= 1 for m in indexes.followups.find(tokens)),
+        removal=_removed(tokens, indexes),
+        words=tuple(w for _, w in sorted(words, key=lambda item: item[0])),
+        size=len(tokens),
     )
 
 
+def _catalog_matches(
+    catalog: PhraseIndex, kb: PhraseIndex, tokens: list[Token], taken: set[int]
+) -> list[Match]:
+    """The catalog's matches; a near-miss over words the knowledge base matched exactly is no match."""
+    return [
+        m for m in catalog.find(tokens, nested=True) if not (m.fuzzy and taken & set(range(m.start, m.end)))
+    ]
+
+
+def _names(match: Match) -> str:
+    return ", ".join(sorted(map(str, match.payloads)))
+
+
+def _secrets(question: str, indexes: Indexes) -> tuple[tuple[str, ...], set[str], set[str]]:
+    names = {name for name, _, _ in indexes.detectors}
+    fired = detect(question, tuple(names)) if names else ()
+    classes = {k for name, ids, _ in indexes.detectors if name in fired for k in ids}
+    rules = {r for name, _, rule_ids in indexes.detectors if name in fired for r in rule_ids}
+    return fired, classes, rules
+
+
+def _name_urls(question: str, indexes: Indexes) -> str:
+    """'chatgpt.com' becomes 'ChatGPT' so the tools index finds it (the tokenizer splits at dots)."""
+    if not indexes.urls or "." not in question:
+        return question
+
+    def product(match: re.Match[str]) -> str:
+        domain = match.group(1).lower()
+        parts = domain.split(".")
+        for i in range(len(parts) - 1):
+            name = indexes.urls.get(".".join(parts[i:]))
+            if name:
+                return f" {name} "
+        return match.group(0)
+
+    return _DOMAIN.sub(product, question)
+
+
+def _edition(tokens: list[Token], indexes: Indexes) -> str | None:
+    kinds = {str(p) for m in indexes.editions.find(tokens) for p in m.payloads}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _narrow(mention: ToolMention, edition: str, indexes: Indexes) -> ToolMention:
+    """'chatgpt on my personal account' means the personal edition, not every edition of the alias."""
+    if not mention.tool_ids:
+        return mention
+    kinds = {tool_id: indexes.edition_of.get(tool_id) for tool_id in mention.tool_ids}
+    same = tuple(t for t, k in kinds.items() if k == edition)
+    if same:
+        return ToolMention(mention.text, same, typo=mention.typo)
+    if edition == "personal" and all(k == "work" for k in kinds.values()):
+        # Only work editions are listed, so a personal account is a tool the list does not name.
+        return ToolMention(mention.text, unknown_name=f"{mention.text} (personal account)", typo=mention.typo)
+    return mention
+
+
+def _removed(tokens: list[Token], indexes: Indexes) -> tuple[str, ...]:
+    for match in indexes.removals.find(tokens):
+        clause = tokens[match.start].clause
+        after = [t.text for t in tokens[match.end :] if t.clause == clause and t.text not in indexes.fillers]
+        if after:
+            return tuple(after)
+    return ()
+
+
 def _tool_mention(tokens: list[Token], match: Match) -> ToolMention:
-    text = " ".join(t.text for t in tokens[match.start : match.end])
+    text = _text(tokens, match)
     kb = sorted(p[1] for p in match.payloads if p[0] == "kb")  # type: ignore[index]
     if kb:
         return ToolMention(text=text, tool_ids=tuple(kb), typo=match.fuzzy)
@@ -94,17 +233,33 @@ def _tool_mention(tokens: list[Token], match: Match) -> ToolMention:
     return ToolMention(text=text, unknown_name=name, typo=match.fuzzy)
 
 
-def _negated(tokens: list[Token], match: Match) -> bool:
+def _tool_label(mention: ToolMention) -> str:
+    if mention.tool_ids:
+        return "tool: " + ", ".join(mention.tool_ids) + (" (read past a typo)" if mention.typo else "")
+    return f"tool not on the list: {mention.unknown_name}"
+
+
+def _text(tokens: list[Token], match: Match) -> str:
+    return " ".join(t.text for t in tokens[match.start : match.end])
+
+
+def _source(indexes: Indexes, kind: str, match: Match) -> str:
+    return indexes.sources.get((kind, match.key), "")
+
+
+def _negated(tokens: list[Token], match: Match, indexes: Indexes) -> bool:
     clause = tokens[match.start].clause
     index = match.start - 1
     while index >= 0 and tokens[index].clause == clause:
         word = tokens[index].text
-        if word in NEGATORS:
+        if word in indexes.negators:
             # "not without client data" says the data is there.
             return not (
-                index > 0 and tokens[index - 1].clause == clause and tokens[index - 1].text in NEGATORS
+                index > 0
+                and tokens[index - 1].clause == clause
+                and tokens[index - 1].text in indexes.negators
             )
-        if word not in _FILLERS:
+        if word not in indexes.fillers:
             return False
         index -= 1
     return False

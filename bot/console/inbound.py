@@ -20,8 +20,18 @@ def console_actor(group: str | None = None, email: str | None = None) -> Actor:
     )
 
 
+def session_id() -> str:
+    """One console session is one conversation: follow-ups continue it until `quit`."""
+    return f"console-session-{uuid.uuid4()}"
+
+
 def to_request(
-    text: str, actor: Actor, *, form: dict[str, str] | None = None, command: str | None = None
+    text: str,
+    actor: Actor,
+    *,
+    form: dict[str, str] | None = None,
+    command: str | None = None,
+    conversation: str = "",
 ) -> Request:
     return Request(
         platform=Platform.CONSOLE,
@@ -31,4 +41,5 @@ def to_request(
         command=command,
         form=form or {},
         request_id=f"console-{uuid.uuid4()}",
+        conversation=conversation,
     )

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.icons import STATUS_ICON
-from handlers.model import Reply, Section, Status
+from handlers.model import Action, Reply, Section, Status
 
 ICON = {status: icon + (" " if status == Status.CONDITIONAL else "") for status, icon in STATUS_ICON.items()}
 COLOUR = {
@@ -27,11 +27,28 @@ COLOUR = {
 }
 
 
+def choices(reply: Reply) -> tuple[Action, ...]:
+    """The buttons shown as numbered choices (a clarifying question's kinds of information)."""
+    return tuple(a for a in reply.actions if a.command == "clarify")
+
+
+def pick(offered: tuple[Action, ...], line: str) -> Action | None:
+    """The choice a typed number picks, if the last answer offered numbered choices."""
+    text = line.strip().rstrip(".)")
+    if offered and text.isdigit() and 1 <= int(text) <= len(offered):
+        return offered[int(text) - 1]
+    return None
+
+
 def _typeable(reply: Reply) -> list[str]:
     """Buttons as the words to type; ones that carry an internal reference (rating an answer) are for
     platforms with real buttons, not for typing."""
-    words = [f"{a.command} {a.text}".strip() for a in reply.actions]
+    words = [f"{a.command} {a.text}".strip() for a in reply.actions if a.command != "clarify"]
     return [w for w in words if len(w) <= 40]
+
+
+def _numbered(reply: Reply) -> list[str]:
+    return [f"  {i}. {a.label}" for i, a in enumerate(choices(reply), start=1)]
 
 
 def to_plain(reply: Reply) -> str:
@@ -39,6 +56,8 @@ def to_plain(reply: Reply) -> str:
     for section in reply.sections:
         lines.append("")
         lines.extend(_plain_section(section))
+    if choices(reply):
+        lines += ["", "Type the number of your answer:", *_numbered(reply)]
     if _typeable(reply):
         lines.append("")
         lines.append("Next: " + " | ".join(_typeable(reply)))
@@ -64,6 +83,8 @@ def to_rich(reply: Reply) -> RenderableType:
     parts: list[RenderableType] = []
     for section in reply.sections:
         parts.append(_rich_section(section))
+    if choices(reply):
+        parts.append(Text("\n".join(["Type the number of your answer:", *_numbered(reply)]), style="bold"))
     if _typeable(reply):
         hint = Text("Next: ", style="dim")
         hint.append(" | ".join(_typeable(reply)), style="bold")

@@ -24,6 +24,16 @@ def _when(ts: str | None) -> datetime | None:
         return None
 
 
+def _conversation(team: str | None, channel: str, thread: str | None) -> str:
+    """Where a follow-up continues: a whole DM (unless the person wrote in a thread), a thread elsewhere.
+
+    A new top-level message in a channel opens its own thread, so it starts a new conversation.
+    """
+    if channel.startswith("D"):
+        return f"{team or ''}:{channel}:{thread or ''}"
+    return f"{team or ''}:{channel}:{thread or 'top'}"
+
+
 def from_command(body: Mapping[str, str], actor: Actor) -> Request:
     command = SLASH_COMMANDS.get(body.get("command", ""))
     return Request(
@@ -33,11 +43,14 @@ def from_command(body: Mapping[str, str], actor: Actor) -> Request:
         text=plain(body.get("text", "")),
         command=command,
         request_id=f"slack:command:{body.get('team_id', '')}:{body.get('trigger_id', '')}",
+        conversation=f"{body.get('team_id', '')}:{body.get('channel_id', '')}:command",
     )
 
 
 def from_message(body: Mapping, actor: Actor, bot_user_id: str | None) -> Request:
     event = body["event"]
+    in_dm = event.get("channel_type") == "im" or str(event.get("channel", "")).startswith("D")
+    thread = event.get("thread_ts") if in_dm else (event.get("thread_ts") or event.get("ts"))
     return Request(
         platform=Platform.SLACK,
         actor=actor,
@@ -45,6 +58,7 @@ def from_message(body: Mapping, actor: Actor, bot_user_id: str | None) -> Reques
         text=plain(strip_mention(event.get("text", ""), bot_user_id)),
         request_id=f"slack:event:{body.get('event_id', event.get('ts', ''))}",
         received_at=_when(event.get("ts")),
+        conversation=_conversation(body.get("team_id"), event.get("channel", ""), thread),
     )
 
 
@@ -58,6 +72,11 @@ def from_action(body: Mapping, action: Mapping, actor: Actor, command: str, text
         text=text,
         command=command,
         request_id=f"slack:action:{action.get('action_ts', '')}:{action.get('action_id', '')}",
+        conversation=_conversation(
+            (body.get("team") or {}).get("id"),
+            channel,
+            (body.get("message") or {}).get("thread_ts") if not channel.startswith("D") else None,
+        ),
     )
 
 

@@ -58,7 +58,14 @@ def to_request(activity: Mapping, actor: Actor) -> Request:
         workspace=conversation.get("tenantId")
         or ((activity.get("channelData") or {}).get("tenant") or {}).get("id"),
     )
-    common = {"platform": Platform.TEAMS, "actor": actor, "address": address, "received_at": _when(activity)}
+    common = {
+        "platform": Platform.TEAMS,
+        "actor": actor,
+        "address": address,
+        "received_at": _when(activity),
+        # A channel thread's id carries ";messageid=" of its first post: each thread is its own conversation.
+        "conversation": conversation.get("id", ""),
+    }
     submission = submitted(activity.get("value"))
     if submission is not None:
         command, text, form = submission

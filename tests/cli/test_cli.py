@@ -36,7 +36,9 @@ def test_ask_json_has_the_stable_shape():
     answer = json.loads(result.output)
     assert set(answer) == {
         "verdict", "tools", "data_class", "use_case", "recommended", "rules", "policy_version", "text",
+        "carried",
     }  # fmt: skip
+    assert answer["carried"] == []  # one question: nothing carried over from a conversation
     assert answer["verdict"] == "conditional"
     assert [(t["id"], t["verdict"]) for t in answer["tools"]] == [
         ("chatgpt-enterprise", "allowed"),

@@ -57,7 +57,8 @@ ROWS = [
      None, "coding"),
     ("Can I use Claude to summarize a project plan?", ANA, "allowed", {"claude-team": "allowed"}, "internal",
      "summarizing"),
-    ("Can I use Claude to summarize a project plan?", OUTSIDER, "not_allowed", {"claude-team": "not_allowed"},
+    # Listed nowhere, but nobody said which groups: the member list may be incomplete, so "only if".
+    ("Can I use Claude to summarize a project plan?", OUTSIDER, "conditional", {"claude-team": "conditional"},
      "internal", "summarizing"),
     ("Can I use Claude to summarize a project plan?", UNKNOWN, "conditional", {"claude-team": "conditional"},
      "internal", "summarizing"),

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
+from handlers.ask import reply_for
 from knowledge import Asker, KnowledgeBase, Situation, ToolVerdict, Verdict, assess, decide
 from knowledge.catalog import load_catalog
+from knowledge.indexes import _FILLERS
 from knowledge.model import NO_DATA, Condition, DataClass, NotFor, Policy, Rule, Tool, UnknownTools, UseCase
 from knowledge.phrases import compact, root
-from knowledge.understand import _FILLERS, NEGATORS
+from knowledge.signals import LANGUAGES, load_signals
+
+NEGATORS = frozenset({"no", "not", "without", "excluding", "exclude", "except"})
 
 PERMITTED = frozenset({Verdict.ALLOWED, Verdict.CONDITIONAL})
 USABLE = frozenset({"approved", "limited", "pilot"})
@@ -308,9 +312,7 @@ def _membership(kb: KnowledgeBase, asker: Asker, groups: tuple[str, ...]) -> boo
         return True
     if asker.groups is not None:
         return False
-    if ids and all(kb.groups[g] for g in groups):
-        return False
-    return None
+    return None  # nobody said which groups: at most "only if you are a member"
 
 
 def violations(kb: KnowledgeBase, verdict: ToolVerdict, data, uses, mentions, asker: Asker) -> list[str]:
@@ -393,3 +395,95 @@ def test_invented_words_cannot_meet_the_english_glue():
     assert "x" not in glue.lower()
     # Data and use-case phrases match by word root: an invented word must be its own root.
     assert all(len(w) == 5 and w.endswith("x") and root(w) == w for w in WORDS)
+
+
+# The shipped signal catalogs: a knowledge base that never heard of them still gets no yes for data
+# the catalogs place above a tool's ceiling, in any of the catalogs' languages.
+SIGNALS = load_signals()
+
+
+@dataclass(frozen=True)
+class SignalScenario:
+    kb: KnowledgeBase
+    question: str
+    asker: Asker
+    placed: str  # the class the catalog phrase in the question belongs to
+
+
+@st.composite
+def signal_scenarios(draw) -> SignalScenario:
+    base = draw(knowledge_bases())
+    categories = draw(
+        st.lists(st.sampled_from([c.id for c in SIGNALS.data]), min_size=1, max_size=3, unique=True)
+    )
+    classes = list(base.data_classes)
+    owners: dict[str, int] = {}
+    for category_id in categories:
+        category = SIGNALS.data_signal(category_id)
+        index = draw(st.integers(0, len(classes) - 1))
+        owners[category_id] = index
+        if draw(st.booleans()):
+            # The class shares one of the category's English phrases: the mapping is inferred.
+            shared = draw(st.sampled_from(category.phrases["en"]))
+            classes[index] = classes[index].model_copy(
+                update={"examples": (*classes[index].examples, shared)}
+            )
+        else:
+            classes[index] = classes[index].model_copy(
+                update={"signals": (*classes[index].signals, category_id)}
+            )
+    kb = replace(base, data_classes=tuple(classes))
+    asked = draw(st.sampled_from(categories))
+    category = SIGNALS.data_signal(asked)
+    lang = draw(st.sampled_from([lang for lang in LANGUAGES if category.phrases.get(lang)]))
+    phrase = draw(st.sampled_from(category.phrases[lang]))
+    alias = draw(st.sampled_from([a for t in kb.tools for a in t.aliases]))
+    opener = draw(st.sampled_from(OPENERS))
+    question = f"{opener}{alias} with {phrase}{draw(st.sampled_from(CLOSERS))}"
+    return SignalScenario(kb, question, draw(askers(kb)), kb.data_classes[owners[asked]].id)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(signal_scenarios())
+def test_catalog_signals_never_permit_data_above_the_ceiling(scenario: SignalScenario):
+    kb, asker = scenario.kb, scenario.asker
+    note(f"question: {scenario.question!r}, phrase belongs to {scenario.placed}")
+    result = assess(kb, scenario.question, asker)
+    reading = result.understanding
+    note(f"read as data={reading.data_classes} mentions={sorted(reading.mentions)}")
+    rank = kb.data_rank
+    assert reading.data_classes and rank[reading.data_classes[-1]] >= rank[scenario.placed], (
+        "the catalog phrase was read as less sensitive than the class it belongs to"
+    )
+    data = tuple(sorted({*reading.data_classes, scenario.placed}, key=rank.__getitem__))
+    for verdict in (*result.tools, *result.recommended, *result.alternatives):
+        found = violations(kb, verdict, data, reading.use_cases, reading.mentions, asker)
+        assert not found, f"{verdict.tool_id} is {verdict.verdict}: {found}"
+
+
+VAGUE = SIGNALS.conversation.words("vague_data")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(knowledge_bases(), st.sampled_from(VAGUE), st.sampled_from(OPENERS), st.data())
+def test_a_clarifying_answer_never_says_yes(kb, vague, opener, data):
+    alias = data.draw(st.sampled_from([a for t in kb.tools for a in t.aliases]))
+    asker = data.draw(askers(kb))
+    question = f"{opener}{alias} for {vague}?"
+    result = assess(kb, question, asker)
+    note(f"question: {question!r} -> {result.verdict}")
+    if result.verdict != "clarify":
+        return
+    assert all(v.verdict != Verdict.ALLOWED for v in result.tools), "a plain yes while the data is unknown"
+    reply = reply_for(result, kb)
+    assert not reply.headline.lower().startswith("yes"), reply.headline
+    for option in result.clarify.options:
+        placed = (option.data_class,)
+        for verdict in option.tools:
+            if verdict.tool_id is not None:
+                found = violations(
+                    kb, verdict, placed, result.understanding.use_cases, result.understanding.mentions, asker
+                )
+                assert not found, (
+                    f"choice {option.data_class}: {verdict.tool_id} is {verdict.verdict}: {found}"
+                )

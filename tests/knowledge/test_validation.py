@@ -94,7 +94,7 @@ def test_numbers_are_accepted_where_text_is_expected(tmp_path):
         ),
         (
             "rules:\n  - {id: r, text: never, effect: forbid}\n",
-            "tools.yaml:2: rules[0]: Value error, a rule needs at least one trigger: data, use_cases, tools or mentions",
+            "tools.yaml:2: rules[0]: Value error, a rule needs at least one trigger: data, use_cases, tools, mentions or signals",
         ),
         (
             "rules:\n  - {id: r, text: never, effect: forbid, use_cases: [writing], data: [restricted]}\n",

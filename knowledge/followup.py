@@ -1,0 +1,88 @@
+"""Follow-up questions: "what about with public data?", "and claude?", "what if I remove the names?".
+
+A follow-up inherits what it does not restate from the question before it in the same conversation;
+what it does restate replaces the earlier reading. Deterministic, like the rest of the reading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from knowledge.indexes import Indexes
+from knowledge.understand import Understanding, understand
+
+SHORT = 6  # words; a message this short that leaves out the tool or the data reads as a follow-up
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a conversation has established so far."""
+
+    reading: Understanding
+    data_text: str  # the words the data was read from, for "what if I remove ..."
+
+
+@dataclass(frozen=True)
+class Continued:
+    reading: Understanding
+    context: Context
+    carried: tuple[str, ...]  # what was inherited: "tool", "data", "use case"
+
+
+def is_followup(current: Understanding) -> bool:
+    if current.small_talk and not (current.tools or current.names_data or current.use_cases):
+        return False
+    if current.followup or current.removal:
+        return True
+    leaves_out = not current.tools or not (current.names_data or current.use_cases or current.mentions)
+    return leaves_out and current.size <= SHORT
+
+
+def start(question: str, reading: Understanding) -> Context:
+    return Context(reading=reading, data_text=question)
+
+
+def continue_from(context: Context, question: str, current: Understanding, indexes: Indexes) -> Continued:
+    previous = context.reading
+    carried: list[str] = []
+    tools = current.tools
+    if not tools and previous.tools:
+        tools, edition = previous.tools, previous.edition
+        carried.append("tool")
+    else:
+        edition = current.edition
+    data_text = context.data_text
+    if current.names_data or (current.mentions and not current.removal):
+        data = current
+        data_text = question
+    elif current.removal:
+        data_text = _without(context.data_text, current.removal)
+        data = understand(data_text, indexes)
+        carried.append("data")
+    else:
+        data = previous
+        if previous.names_data or previous.mentions:
+            carried.append("data")
+    uses = current.use_cases
+    if not uses and previous.use_cases:
+        uses = previous.use_cases
+        carried.append("use case")
+    reading = replace(
+        current,
+        tools=tools,
+        edition=edition,
+        data_classes=data.data_classes,
+        negated_data=data.negated_data,
+        vague=data.vague,
+        secrets=data.secrets,
+        mentions=data.mentions | current.mentions,
+        use_cases=uses,
+    )
+    return Continued(reading, Context(reading, data_text), tuple(carried))
+
+
+def _without(text: str, removed: tuple[str, ...]) -> str:
+    """The earlier words with the removed ones taken out: "customer names and addresses" less "names"."""
+    gone = {w.rstrip("s") for w in removed}
+    kept = [w for w in text.split() if w.lower().strip(".,;:!?").rstrip("s") not in gone]
+    return " ".join(kept)

@@ -1,0 +1,247 @@
+"""The phrase indexes a question is read with: the knowledge base's own words, then the catalogs'.
+
+The knowledge base always wins: a catalog phrase whose key the knowledge base already uses is left
+out, so IT's own placement of a phrase is never overridden.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from knowledge.catalog import Catalog
+from knowledge.detectors import CATEGORY as DETECTOR_CATEGORY
+from knowledge.phrases import PhraseIndex, compact, tokenize
+from knowledge.signals import Signals, keyed
+
+if TYPE_CHECKING:
+    from knowledge.base import KnowledgeBase
+
+# Words a tool's name, edition or aliases use for a personal or a work edition.
+_PERSONAL = frozenset({"personal", "free", "consumer", "plus", "own", "private", "home", "individual", "pro"})
+_WORK = frozenset(
+    {"enterprise", "business", "team", "teams", "company", "work", "corporate", "edu", "education",
+     "university", "campus", "sso", "organisation", "organization", "tenant", "licensed", "commercial",
+     "staff", "employee", "agency", "government", "gov", "institutional", "school", "hospital"}
+)  # fmt: skip
+# Words that may stand between a negator and what it negates: "without ANY of our client data".
+_FILLERS = frozenset(
+    {
+        "any", "a", "an", "the", "of", "our", "my", "your", "their", "some", "real", "actual",
+        "including", "include", "containing", "contain", "mentioning", "mention", "sharing", "share",
+        "using", "use", "putting", "put", "pasting", "paste", "giving", "give", "uploading", "upload",
+        "de", "del", "la", "el", "los", "las", "le", "les", "des", "du", "der", "die", "das", "den", "dem",
+        "mis", "nuestros", "nuestras", "mes", "nos", "meine", "unsere", "ningun", "aucun", "aucune",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CatalogLayer:
+    """The catalogs' phrases, indexed once for every knowledge base: payloads are category ids, which
+    each knowledge base's `SignalMap` turns into its own class, use-case and rule ids."""
+
+    data: PhraseIndex  # payloads: data-signal category ids
+    uses: PhraseIndex  # payloads: use-case signal category ids
+    known: dict[bool, frozenset[str]]  # every catalog phrase's key, by `roots`: never a typo of another
+
+
+@dataclass(frozen=True)
+class Indexes:
+    tools: PhraseIndex  # payloads: ("kb", tool_id) or ("catalog", display name)
+    data: PhraseIndex  # payloads: data-class id
+    use_cases: PhraseIndex  # payloads: use-case id
+    mentions: PhraseIndex  # payloads: rule id
+    data_rank: dict[str, int]
+    sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (index, key) -> where it came from
+    detectors: tuple[tuple[str, tuple[str, ...], frozenset[str]], ...] = ()  # (detector, class ids, rule ids)
+    urls: dict[str, str] = field(default_factory=dict)  # domain -> product name as the tools index knows it
+    vague: PhraseIndex = field(default_factory=PhraseIndex)
+    editions: PhraseIndex = field(default_factory=PhraseIndex)  # payloads: "personal" | "work"
+    edition_of: dict[str, str] = field(default_factory=dict)  # tool id -> "personal" | "work"
+    negators: frozenset[str] = frozenset({"no", "not", "without", "excluding", "exclude", "except"})
+    fillers: frozenset[str] = _FILLERS
+    removals: PhraseIndex = field(default_factory=PhraseIndex)
+    small_talk: PhraseIndex = field(default_factory=PhraseIndex)  # payloads: "greeting" | "thanks" | "help"
+    followups: PhraseIndex = field(default_factory=PhraseIndex)
+    catalog: CatalogLayer | None = None
+    class_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # data category -> this KB's classes
+    uses_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # use-case category -> use cases
+    rules_of: dict[str, frozenset[str]] = field(default_factory=dict)  # data category -> rules it triggers
+
+
+_LAYERS: dict[tuple[int, int], tuple[Signals, Catalog, CatalogLayer]] = {}
+
+
+def catalog_layer(signals: Signals, catalog: Catalog) -> CatalogLayer:
+    key = (id(signals), id(catalog))
+    if key in _LAYERS and _LAYERS[key][0] is signals and _LAYERS[key][1] is catalog:
+        return _LAYERS[key][2]
+    data = PhraseIndex(typos=True, roots=True, ordinary_words=catalog.ordinary_words)
+    for category in signals.data:
+        for phrase, lang in keyed(category.phrases):
+            data.add(phrase, category.id, lang=lang)
+    uses = PhraseIndex(roots=True)
+    for category in signals.use_cases:
+        for phrase, lang in keyed(category.phrases):
+            uses.add(phrase, category.id, lang=lang)
+    words = [p for c in (*signals.data, *signals.use_cases) for p in c.all_phrases]
+    known = {flag: frozenset(compact(p, roots=flag) for p in words) for flag in (False, True)}
+    data.not_typo_keys(known[True])
+    layer = CatalogLayer(data=data, uses=uses, known=known)
+    _LAYERS[key] = (signals, catalog, layer)
+    return layer
+
+
+def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Indexes:
+    placement = kb.signal_map
+    sources: dict[tuple[str, str], str] = {}
+    tools = _tool_index(kb, catalog, signals, sources)
+
+    # Data and use-case phrases match by word root and forgive a typo: "pasword", "screening CVs".
+    data = PhraseIndex(typos=True, roots=True, ordinary_words=catalog.ordinary_words)
+    for data_class in kb.data_classes:
+        for phrase in (data_class.name, *data_class.examples):
+            data.add(phrase, data_class.id)
+    uses = PhraseIndex(roots=True)
+    for use_case in kb.use_cases:
+        for phrase in (use_case.name, *use_case.examples):
+            uses.add(phrase, use_case.id)
+    mentions = PhraseIndex(typos=True, roots=True, ordinary_words=catalog.ordinary_words)
+    for rule in kb.rules:
+        for phrase in rule.mentions:
+            mentions.add(phrase, rule.id)
+    rules_of: dict[str, set[str]] = {}
+    for rule_id, categories in placement.rules.items():
+        for category_id in categories:
+            rules_of.setdefault(category_id, set()).add(rule_id)
+
+    known = [
+        *(p for c in kb.data_classes for p in (c.name, *c.examples)),
+        *(p for u in kb.use_cases for p in (u.name, *u.examples)),
+        *(p for r in kb.rules for p in r.mentions),
+        *(p for t in kb.tools for p in (t.name, *t.aliases)),
+    ]
+    layer = catalog_layer(signals, catalog)
+    for index in (tools, data, mentions):
+        index.not_typos(known)
+        index.not_typo_keys(layer.known[index.roots])
+
+    detectors = tuple(
+        (name, placement.data[c.id].classes, frozenset(rules_of.get(c.id, ())))
+        for c in signals.data
+        for name in dict.fromkeys((*c.detectors, *(n for n, cid in DETECTOR_CATEGORY.items() if cid == c.id)))
+    )
+    talk = signals.conversation
+    return Indexes(
+        tools=tools,
+        data=data,
+        use_cases=uses,
+        mentions=mentions,
+        data_rank=kb.data_rank,
+        sources=sources,
+        catalog=layer,
+        class_of={c: p.classes for c, p in placement.data.items() if p.target},
+        uses_of={c: ids for c, ids in placement.use_cases.items() if ids},
+        rules_of={c: frozenset(ids) for c, ids in rules_of.items()},
+        detectors=detectors,
+        urls=_urls(signals, tools),
+        vague=_words(talk.words("vague_data"), "vague"),
+        editions=_editions(signals),
+        edition_of={t.id: e for t in kb.tools if (e := _edition_kind(t))},
+        negators=frozenset({"no", "not", "without", "excluding", "exclude", "except"})
+        | {t.text for phrase in talk.words("negators") for t in tokenize(phrase) if t.text not in _FILLERS},
+        removals=_words(talk.words("removals"), "remove", roots=True),
+        small_talk=_small_talk(signals),
+        followups=_words(talk.words("followups"), "followup"),
+    )
+
+
+def _tool_index(kb: KnowledgeBase, catalog: Catalog, signals: Signals, sources) -> PhraseIndex:
+    tools = PhraseIndex(typos=True, ordinary_words=catalog.ordinary_words)
+    listed = PhraseIndex()  # the knowledge base's own names, before any catalog name joins
+    for tool in kb.tools:
+        for phrase in (tool.name, *tool.aliases):
+            tools.add(phrase, ("kb", tool.id))
+            listed.add(phrase, tool.id)
+            sources[("tool", compact(phrase))] = "knowledge base"
+    references = {ref.product: ref.references for ref in signals.tools.products}
+    for product in catalog.products:
+        names = product.names
+        covering = frozenset().union(*(listed.payloads(name) for name in names))
+        for name in (*names, *references.get(product.name, ())):
+            if name in listed:
+                continue
+            sources.setdefault(("tool", compact(name)), f"catalog: {product.name}")
+            if covering:
+                # The knowledge base lists this product under another name: "GPT-4o" or "ChatGPT Plus"
+                # mean the listed "chatgpt" editions, not an unknown tool.
+                for tool_id in covering:
+                    tools.add(name, ("kb", tool_id))
+            else:
+                tools.add(name, ("catalog", product.name))
+    for vendor in signals.tools.vendors:
+        if vendor.ambiguous:
+            continue
+        keys = {compact(vendor.name), *map(compact, vendor.phrases)}
+        made = [t.id for t in kb.tools if t.vendor and compact(t.vendor) in keys]
+        products = [p for p in vendor.products if any(cp.name == p for cp in catalog.products)]
+        for phrase in vendor.phrases:
+            if phrase in listed or phrase in tools:
+                continue  # a product name or reference already says more
+            sources.setdefault(("tool", compact(phrase)), f"catalog: vendor {vendor.name}")
+            if made:
+                for tool_id in made:
+                    tools.add(phrase, ("kb", tool_id))
+            elif products:
+                tools.add(phrase, ("catalog", products[0]))
+    return tools
+
+
+def _urls(signals: Signals, tools: PhraseIndex) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for ref in signals.tools.products:
+        if ref.product not in tools:
+            continue
+        for url in ref.urls:
+            found[url.lower().removeprefix("https://").removeprefix("www.").split("/")[0]] = ref.product
+    return found
+
+
+def _edition_kind(tool) -> str | None:
+    words = {w for text in (tool.name, tool.edition, *tool.aliases) for w in _plain_words(text)}
+    personal, work = bool(words & _PERSONAL), bool(words & _WORK)
+    if personal and not work:
+        return "personal"
+    if work and not personal:
+        return "work"
+    return None
+
+
+def _plain_words(text: str) -> list[str]:
+    return [t for t in "".join(c if c.isalnum() else " " for c in text.lower()).split() if t]
+
+
+def _editions(signals: Signals) -> PhraseIndex:
+    index = PhraseIndex(roots=True)
+    for kind, phrases in signals.tools.editions.items():
+        for lang_phrases in phrases.values():
+            for phrase in lang_phrases:
+                index.add(phrase, kind)
+    return index
+
+
+def _small_talk(signals: Signals) -> PhraseIndex:
+    index = PhraseIndex()
+    talk = signals.conversation
+    for kind, payload in (("greetings", "greeting"), ("thanks", "thanks"), ("help", "help")):
+        for phrase in talk.words(kind):
+            index.add(phrase, payload)
+    return index
+
+
+def _words(phrases, payload: str, *, roots: bool = False) -> PhraseIndex:
+    index = PhraseIndex(roots=roots)
+    for phrase in phrases:
+        index.add(phrase, payload)
+    return index

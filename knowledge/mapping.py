@@ -1,0 +1,207 @@
+"""Places aiguide's signal catalogs on one knowledge base's own classes, use cases, rules and tools.
+
+The knowledge base never has to know the catalogs. A data category belongs to the class whose name,
+examples or description share phrases with it (the most sensitive such class); a use-case category to
+the use cases it shares phrases with; a category whose phrases a rule's `mentions` share triggers that
+rule too. An explicit `signals:` list in the knowledge base overrides the inference. What happens to a
+category that overlaps nothing is in `_unplaced`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from knowledge.model import DataClass, Rule, UseCase
+from knowledge.phrases import PhraseIndex, compact, tokenize
+from knowledge.signals import LEVELS, DataSignal, Signals, keyed
+
+_NEGATORS = frozenset({"no", "not", "never", "without", "except", "excluding", "nor"})
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one catalog category lands, and why."""
+
+    category: str
+    target: str | None  # the data-class id it is read as (the most sensitive), or None: placed nowhere
+    how: str  # "stated" (the KB's signals:), "overlap", "analogy", "level" (its sensitivity), "none"
+    evidence: tuple[str, ...] = ()  # the shared phrases, as "catalog phrase ~ KB text"
+    # Less sensitive classes it also overlaps: read as well, so a rule about one of them still applies.
+    also: tuple[str, ...] = ()
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return (*self.also, self.target) if self.target else ()
+
+
+@dataclass(frozen=True)
+class SignalMap:
+    data: dict[str, Placement]  # data category -> class
+    use_cases: dict[str, tuple[str, ...]]  # use-case category -> KB use-case ids
+    use_evidence: dict[str, tuple[str, ...]]
+    rules: dict[str, tuple[str, ...]]  # rule id -> data categories that trigger it
+
+
+def infer(
+    signals: Signals,
+    data_classes: tuple[DataClass, ...],
+    use_cases: tuple[UseCase, ...],
+    rules: tuple[Rule, ...],
+) -> SignalMap:
+    data_side = _catalog_side(signals, "data")
+    by_class = {c.id: data_side.overlaps((c.name, *c.examples), c.description) for c in data_classes}
+    data = _analogy(
+        {c.id: _place_data(c, data_classes, by_class) for c in signals.data}, signals, data_classes
+    )
+    use_side = _catalog_side(signals, "use_cases")
+    by_use = {u.id: use_side.overlaps((u.name, *u.examples), u.description) for u in use_cases}
+    uses: dict[str, tuple[str, ...]] = {}
+    use_evidence: dict[str, tuple[str, ...]] = {}
+    for category in signals.use_cases:
+        stated = tuple(u.id for u in use_cases if category.id in u.signals)
+        if stated:
+            uses[category.id] = stated
+            use_evidence[category.id] = ("stated in the knowledge base",)
+            continue
+        uses[category.id] = tuple(u.id for u in use_cases if by_use[u.id].get(category.id))
+        use_evidence[category.id] = tuple(e for u in use_cases for e in by_use[u.id].get(category.id, ())[:3])
+    triggered: dict[str, tuple[str, ...]] = {}
+    for rule in rules:
+        categories = list(rule.signals)
+        if rule.mentions:
+            categories += [c for c in _dominant(data_side, rule.mentions) if c not in categories]
+        if categories:
+            triggered[rule.id] = tuple(categories)
+    return SignalMap(data=data, use_cases=uses, use_evidence=use_evidence, rules=triggered)
+
+
+def _dominant(side: _CatalogSide, mentions: tuple[str, ...]) -> list[str]:
+    """Categories that at least half of a rule's mention phrases belong to: a rule about credentials
+    takes every credentials phrase, but a rule that names passports among health and bank words does
+    not take all personal data."""
+    counts: dict[str, int] = {}
+    for phrase in mentions:
+        for category in side.overlaps((phrase,), ""):
+            counts[category] = counts.get(category, 0) + 1
+    return [c for c, hits in counts.items() if hits * 2 >= len(mentions)]
+
+
+def _place_data(
+    category: DataSignal, classes: tuple[DataClass, ...], by_class: dict[str, dict[str, tuple[str, ...]]]
+) -> Placement:
+    stated = [c for c in classes if category.id in c.signals]
+    if stated:
+        return Placement(category.id, stated[-1].id, "stated", ("stated in the knowledge base",))
+    found = {c.id: by_class[c.id].get(category.id, ()) for c in classes}
+    overlapping = [
+        i for i, c in enumerate(classes) if found[c.id]
+    ]  # least sensitive first, as the KB orders them
+    also = tuple(classes[i].id for i in overlapping)
+    if overlapping:
+        target = classes[overlapping[-1]]
+        if overlapping[-1] < _floor(category, len(classes)):
+            # Sensitive data never lands low on the scale by a coincidence of words.
+            return replace(_unplaced(category, classes, found[target.id]), also=also)
+        return Placement(category.id, target.id, "overlap", found[target.id][:6], also=also[:-1])
+    return _unplaced(category, classes, ())
+
+
+def _floor(category: DataSignal, count: int) -> int:
+    """The lowest rank a category may land on by overlap: a sensitive category never lands on the least
+    sensitive class, and a restricted one (of 4 or more classes) not on the second either."""
+    if not category.sensitive or count < 2:
+        return 0
+    if category.level == "restricted" and count >= 4:
+        return 2
+    return 1
+
+
+def _unplaced(category: DataSignal, classes: tuple[DataClass, ...], evidence: tuple[str, ...]) -> Placement:
+    """A category the knowledge base does not place (see `_analogy` for sensitive ones); public and
+    internal ones are left unread (as if the words were not there), which can never lift a condition
+    or a refusal."""
+    if category.sensitive and classes:
+        return Placement(category.id, classes[-1].id, "level", evidence)
+    return Placement(category.id, None, "none", evidence)
+
+
+def _analogy(
+    data: dict[str, Placement], signals: Signals, classes: tuple[DataClass, ...]
+) -> dict[str, Placement]:
+    """A sensitive category that overlaps no class lands where the knowledge base put the categories it
+    does place that are at least as sensitive (the most sensitive of those classes): a policy that puts
+    personal data and HR cases in OFFICIAL-SENSITIVE puts health data there too. With no such category,
+    it lands on the most sensitive class."""
+    rank = {c.id: i for i, c in enumerate(classes)}
+    placed = {cid: p for cid, p in data.items() if p.how in ("overlap", "stated") and p.target}
+    result = dict(data)
+    for category in signals.data:
+        if data[category.id].how != "level":
+            continue
+        level = LEVELS.index(category.level)
+        peers = [
+            p.target
+            for cid, p in placed.items()
+            if (peer := signals.data_signal(cid)) is not None and LEVELS.index(peer.level) >= level
+        ]
+        if peers:
+            target = max(peers, key=rank.__getitem__)
+            peers_there = ", ".join(sorted(c for c, p in placed.items() if p.target == target))
+            also = tuple(c for c in data[category.id].also if c != target)
+            result[category.id] = Placement(category.id, target, "analogy", (f"as {peers_there}",), also=also)
+    return result
+
+
+class _CatalogSide:
+    """One catalog (data or use-case categories), indexed once for comparing with knowledge-base text."""
+
+    def __init__(self, categories) -> None:
+        self.index = PhraseIndex(roots=True)  # every catalog phrase, payload (category, phrase)
+        self.inside: dict[str, set[tuple[str, str]]] = {}  # key of a run of 2+ words -> phrases holding it
+        for category in categories:
+            for phrase, lang in keyed(category.phrases):
+                self.index.add(phrase, (category.id, phrase), lang=lang)
+                if lang != "en":
+                    continue
+                tokens = tokenize(phrase)
+                for start in range(len(tokens)):
+                    for end in range(start + 2, len(tokens) + 1):
+                        key = compact(" ".join(t.text for t in tokens[start:end]), roots=True)
+                        self.inside.setdefault(key, set()).add((category.id, phrase))
+
+    def overlaps(self, kb_phrases: Iterable[str], description: str) -> dict[str, tuple[str, ...]]:
+        """Evidence, by category, that catalog phrases and a KB entry speak of the same thing: a catalog
+        phrase found inside a KB phrase or the description, or a KB phrase of 2+ words inside a catalog
+        phrase."""
+        evidence: dict[str, list[str]] = {}
+        for phrase in kb_phrases:
+            tokens = tokenize(phrase)
+            for match in self.index.find(tokens, nested=True):
+                for category, catalog_phrase in match.payloads:  # type: ignore[misc]
+                    evidence.setdefault(category, []).append(f"{catalog_phrase} ~ {phrase}")
+            if len(tokens) >= 2:
+                for category, catalog_phrase in self.inside.get(compact(phrase, roots=True), ()):
+                    evidence.setdefault(category, []).append(f"{catalog_phrase} ~ {phrase}")
+        if description:
+            tokens = tokenize(description)
+            for match in self.index.find(tokens):
+                if match.width >= 2 and not _after_negator(tokens, match.start):
+                    for category, catalog_phrase in match.payloads:  # type: ignore[misc]
+                        evidence.setdefault(category, []).append(f"{catalog_phrase} ~ description")
+        return {c: tuple(dict.fromkeys(found)) for c, found in evidence.items()}
+
+
+_SIDES: dict[tuple[int, str], tuple[Signals, _CatalogSide]] = {}
+
+
+def _catalog_side(signals: Signals, kind: str) -> _CatalogSide:
+    key = (id(signals), kind)
+    if key not in _SIDES or _SIDES[key][0] is not signals:
+        _SIDES[key] = (signals, _CatalogSide(getattr(signals, kind)))
+    return _SIDES[key][1]
+
+
+def _after_negator(tokens, start: int) -> bool:
+    clause = tokens[start].clause
+    return any(t.text in _NEGATORS for t in tokens[max(0, start - 3) : start] if t.clause == clause)

@@ -1,0 +1,145 @@
+"""The signal catalogs shipped with aiguide: how people name data, tasks, tools and conversation moves.
+
+They are YAML data in `knowledge/signals/`, reviewed like code. A knowledge base never has to list
+these phrases; `knowledge.mapping` places each catalog category on the knowledge base's own classes,
+use cases, rules and tools.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+SIGNALS_DIR = Path(__file__).parent / "signals"
+LANGUAGES = ("en", "es", "fr", "de")
+LEVELS = ("public", "internal", "confidential", "restricted")
+
+Lang = Literal["en", "es", "fr", "de"]
+Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Phrases = dict[Lang, tuple[Phrase, ...]]
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _all(phrases: Phrases) -> tuple[str, ...]:
+    return tuple(p for lang in LANGUAGES for p in phrases.get(lang, ()))  # type: ignore[call-overload]
+
+
+def keyed(phrases: Phrases) -> tuple[tuple[str, str], ...]:
+    """(phrase, language), so each phrase is rooted by its own language's stemmer."""
+    return tuple((p, lang) for lang in LANGUAGES for p in phrases.get(lang, ()))  # type: ignore[call-overload]
+
+
+class DataSignal(_Entry):
+    id: str
+    name: str
+    level: Literal["public", "internal", "confidential", "restricted"]
+    description: str = ""
+    phrases: Phrases
+    detectors: tuple[str, ...] = ()
+
+    @property
+    def all_phrases(self) -> tuple[str, ...]:
+        return _all(self.phrases)
+
+    @property
+    def sensitive(self) -> bool:
+        return LEVELS.index(self.level) >= LEVELS.index("confidential")
+
+
+class UseSignal(_Entry):
+    id: str
+    name: str
+    high_risk: bool = False
+    phrases: Phrases
+
+    @property
+    def all_phrases(self) -> tuple[str, ...]:
+        return _all(self.phrases)
+
+
+class ProductRef(_Entry):
+    product: str
+    vendor: str = ""
+    urls: tuple[str, ...] = ()
+    references: tuple[Phrase, ...] = ()
+
+
+class Vendor(_Entry):
+    name: str
+    phrases: tuple[Phrase, ...] = ()
+    products: tuple[str, ...] = ()
+    # A vendor whose name is an everyday brand ("Google", "Microsoft") names no AI tool on its own.
+    ambiguous: bool = False
+
+
+class ToolSignals(_Entry):
+    products: tuple[ProductRef, ...] = ()
+    vendors: tuple[Vendor, ...] = ()
+    editions: dict[Literal["personal", "work"], Phrases] = Field(default_factory=dict)
+
+
+class Conversation(_Entry):
+    greetings: Phrases = Field(default_factory=dict)
+    thanks: Phrases = Field(default_factory=dict)
+    help: Phrases = Field(default_factory=dict)
+    followups: Phrases = Field(default_factory=dict)
+    vague_data: Phrases = Field(default_factory=dict)
+    negators: Phrases = Field(default_factory=dict)
+    removals: Phrases = Field(default_factory=dict)
+
+    def words(self, kind: str) -> tuple[str, ...]:
+        return _all(getattr(self, kind))
+
+
+class _DataFile(_Entry):
+    categories: tuple[DataSignal, ...]
+
+
+class _UseFile(_Entry):
+    use_cases: tuple[UseSignal, ...]
+
+
+class Signals(_Entry):
+    data: tuple[DataSignal, ...]
+    use_cases: tuple[UseSignal, ...]
+    tools: ToolSignals
+    conversation: Conversation
+
+    def data_signal(self, category: str) -> DataSignal | None:
+        return next((c for c in self.data if c.id == category), None)
+
+
+class _PhraseLoader(yaml.SafeLoader):
+    """YAML 1.1 reads no, yes, on and off as booleans; in a phrase list "no" is a word."""
+
+
+_PhraseLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_PhraseLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+@cache
+def load_signals(directory: Path = SIGNALS_DIR) -> Signals:
+    """Read and validate the catalogs; a broken catalog is a bug in aiguide, so this raises."""
+
+    def read(name: str) -> dict:
+        return yaml.load((directory / name).read_text(encoding="utf-8"), Loader=_PhraseLoader) or {}
+
+    return Signals(
+        data=_DataFile.model_validate(read("data.yaml")).categories,
+        use_cases=_UseFile.model_validate(read("use_cases.yaml")).use_cases,
+        tools=ToolSignals.model_validate(read("tools.yaml")),
+        conversation=Conversation.model_validate(read("conversation.yaml")),
+    )
