@@ -15,9 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.exc import SQLAlchemyError
 
-from bot import export as exporting
 from bot.console import forms, inbound, render
 from bot.console.json_answer import json_answer
 from bot.directory import DirectoryError
@@ -25,14 +23,18 @@ from bot.explain import explain_kb, explain_question, words_json
 from bot.settings import Settings, load_settings
 from bot.wiring import build_services, open_database
 from handlers import ask as ask_handler
-from handlers.commands import build_router
 from handlers.services import Services
 from knowledge import KnowledgeError, load_knowledge, schema, validate_knowledge
-from storage import exports
-from storage.events import forget_events
-from storage.migrate import current_revision
-from storage.questions import forget_question_texts
-from storage.tool_requests import purge_closed_requests
+
+# The database, the command registry and the exporters are imported where a command needs them:
+# `aiguide ask --json` and the `kb` commands then start without SQLAlchemy and Alembic.
+
+
+def build_router():
+    from handlers.commands import build_router as build
+
+    return build()
+
 
 app = typer.Typer(
     name="aiguide",
@@ -59,6 +61,13 @@ QUIT_WORDS = {"quit", "exit", "bye", "q", ":q"}
 
 
 def _services(knowledge: Path | None, *, with_database: bool = True) -> Services:
+    if with_database:
+        from sqlalchemy.exc import SQLAlchemyError
+    else:  # no database, no SQLAlchemy to load (and no error of its kind to expect)
+
+        class SQLAlchemyError(Exception):  # type: ignore[no-redef]
+            pass
+
     try:
         return build_services(load_settings(knowledge_dir=knowledge), with_database=with_database)
     except KnowledgeError as error:
@@ -524,10 +533,14 @@ def db_upgrade() -> None:
     """Migrate the database to the newest schema (also done at every start)."""
     settings = load_settings()
     database = _open(settings)
+    from storage.migrate import current_revision
+
     typer.echo(f"Database at revision {current_revision(database)} ({database.url.render_as_string()}).")
 
 
 def _open(settings: Settings):
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
         return open_database(settings)
     except SQLAlchemyError as error:
@@ -544,6 +557,10 @@ def purge(
     """Forget question texts and closed review requests older than the retention period."""
     settings = load_settings()
     keep = days or settings.retention_days
+    from storage.events import forget_events
+    from storage.questions import forget_question_texts
+    from storage.tool_requests import purge_closed_requests
+
     database = _open(settings)
     cutoff = database.clock() - timedelta(days=keep)
     with database.session() as session:
@@ -567,11 +584,14 @@ class ExportFormat(StrEnum):
     xlsx = "xlsx"
 
 
-_EXPORTS = {
-    ExportKind.wins: (exports.WIN_COLUMNS, exports.win_rows),
-    ExportKind.questions: (exports.QUESTION_COLUMNS, exports.question_rows),
-    ExportKind.requests: (exports.REQUEST_COLUMNS, exports.request_rows),
-}
+def _exports(kind: ExportKind):
+    from storage import exports
+
+    return {
+        ExportKind.wins: (exports.WIN_COLUMNS, exports.win_rows),
+        ExportKind.questions: (exports.QUESTION_COLUMNS, exports.question_rows),
+        ExportKind.requests: (exports.REQUEST_COLUMNS, exports.request_rows),
+    }[kind]
 
 
 @app.command()
@@ -593,7 +613,9 @@ def export(
         )
         raise typer.Exit(2) from None
     chosen = fmt or (ExportFormat.xlsx if out.suffix.lower() == ".xlsx" else ExportFormat.csv)
-    columns, rows_of = _EXPORTS[kind]
+    from bot import export as exporting
+
+    columns, rows_of = _exports(kind)
     with database.session() as session:
         rows = rows_of(session, since=first)
     if chosen == ExportFormat.xlsx:

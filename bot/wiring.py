@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.directory import load_directory
 from bot.settings import Settings
 from handlers.digest_settings import DigestSettings, Goals
 from handlers.services import Services
 from knowledge import load_knowledge
-from storage.db import Database, build_engine_url
-from storage.migrate import upgrade
+
+if TYPE_CHECKING:
+    from storage.db import Database
 
 
 def open_database(settings: Settings) -> Database:
     """The configured database, migrated to the newest schema."""
+    from storage.db import Database, build_engine_url
+    from storage.migrate import upgrade
+
     database = Database(build_engine_url(settings.database_url, settings.data_dir))
     upgrade(database)
     return database

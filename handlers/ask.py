@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import Any
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from handlers.model import Action, Fact, Reply, Request, Section, Status, Visibility
 from handlers.redaction import redact
 from handlers.services import Services
 from handlers.tool_list import overview
 from knowledge import Assessment, KnowledgeBase, Overall, ToolVerdict, Verdict, assess
-from storage import questions
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +123,8 @@ def feedback_actions(question_ref: str) -> tuple[Action, ...]:
 
 
 async def _log_question(request: Request, services: Services, assessment: Assessment) -> None:
+    from storage import questions  # only answers that are logged need the database layer
+
     text = redact(request.text)[:4000] if services.store_question_text else None
 
     def work(session: Session) -> None:

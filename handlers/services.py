@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import TypeVar
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING, TypeVar
 
 from handlers.conversation import Conversations
 from handlers.digest_settings import DigestSettings
 from handlers.model import Actor
 from knowledge import Asker, KnowledgeBase
-from storage.db import Database
-from storage.models import Person
-from storage.people import upsert_person
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from storage.db import Database
+    from storage.models import Person
 
 T = TypeVar("T")
 
@@ -82,6 +83,8 @@ class Services:
         return await database.run(run)
 
     def person(self, session: Session, actor: Actor, platform: str) -> Person:
+        from storage.people import upsert_person  # the database layer loads only where it is used
+
         entry = self.directory.lookup(actor)
         return upsert_person(
             session,

@@ -240,11 +240,33 @@ def recommend(kb: KnowledgeBase, situation: Situation, limit: int | None = None)
     With `limit`, only the best `limit` are returned; the scan stops once that many allowed tools are
     found, which spares deciding hundreds of tools in a large knowledge base.
     """
+    # The same few situations recur question after question; a loaded knowledge base never changes.
+    cache = kb.memo.setdefault("recommendations", {})
+    asker = situation.asker
+    key = (situation.data_classes, situation.use_cases, situation.mentions, asker.groups, asker.ids, limit)
+    if key not in cache:
+        if len(cache) > 4096:
+            cache.clear()
+        cache[key] = _recommend(kb, situation, limit)
+    return cache[key]
+
+
+def _recommend(kb: KnowledgeBase, situation: Situation, limit: int | None) -> tuple[ToolVerdict, ...]:
     rules = situation_rules(kb, situation)
-    candidates = _ranked_candidates(kb, situation.use_cases)
+    if any(r.effect == "forbid" and not r.tools and not r.except_tools for r in rules):
+        return ()  # a red line for every tool: nothing to recommend, and no need to look at each
+    candidates = _data_candidates(kb, situation.use_cases, situation.data_classes)
     allowed: list[ToolVerdict] = []
     others: list[Tool] = []
+    # A requirement on every tool leaves none plainly allowed: the first permitted ones are the best.
+    required = any(r.effect == "require" and not r.tools and not r.except_tools for r in rules)
     for tool in candidates:
+        if required:
+            if limit is not None and len(others) >= limit:
+                break
+            if could_permit(kb, tool, situation, rules):
+                others.append(tool)
+            continue
         # Most tools are refused for this data or by a red line: rule them out before building verdicts.
         if not could_permit(kb, tool, situation, rules):
             continue
@@ -262,12 +284,47 @@ def recommend(kb: KnowledgeBase, situation: Situation, limit: int | None = None)
         verdict = decide(kb, tool, situation, rules)
         if verdict.verdict in PERMITTED:
             conditional.append(verdict)
+    if required and limit is not None and len(conditional) < limit and len(others) >= limit:
+        # Some of the first ones were refused after all (a group): look further, as without the shortcut.
+        return _recommend_all(kb, situation, rules, candidates, limit)
     # Tools only some groups may use come after the others when it is not known whether the asker may.
     ranked = sorted(
         allowed + conditional,
         key=lambda v: (v.verdict != Verdict.ALLOWED, kb.tool[v.tool_id or ""].available_to != "everyone"),
     )
     return tuple(ranked[:limit] if limit is not None else ranked)
+
+
+def _recommend_all(kb, situation, rules, candidates, limit) -> tuple[ToolVerdict, ...]:
+    permitted = []
+    for tool in candidates:
+        if len(permitted) >= limit:
+            break
+        if could_permit(kb, tool, situation, rules):
+            verdict = decide(kb, tool, situation, rules)
+            if verdict.verdict in PERMITTED:
+                permitted.append(verdict)
+    return tuple(sorted(permitted, key=lambda v: kb.tool[v.tool_id or ""].available_to != "everyone"))
+
+
+def _data_candidates(kb: KnowledgeBase, use_cases: tuple[str, ...], data: tuple[str, ...]) -> list[Tool]:
+    """`_ranked_candidates` less the tools the data alone rules out (above the ceiling, no condition):
+    the same few data sets recur, and a strict one leaves a handful of a thousand tools."""
+    cache = kb.memo.setdefault("data_candidates", {})
+    key = (use_cases[0] if use_cases else None, frozenset(use_cases), data)
+    if key not in cache:
+        if len(cache) > 4096:
+            cache.clear()
+        rank = kb.data_rank
+
+        def takes(tool: Tool) -> bool:
+            if tool.max_data == NO_DATA:
+                return False
+            ceiling = rank[tool.max_data]
+            return all(rank[c] <= ceiling or any(k.data == c for k in tool.conditions) for c in data)
+
+        cache[key] = [t for t in _ranked_candidates(kb, use_cases) if takes(t)]
+    return cache[key]
 
 
 def _ranked_candidates(kb: KnowledgeBase, use_cases: tuple[str, ...]) -> list[Tool]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from knowledge.catalog import Catalog, load_catalog
+from knowledge.catalog_layer import catalog_layer
 from knowledge.indexes import Indexes, build_indexes
 from knowledge.mapping import SignalMap, infer
 from knowledge.model import NO_DATA, DataClass, Policy, Rule, Tool, UseCase
@@ -68,7 +69,9 @@ class KnowledgeBase:
     @cached_property
     def signal_map(self) -> SignalMap:
         """Where the shipped signal catalogs land in this knowledge base (`aiguide kb explain` shows it)."""
-        return infer(self.signals or load_signals(), self.data_classes, self.use_cases, self.rules)
+        signals = self.signals or load_signals()
+        layer = catalog_layer(signals, (self.catalog or load_catalog()).ordinary_words)
+        return infer(signals, layer, self.data_classes, self.use_cases, self.rules)
 
     @cached_property
     def indexes(self) -> Indexes:

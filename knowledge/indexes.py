@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from knowledge.catalog import Catalog
+from knowledge.catalog_layer import CatalogLayer, catalog_layer
 from knowledge.detectors import CATEGORY as DETECTOR_CATEGORY
 from knowledge.phrases import PhraseIndex, compact, tokenize
-from knowledge.signals import Signals, keyed
+from knowledge.signals import Signals
 
 if TYPE_CHECKING:
     from knowledge.base import KnowledgeBase
@@ -37,16 +38,6 @@ _FILLERS = frozenset(
 
 
 @dataclass(frozen=True)
-class CatalogLayer:
-    """The catalogs' phrases, indexed once for every knowledge base: payloads are category ids, which
-    each knowledge base's `SignalMap` turns into its own class, use-case and rule ids."""
-
-    data: PhraseIndex  # payloads: data-signal category ids
-    uses: PhraseIndex  # payloads: use-case signal category ids
-    known: dict[bool, frozenset[str]]  # every catalog phrase's key, by `roots`: never a typo of another
-
-
-@dataclass(frozen=True)
 class Indexes:
     tools: PhraseIndex  # payloads: ("kb", tool_id) or ("catalog", display name)
     data: PhraseIndex  # payloads: data-class id
@@ -56,41 +47,16 @@ class Indexes:
     sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (index, key) -> where it came from
     detectors: tuple[tuple[str, tuple[str, ...], frozenset[str]], ...] = ()  # (detector, class ids, rule ids)
     urls: dict[str, str] = field(default_factory=dict)  # domain -> product name as the tools index knows it
-    vague: PhraseIndex = field(default_factory=PhraseIndex)
-    editions: PhraseIndex = field(default_factory=PhraseIndex)  # payloads: "personal" | "work"
+    # Conversation cues, payloads (kind, value): ("vague", ""), ("edition", "personal" | "work"),
+    # ("remove", ""), ("talk", "greeting" | "thanks" | "help"), ("followup", "").
+    cues: PhraseIndex = field(default_factory=PhraseIndex)
     edition_of: dict[str, str] = field(default_factory=dict)  # tool id -> "personal" | "work"
     negators: frozenset[str] = frozenset({"no", "not", "without", "excluding", "exclude", "except"})
     fillers: frozenset[str] = _FILLERS
-    removals: PhraseIndex = field(default_factory=PhraseIndex)
-    small_talk: PhraseIndex = field(default_factory=PhraseIndex)  # payloads: "greeting" | "thanks" | "help"
-    followups: PhraseIndex = field(default_factory=PhraseIndex)
     catalog: CatalogLayer | None = None
     class_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # data category -> this KB's classes
     uses_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # use-case category -> use cases
     rules_of: dict[str, frozenset[str]] = field(default_factory=dict)  # data category -> rules it triggers
-
-
-_LAYERS: dict[tuple[int, int], tuple[Signals, Catalog, CatalogLayer]] = {}
-
-
-def catalog_layer(signals: Signals, catalog: Catalog) -> CatalogLayer:
-    key = (id(signals), id(catalog))
-    if key in _LAYERS and _LAYERS[key][0] is signals and _LAYERS[key][1] is catalog:
-        return _LAYERS[key][2]
-    data = PhraseIndex(typos=True, roots=True, ordinary_words=catalog.ordinary_words)
-    for category in signals.data:
-        for phrase, lang in keyed(category.phrases):
-            data.add(phrase, category.id, lang=lang)
-    uses = PhraseIndex(roots=True)
-    for category in signals.use_cases:
-        for phrase, lang in keyed(category.phrases):
-            uses.add(phrase, category.id, lang=lang)
-    words = [p for c in (*signals.data, *signals.use_cases) for p in c.all_phrases]
-    known = {flag: frozenset(compact(p, roots=flag) for p in words) for flag in (False, True)}
-    data.not_typo_keys(known[True])
-    layer = CatalogLayer(data=data, uses=uses, known=known)
-    _LAYERS[key] = (signals, catalog, layer)
-    return layer
 
 
 def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Indexes:
@@ -122,7 +88,7 @@ def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Inde
         *(p for r in kb.rules for p in r.mentions),
         *(p for t in kb.tools for p in (t.name, *t.aliases)),
     ]
-    layer = catalog_layer(signals, catalog)
+    layer = catalog_layer(signals, catalog.ordinary_words)
     for index in (tools, data, mentions):
         index.not_typos(known)
         index.not_typo_keys(layer.known[index.roots])
@@ -146,14 +112,10 @@ def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Inde
         rules_of={c: frozenset(ids) for c, ids in rules_of.items()},
         detectors=detectors,
         urls=_urls(signals, tools),
-        vague=_words(talk.words("vague_data"), "vague"),
-        editions=_editions(signals),
+        cues=layer.cues,
         edition_of={t.id: e for t in kb.tools if (e := _edition_kind(t))},
         negators=frozenset({"no", "not", "without", "excluding", "exclude", "except"})
         | {t.text for phrase in talk.words("negators") for t in tokenize(phrase) if t.text not in _FILLERS},
-        removals=_words(talk.words("removals"), "remove", roots=True),
-        small_talk=_small_talk(signals),
-        followups=_words(talk.words("followups"), "followup"),
     )
 
 
@@ -220,28 +182,3 @@ def _edition_kind(tool) -> str | None:
 
 def _plain_words(text: str) -> list[str]:
     return [t for t in "".join(c if c.isalnum() else " " for c in text.lower()).split() if t]
-
-
-def _editions(signals: Signals) -> PhraseIndex:
-    index = PhraseIndex(roots=True)
-    for kind, phrases in signals.tools.editions.items():
-        for lang_phrases in phrases.values():
-            for phrase in lang_phrases:
-                index.add(phrase, kind)
-    return index
-
-
-def _small_talk(signals: Signals) -> PhraseIndex:
-    index = PhraseIndex()
-    talk = signals.conversation
-    for kind, payload in (("greetings", "greeting"), ("thanks", "thanks"), ("help", "help")):
-        for phrase in talk.words(kind):
-            index.add(phrase, payload)
-    return index
-
-
-def _words(phrases, payload: str, *, roots: bool = False) -> PhraseIndex:
-    index = PhraseIndex(roots=roots)
-    for phrase in phrases:
-        index.add(phrase, payload)
-    return index

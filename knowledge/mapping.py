@@ -9,14 +9,11 @@ category that overlaps nothing is in `_unplaced`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from knowledge.catalog_layer import CatalogLayer, Side
 from knowledge.model import DataClass, Rule, UseCase
-from knowledge.phrases import PhraseIndex, compact, tokenize
-from knowledge.signals import LEVELS, DataSignal, Signals, keyed
-
-_NEGATORS = frozenset({"no", "not", "never", "without", "except", "excluding", "nor"})
+from knowledge.signals import LEVELS, DataSignal, Signals
 
 
 @dataclass(frozen=True)
@@ -45,16 +42,17 @@ class SignalMap:
 
 def infer(
     signals: Signals,
+    layer: CatalogLayer,
     data_classes: tuple[DataClass, ...],
     use_cases: tuple[UseCase, ...],
     rules: tuple[Rule, ...],
 ) -> SignalMap:
-    data_side = _catalog_side(signals, "data")
+    data_side = layer.data
     by_class = {c.id: data_side.overlaps((c.name, *c.examples), c.description) for c in data_classes}
     data = _analogy(
         {c.id: _place_data(c, data_classes, by_class) for c in signals.data}, signals, data_classes
     )
-    use_side = _catalog_side(signals, "use_cases")
+    use_side = layer.uses
     by_use = {u.id: use_side.overlaps((u.name, *u.examples), u.description) for u in use_cases}
     uses: dict[str, tuple[str, ...]] = {}
     use_evidence: dict[str, tuple[str, ...]] = {}
@@ -76,7 +74,7 @@ def infer(
     return SignalMap(data=data, use_cases=uses, use_evidence=use_evidence, rules=triggered)
 
 
-def _dominant(side: _CatalogSide, mentions: tuple[str, ...]) -> list[str]:
+def _dominant(side: Side, mentions: tuple[str, ...]) -> list[str]:
     """Categories that at least half of a rule's mention phrases belong to: a rule about credentials
     takes every credentials phrase, but a rule that names passports among health and bank words does
     not take all personal data."""
@@ -151,57 +149,3 @@ def _analogy(
             also = tuple(c for c in data[category.id].also if c != target)
             result[category.id] = Placement(category.id, target, "analogy", (f"as {peers_there}",), also=also)
     return result
-
-
-class _CatalogSide:
-    """One catalog (data or use-case categories), indexed once for comparing with knowledge-base text."""
-
-    def __init__(self, categories) -> None:
-        self.index = PhraseIndex(roots=True)  # every catalog phrase, payload (category, phrase)
-        self.inside: dict[str, set[tuple[str, str]]] = {}  # key of a run of 2+ words -> phrases holding it
-        for category in categories:
-            for phrase, lang in keyed(category.phrases):
-                self.index.add(phrase, (category.id, phrase), lang=lang)
-                if lang != "en":
-                    continue
-                tokens = tokenize(phrase)
-                for start in range(len(tokens)):
-                    for end in range(start + 2, len(tokens) + 1):
-                        key = compact(" ".join(t.text for t in tokens[start:end]), roots=True)
-                        self.inside.setdefault(key, set()).add((category.id, phrase))
-
-    def overlaps(self, kb_phrases: Iterable[str], description: str) -> dict[str, tuple[str, ...]]:
-        """Evidence, by category, that catalog phrases and a KB entry speak of the same thing: a catalog
-        phrase found inside a KB phrase or the description, or a KB phrase of 2+ words inside a catalog
-        phrase."""
-        evidence: dict[str, list[str]] = {}
-        for phrase in kb_phrases:
-            tokens = tokenize(phrase)
-            for match in self.index.find(tokens, nested=True):
-                for category, catalog_phrase in match.payloads:  # type: ignore[misc]
-                    evidence.setdefault(category, []).append(f"{catalog_phrase} ~ {phrase}")
-            if len(tokens) >= 2:
-                for category, catalog_phrase in self.inside.get(compact(phrase, roots=True), ()):
-                    evidence.setdefault(category, []).append(f"{catalog_phrase} ~ {phrase}")
-        if description:
-            tokens = tokenize(description)
-            for match in self.index.find(tokens):
-                if match.width >= 2 and not _after_negator(tokens, match.start):
-                    for category, catalog_phrase in match.payloads:  # type: ignore[misc]
-                        evidence.setdefault(category, []).append(f"{catalog_phrase} ~ description")
-        return {c: tuple(dict.fromkeys(found)) for c, found in evidence.items()}
-
-
-_SIDES: dict[tuple[int, str], tuple[Signals, _CatalogSide]] = {}
-
-
-def _catalog_side(signals: Signals, kind: str) -> _CatalogSide:
-    key = (id(signals), kind)
-    if key not in _SIDES or _SIDES[key][0] is not signals:
-        _SIDES[key] = (signals, _CatalogSide(getattr(signals, kind)))
-    return _SIDES[key][1]
-
-
-def _after_negator(tokens, start: int) -> bool:
-    clause = tokens[start].clause
-    return any(t.text in _NEGATORS for t in tokens[max(0, start - 3) : start] if t.clause == clause)

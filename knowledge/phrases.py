@@ -48,6 +48,16 @@ def root(word: str) -> str:
 
 
 def tokenize(text: str) -> list[Token]:
+    return list(_tokens(text))
+
+
+def tokens_cache_clear() -> None:
+    _tokens.cache_clear()
+
+
+@lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[Token, ...]:
+    # Catalog phrases are read again and again (index, overlap, typo lists): read each once.
     text = unicodedata.normalize("NFKC", text).lower().translate(_APOSTROPHES).translate(_LOOKALIKES)
     if not text.isascii():  # "résumé" is read as "resume", not "r sum"
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
@@ -62,7 +72,7 @@ def tokenize(text: str) -> list[Token]:
         if word in ("but", "however", "although"):
             clause += 1
         tokens.append(Token(word, stem(word), clause))
-    return tokens
+    return tuple(tokens)
 
 
 # Articles and possessives in the languages the catalogs speak. In data and use-case phrases they are
@@ -127,6 +137,9 @@ class Match:
         return self.end - self.start
 
 
+MAX_TYPO_WORDS = 2  # a typo is looked for in spans of one or two words ("pasword", "github copliot")
+
+
 class PhraseIndex:
     """Phrases mapped to payloads; `find` returns the longest non-overlapping matches in a text.
 
@@ -145,6 +158,7 @@ class PhraseIndex:
         self._max_tokens = 1  # words in the longest phrase, linking words left out
         self._max_key = 0
         self._languages: set[str] = set()  # other languages some phrase is in
+        self._prefixes: set[str] = set()
         self._near_cache: dict[str, str | None] = {}  # the same words come back question after question
 
     def add(self, phrase: str, payload: Hashable, *, lang: str = "en") -> None:
@@ -156,11 +170,26 @@ class PhraseIndex:
         if lang != "en":
             self._languages.add(lang)
         self._exact.setdefault(key, set()).add(payload)
-        self._max_tokens = max(self._max_tokens, len(tokenize(phrase)))
+        parts = self._parts(phrase, lang)
+        self._max_tokens = max(self._max_tokens, len(parts))
         self._max_key = max(self._max_key, len(key))
+        # Every word-boundary prefix of the key, so that `find` stops extending a span nothing can match.
+        prefix = "" if lang == "en" else f"={lang}:"
+        for part in parts:
+            prefix += part
+            self._prefixes.add(prefix)
         if self._typos and len(key) >= 6 and lang == "en":
             for variant in _deletions(key):
                 self._deletes.setdefault(variant, set()).add(key)
+
+    def _parts(self, phrase: str, lang: str) -> list[str]:
+        tokens = tokenize(phrase)
+        if not self._roots:
+            return [t.stem for t in tokens]
+        kept = [t for i, t in enumerate(tokens) if i == 0 or t.text not in LINKING_WORDS]
+        if lang != "en":
+            return [root_in(lang, t.text) for t in kept]
+        return [root(t.stem) for t in kept]
 
     def not_typos(self, phrases: Iterable[str]) -> None:
         """Words known as something else are never read as a typo here: "passport" is not "Passwort"."""
@@ -192,35 +221,52 @@ class PhraseIndex:
         fuzzy: list[Match] = []
         count = len(tokens)
         roots = self._roots
+        prefixes = self._prefixes
         languages = sorted(self._languages)
+        parts = [root(t.stem) if roots else t.stem for t in tokens]
+        other_parts = {lang: [root_in(lang, t.text) for t in tokens] for lang in languages}
+        linking = [roots and t.text in LINKING_WORDS for t in tokens]
+        heads = {lang: f"={lang}:" for lang in languages}
+        typos = self._typos
         for start in range(count):
-            key = ""
-            others = {lang: f"={lang}:" for lang in languages}
+            # Most words start no phrase in any language: skip them before building anything.
+            alive = {lang for lang in languages if heads[lang] + other_parts[lang][start] in prefixes}
+            if not alive and not typos and parts[start] not in prefixes:
+                continue
+            key: str | None = ""
+            others = {lang: heads[lang] for lang in alive}
             words = 0
             for end in range(start + 1, count + 1):
-                token = tokens[end - 1]
-                if roots and end - 1 > start and token.text in LINKING_WORDS:
+                if end - 1 > start and linking[end - 1]:
                     continue  # "notas de una reunión": the linking words are passed over
                 words += 1
                 if words > self._max_tokens:
                     break
-                key += root(token.stem) if roots else token.stem
-                for lang in languages:
-                    other = others[lang] = others[lang] + root_in(lang, token.text)
+                for lang in tuple(alive):
+                    other = others[lang] = others[lang] + other_parts[lang][end - 1]
                     hit = self._exact.get(other)
                     if hit is not None:
                         exact.append(Match(start, end, other, frozenset(hit)))
-                if len(key) > self._max_key + 1:
-                    if languages and min(map(len, others.values())) <= self._max_key:
-                        continue
-                    break  # longer than any phrase, even with a typo: nothing more can match from here
-                hit = self._exact.get(key)
-                if hit is not None:
-                    exact.append(Match(start, end, key, frozenset(hit)))
-                elif self._typos and len(key) >= 6 and key not in self._ordinary:
-                    near = self._near(key)
-                    if near is not None:
-                        fuzzy.append(Match(start, end, near, frozenset(self._exact[near]), fuzzy=True))
+                    if other not in prefixes:
+                        alive.discard(lang)
+                if key is not None:
+                    key += parts[end - 1]
+                    hit = self._exact.get(key)
+                    if hit is not None:
+                        exact.append(Match(start, end, key, frozenset(hit)))
+                    elif (
+                        self._typos
+                        and words <= MAX_TYPO_WORDS
+                        and 6 <= len(key) <= self._max_key + 1
+                        and key not in self._ordinary
+                    ):
+                        near = self._near(key)
+                        if near is not None:
+                            fuzzy.append(Match(start, end, near, frozenset(self._exact[near]), fuzzy=True))
+                    if key not in prefixes and not (self._typos and words < MAX_TYPO_WORDS):
+                        key = None  # no English phrase goes on from here, with or without a typo
+                if key is None and not alive:
+                    break
         chosen: list[Match] = []
         taken: set[int] = set()
         if nested:

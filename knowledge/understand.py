@@ -74,7 +74,8 @@ def understand(question: str, indexes: Indexes) -> Understanding:
         mention = _tool_mention(tokens, match)
         tools.append(mention)
         words.append((match.start, Word(mention.text, _tool_label(mention), _source(indexes, "tool", match))))
-    edition = _edition(tokens, indexes)
+    cues = indexes.cues.find(tokens, nested=True)
+    edition = _edition(cues)
     if edition:
         tools = [_narrow(m, edition, indexes) for m in tools]
     data: set[str] = set(secret_classes)
@@ -83,11 +84,11 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     kb_data = indexes.data.find(tokens, nested=True)
     taken = {i for m in kb_data if not m.fuzzy for i in range(m.start, m.end)}
     catalog_data = (
-        _catalog_matches(indexes.catalog.data, indexes.data, tokens, taken) if indexes.catalog else []
+        _catalog_matches(indexes.catalog.data.index, indexes.data, tokens, taken) if indexes.catalog else []
     )
     readings = [(m, set(m.payloads), "knowledge base") for m in kb_data]
     readings += [
-        (m, {k for c in m.payloads for k in indexes.class_of.get(str(c), ())}, f"catalog: {_names(m)}")
+        (m, {k for c, _ in m.payloads for k in indexes.class_of.get(c, ())}, f"catalog: {_names(m)}")
         for m in catalog_data
         if not indexes.data.has_key(m.key)  # the knowledge base's own placement of a phrase wins
     ]
@@ -107,8 +108,8 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     kb_uses = indexes.use_cases.find(tokens)
     use_matches = [(m, sorted(map(str, m.payloads)), "knowledge base") for m in kb_uses]
     if indexes.catalog:
-        for m in indexes.catalog.uses.find(tokens):
-            ids = sorted({u for c in m.payloads for u in indexes.uses_of.get(str(c), ())})
+        for m in indexes.catalog.uses.index.find(tokens):
+            ids = sorted({u for c, _ in m.payloads for u in indexes.uses_of.get(c, ())})
             if ids and not indexes.use_cases.has_key(m.key):
                 use_matches.append((m, ids, f"catalog: {_names(m)}"))
     use_matches.sort(key=lambda item: (-item[0].width, -len(item[0].key), item[0].start))
@@ -124,7 +125,7 @@ def understand(question: str, indexes: Indexes) -> Understanding:
         (m, set(map(str, m.payloads)), "knowledge base") for m in indexes.mentions.find(tokens, nested=True)
     ]
     mention_matches += [
-        (m, {r for c in m.payloads for r in indexes.rules_of.get(str(c), ())}, f"catalog: {_names(m)}")
+        (m, {r for c, _ in m.payloads for r in indexes.rules_of.get(c, ())}, f"catalog: {_names(m)}")
         for m in catalog_data
     ]
     for match, rule_ids, source in mention_matches:
@@ -134,7 +135,7 @@ def understand(question: str, indexes: Indexes) -> Understanding:
             words.append((match.start, Word(_text(tokens, match), label, source)))
     vague_matches = [
         m
-        for m in indexes.vague.find(tokens)
+        for m in sorted(_cue(cues, "vague"), key=lambda m: -m.width)
         if not data_spans & set(range(m.start, m.end)) and not _negated(tokens, m, indexes)
     ]
     vague = tuple(_text(tokens, m) for m in vague_matches)
@@ -150,9 +151,9 @@ def understand(question: str, indexes: Indexes) -> Understanding:
         vague=vague,
         edition=edition,
         secrets=secrets,
-        small_talk=frozenset(str(p) for m in indexes.small_talk.find(tokens) for p in m.payloads),
-        followup=any(m.start <= 1 for m in indexes.followups.find(tokens)),
-        removal=_removed(tokens, indexes),
+        small_talk=frozenset(v for m in cues for k, v in m.payloads if k == "talk"),  # type: ignore[misc]
+        followup=any(m.start <= 1 for m in _cue(cues, "followup")),
+        removal=_removed(tokens, _cue(cues, "remove"), indexes),
         words=tuple(w for _, w in sorted(words, key=lambda item: item[0])),
         size=len(tokens),
     )
@@ -168,7 +169,7 @@ def _catalog_matches(
 
 
 def _names(match: Match) -> str:
-    return ", ".join(sorted(map(str, match.payloads)))
+    return ", ".join(sorted({category for category, _ in match.payloads}))  # type: ignore[misc]
 
 
 def _secrets(question: str, indexes: Indexes) -> tuple[tuple[str, ...], set[str], set[str]]:
@@ -196,8 +197,12 @@ def _name_urls(question: str, indexes: Indexes) -> str:
     return _DOMAIN.sub(product, question)
 
 
-def _edition(tokens: list[Token], indexes: Indexes) -> str | None:
-    kinds = {str(p) for m in indexes.editions.find(tokens) for p in m.payloads}
+def _cue(cues: list[Match], kind: str) -> list[Match]:
+    return [m for m in cues if any(k == kind for k, _ in m.payloads)]  # type: ignore[misc]
+
+
+def _edition(cues: list[Match]) -> str | None:
+    kinds = {v for m in cues for k, v in m.payloads if k == "edition"}  # type: ignore[misc]
     return kinds.pop() if len(kinds) == 1 else None
 
 
@@ -215,8 +220,8 @@ def _narrow(mention: ToolMention, edition: str, indexes: Indexes) -> ToolMention
     return mention
 
 
-def _removed(tokens: list[Token], indexes: Indexes) -> tuple[str, ...]:
-    for match in indexes.removals.find(tokens):
+def _removed(tokens: list[Token], removals: list[Match], indexes: Indexes) -> tuple[str, ...]:
+    for match in removals:
         clause = tokens[match.start].clause
         after = [t.text for t in tokens[match.end :] if t.clause == clause and t.text not in indexes.fillers]
         if after:

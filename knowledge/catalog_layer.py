@@ -1,0 +1,127 @@
+"""The signal catalogs' phrases, indexed once per process and shared by every knowledge base.
+
+Payloads are (category id, phrase); each knowledge base's `SignalMap` turns a category into its own
+class, use-case and rule ids. The same index serves reading questions and inferring the mapping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from knowledge.phrases import Match, PhraseIndex, Token, compact, tokenize
+from knowledge.signals import Signals, keyed
+
+_NEGATORS = frozenset({"no", "not", "never", "without", "except", "excluding", "nor"})
+
+
+@dataclass(frozen=True)
+class Side:
+    """One catalog (data or use-case categories)."""
+
+    index: PhraseIndex  # every phrase in every language, payload (category id, phrase)
+    inside: dict[str, frozenset[tuple[str, str]]]  # key of a run of 2+ English words -> phrases holding it
+
+    def overlaps(self, kb_phrases: Iterable[str], description: str) -> dict[str, tuple[str, ...]]:
+        """Evidence, by category, that the catalog and a KB entry speak of the same thing.
+
+        A catalog phrase counts when it covers at least half of the words of a KB phrase ("health
+        record" in "employee health record", not "draft" in "draft a legal opinion") or two words of
+        the description; a KB phrase of two or more words counts when a catalog phrase holds it. Only
+        English catalog phrases are compared, in English: another language's stemmer would bend
+        English words ("screen resumes" is not French "résumer").
+        """
+        evidence: dict[str, list[str]] = {}
+        for phrase in kb_phrases:
+            tokens = tokenize(phrase)
+            for match in _english(self.index.find(tokens, nested=True)):
+                if match.width * 2 >= len(_content(tokens)):
+                    for category, catalog_phrase in match.payloads:  # type: ignore[misc]
+                        evidence.setdefault(category, []).append(f"{catalog_phrase} ~ {phrase}")
+            if len(tokens) >= 2:
+                for category, catalog_phrase in self.inside.get(compact(phrase, roots=True), ()):
+                    evidence.setdefault(category, []).append(f"{catalog_phrase} ~ {phrase}")
+        if description:
+            tokens = tokenize(description)
+            for match in _english(self.index.find(tokens)):
+                if match.width >= 2 and not _after_negator(tokens, match.start):
+                    for category, catalog_phrase in match.payloads:  # type: ignore[misc]
+                        evidence.setdefault(category, []).append(f"{catalog_phrase} ~ description")
+        return {c: tuple(dict.fromkeys(found)) for c, found in evidence.items()}
+
+
+@dataclass(frozen=True)
+class CatalogLayer:
+    data: Side
+    uses: Side
+    known: dict[bool, frozenset[str]]  # every catalog phrase's key, by `roots`: never a typo of another
+    cues: PhraseIndex  # conversation cues and edition hints, payload (kind, value); see `Indexes.cues`
+
+
+def _cues(signals: Signals) -> PhraseIndex:
+    index = PhraseIndex()
+    talk = signals.conversation
+    kinds = [("vague_data", ("vague", "")), ("removals", ("remove", "")), ("followups", ("followup", ""))]
+    kinds += [("greetings", ("talk", "greeting")), ("thanks", ("talk", "thanks")), ("help", ("talk", "help"))]
+    for kind, payload in kinds:
+        for phrase in talk.words(kind):
+            index.add(phrase, payload)
+    for edition, phrases in signals.tools.editions.items():
+        for lang_phrases in phrases.values():
+            for phrase in lang_phrases:
+                index.add(phrase, ("edition", edition))
+    return index
+
+
+def _english(matches: list[Match]) -> list[Match]:
+    return [m for m in matches if not m.fuzzy and not m.key.startswith("=")]
+
+
+def _content(tokens: list[Token]) -> list[Token]:
+    from knowledge.phrases import LINKING_WORDS
+
+    return [t for i, t in enumerate(tokens) if i == 0 or t.text not in LINKING_WORDS]
+
+
+def _after_negator(tokens: list[Token], start: int) -> bool:
+    clause = tokens[start].clause
+    return any(t.text in _NEGATORS for t in tokens[max(0, start - 3) : start] if t.clause == clause)
+
+
+def _side(categories, *, typos: bool, ordinary_words: Iterable[str]) -> Side:
+    index = PhraseIndex(typos=typos, roots=True, ordinary_words=ordinary_words)
+    inside: dict[str, set[tuple[str, str]]] = {}
+    for category in categories:
+        for phrase, lang in keyed(category.phrases):
+            index.add(phrase, (category.id, phrase), lang=lang)
+            if lang != "en":
+                continue
+            words = [t.text for t in tokenize(phrase)]
+            for start in range(len(words)):
+                for end in range(start + 2, len(words) + 1):
+                    inside.setdefault(compact(" ".join(words[start:end]), roots=True), set()).add(
+                        (category.id, phrase)
+                    )
+    return Side(index=index, inside={k: frozenset(v) for k, v in inside.items()})
+
+
+_LAYERS: dict[tuple[int, tuple[str, ...]], tuple[Signals, CatalogLayer]] = {}
+
+
+def catalog_layer(signals: Signals, ordinary_words: tuple[str, ...] = ()) -> CatalogLayer:
+    key = (id(signals), ordinary_words)
+    if key in _LAYERS and _LAYERS[key][0] is signals:
+        return _LAYERS[key][1]
+    data = _side(signals.data, typos=True, ordinary_words=ordinary_words)
+    uses = _side(signals.use_cases, typos=False, ordinary_words=())
+    words = [p for c in (*signals.data, *signals.use_cases) for p in c.all_phrases]
+    known = {flag: frozenset(compact(p, roots=flag) for p in words) for flag in (False, True)}
+    data.index.not_typo_keys(known[True])
+    layer = CatalogLayer(data=data, uses=uses, known=known, cues=_cues(signals))
+    _LAYERS[key] = (signals, layer)
+    return layer
+
+
+def forget_layers() -> None:
+    """Drop the built layers (for benchmarks that time a cold start)."""
+    _LAYERS.clear()
