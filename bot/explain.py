@@ -15,6 +15,7 @@ from knowledge.signals import load_signals
 HOW = {
     "stated": "stated in the knowledge base (signals:)",
     "overlap": "shares phrases with the class",
+    "analogy": "overlaps no class: read where equally sensitive categories landed",
     "level": "overlaps no class: read as the most sensitive class",
     "none": "overlaps no class: its phrases are not read",
 }
@@ -28,7 +29,7 @@ def explain_kb(kb: KnowledgeBase, console: Console) -> None:
         data.add_column(column)
     for category in signals.data:
         placement = placed.data[category.id]
-        target = kb.data_name(placement.target) if placement.target else "—"
+        target = ", ".join(kb.data_name(c) for c in placement.classes) or "—"
         evidence = "; ".join(placement.evidence[:3])
         data.add_row(
             *(

@@ -52,13 +52,14 @@ def continue_from(context: Context, question: str, current: Understanding, index
     else:
         edition = current.edition
     data_text = context.data_text
-    if current.names_data or (current.mentions and not current.removal):
-        data = current
-        data_text = question
-    elif current.removal:
-        data_text = _without(context.data_text, current.removal)
+    if current.removal:
+        # The earlier words less the removed ones, plus whatever else this message names.
+        data_text = f"{_without(context.data_text, current.removal)} . {_without(question, current.removal)}"
         data = understand(data_text, indexes)
         carried.append("data")
+    elif current.names_data or current.mentions:
+        data = current
+        data_text = question
     else:
         data = previous
         if previous.names_data or previous.mentions:

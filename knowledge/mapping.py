@@ -141,7 +141,9 @@ def _analogy(
         peers = [
             p.target
             for cid, p in placed.items()
-            if (peer := signals.data_signal(cid)) is not None and LEVELS.index(peer.level) >= level
+            if (peer := signals.data_signal(cid)) is not None
+            and not peer.markings
+            and LEVELS.index(peer.level) >= level
         ]
         if peers:
             target = max(peers, key=rank.__getitem__)

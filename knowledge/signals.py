@@ -44,6 +44,7 @@ class DataSignal(_Entry):
     description: str = ""
     phrases: Phrases
     detectors: tuple[str, ...] = ()
+    markings: bool = False  # names classification markings: no guide for placing other categories
 
     @property
     def all_phrases(self) -> tuple[str, ...]:

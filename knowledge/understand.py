@@ -226,6 +226,12 @@ def _removed(tokens: list[Token], removals: list[Match], indexes: Indexes) -> tu
         after = [t.text for t in tokens[match.end :] if t.clause == clause and t.text not in indexes.fillers]
         if after:
             return tuple(after)
+        # German puts the verb last: "wenn ich die Namen entferne".
+        before = [
+            t.text for t in tokens[: match.start] if t.clause == clause and t.text not in indexes.fillers
+        ]
+        if before:
+            return tuple(before)
     return ()
 
 
