@@ -7,9 +7,9 @@ class, use-case and rule ids. The same index serves reading questions and inferr
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from knowledge.phrases import Match, PhraseIndex, Token, compact, tokenize
+from knowledge.phrases import LINKING_WORDS, Match, PhraseIndex, Token, compact, tokenize
 from knowledge.signals import Signals, keyed
 
 _NEGATORS = frozenset({"no", "not", "never", "without", "except", "excluding", "nor"})
@@ -19,8 +19,20 @@ _NEGATORS = frozenset({"no", "not", "never", "without", "except", "excluding", "
 class Side:
     """One catalog (data or use-case categories)."""
 
-    index: PhraseIndex  # every phrase in every language, payload (category id, phrase)
-    inside: dict[str, frozenset[tuple[str, str]]]  # key of a run of 2+ English words -> phrases holding it
+    index: PhraseIndex  # every phrase in every language, payload (category id, concept id, phrase)
+    inside: dict[str, frozenset[tuple[str, str, str]]]  # key of 2+ English words -> payloads holding it
+
+    def concepts_of(self, phrase: str) -> set[str]:
+        """The concepts one of whose phrases is exactly this phrase: a KB example or a rule mention that
+        names a concept takes the whole concept, in every language."""
+        tokens = tokenize(phrase)
+        return {
+            concept
+            for m in self.index.find(tokens, nested=True)
+            if not m.fuzzy and m.start == 0 and m.end == len(tokens)
+            for _, concept, _ in m.payloads  # type: ignore[misc]
+            if concept
+        }
 
     def overlaps(self, kb_phrases: Iterable[str], description: str) -> dict[str, tuple[str, ...]]:
         """Evidence, by category, that the catalog and a KB entry speak of the same thing.
@@ -36,16 +48,16 @@ class Side:
             tokens = tokenize(phrase)
             for match in _english(self.index.find(tokens, nested=True)):
                 if match.width * 2 >= len(_content(tokens)):
-                    for category, catalog_phrase in match.payloads:  # type: ignore[misc]
+                    for category, _, catalog_phrase in match.payloads:  # type: ignore[misc]
                         evidence.setdefault(category, []).append(f"{catalog_phrase} ~ {phrase}")
             if len(tokens) >= 2:
-                for category, catalog_phrase in self.inside.get(compact(phrase, roots=True), ()):
+                for category, _, catalog_phrase in self.inside.get(compact(phrase, roots=True), ()):
                     evidence.setdefault(category, []).append(f"{catalog_phrase} ~ {phrase}")
         if description:
             tokens = tokenize(description)
             for match in _english(self.index.find(tokens)):
                 if match.width >= 2 and not _after_negator(tokens, match.start):
-                    for category, catalog_phrase in match.payloads:  # type: ignore[misc]
+                    for category, _, catalog_phrase in match.payloads:  # type: ignore[misc]
                         evidence.setdefault(category, []).append(f"{catalog_phrase} ~ description")
         return {c: tuple(dict.fromkeys(found)) for c, found in evidence.items()}
 
@@ -56,6 +68,7 @@ class CatalogLayer:
     uses: Side
     known: dict[bool, frozenset[str]]  # every catalog phrase's key, by `roots`: never a typo of another
     cues: PhraseIndex  # conversation cues and edition hints, payload (kind, value); see `Indexes.cues`
+    owners: dict[str, str] = field(default_factory=dict)  # a person's noun, folded -> data-signal category
 
 
 def _cues(signals: Signals) -> PhraseIndex:
@@ -78,8 +91,6 @@ def _english(matches: list[Match]) -> list[Match]:
 
 
 def _content(tokens: list[Token]) -> list[Token]:
-    from knowledge.phrases import LINKING_WORDS
-
     return [t for i, t in enumerate(tokens) if i == 0 or t.text not in LINKING_WORDS]
 
 
@@ -92,16 +103,20 @@ def _side(categories, *, typos: bool, ordinary_words: Iterable[str]) -> Side:
     index = PhraseIndex(typos=typos, roots=True, ordinary_words=ordinary_words)
     inside: dict[str, set[tuple[str, str]]] = {}
     for category in categories:
-        for phrase, lang in keyed(category.phrases):
-            index.add(phrase, (category.id, phrase), lang=lang)
-            if lang != "en":
-                continue
-            words = [t.text for t in tokenize(phrase)]
-            for start in range(len(words)):
-                for end in range(start + 2, len(words) + 1):
-                    inside.setdefault(compact(" ".join(words[start:end]), roots=True), set()).add(
-                        (category.id, phrase)
-                    )
+        groups = category.groups if hasattr(category, "groups") else (("", category.phrases),)
+        for concept, phrases in groups:
+            for phrase, lang in keyed(phrases):
+                payload = (category.id, concept, phrase)
+                index.add(phrase, payload, lang=lang)
+                if lang != "en":
+                    continue
+                words = [t.text for t in tokenize(phrase)]
+                if len(words) == 2 and not set(words) & LINKING_WORDS:
+                    # "customer names" is also "the names of our customers" (linking words are passed over).
+                    index.add(f"{words[1]} {words[0]}", payload, typos=False)
+                for start in range(len(words)):
+                    for end in range(start + 2, len(words) + 1):
+                        inside.setdefault(compact(" ".join(words[start:end]), roots=True), set()).add(payload)
     return Side(index=index, inside={k: frozenset(v) for k, v in inside.items()})
 
 
@@ -117,7 +132,14 @@ def catalog_layer(signals: Signals, ordinary_words: tuple[str, ...] = ()) -> Cat
     words = [p for c in (*signals.data, *signals.use_cases) for p in c.all_phrases]
     known = {flag: frozenset(compact(p, roots=flag) for p in words) for flag in (False, True)}
     data.index.not_typo_keys(known[True])
-    layer = CatalogLayer(data=data, uses=uses, known=known, cues=_cues(signals))
+    owners = {
+        token.text: category.id
+        for category in signals.data
+        for lang_words in category.owners.values()
+        for word in lang_words
+        for token in tokenize(word)[-1:]  # "staff member" -> "member"; the last word names the person
+    }
+    layer = CatalogLayer(data=data, uses=uses, known=known, cues=_cues(signals), owners=owners)
     _LAYERS[key] = (signals, layer)
     return layer
 

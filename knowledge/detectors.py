@@ -28,7 +28,9 @@ DETECTORS: dict[str, re.Pattern[str]] = {
         r"\b(?:[Mm]r|[Mm]rs|[Mm]s|[Mm]x|[Ss]ra?|[Ss]rta|[Mm]me|[Mm]lle)\.\s*[^\W\d_]{2,}"
         r"|\b(?:Mr|Mrs|Miss|Herr|Frau)\s+[A-ZÀ-Ý][^\W\d_]+"
     ),
-    "email_address": re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
+    "email_address": re.compile(
+        r"(?<![:/])\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"
+    ),
     "us_ssn": re.compile(r"\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b"),
     "iban": re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\b"),
 }

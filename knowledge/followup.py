@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from knowledge.indexes import Indexes
-from knowledge.understand import Understanding, understand
+from knowledge.understand import Understanding, narrow, understand
 
 SHORT = 6  # words; a message this short that leaves out the tool or the data reads as a follow-up
 
@@ -48,6 +48,10 @@ def continue_from(context: Context, question: str, current: Understanding, index
     tools = current.tools
     if not tools and previous.tools:
         tools, edition = previous.tools, previous.edition
+        if current.edition:
+            # "and on my personal account?": the same tools as named, this time in that edition.
+            edition = current.edition
+            tools = tuple(narrow(m, edition, indexes) for m in previous.named_tools or previous.tools)
         carried.append("tool")
     else:
         edition = current.edition
@@ -71,6 +75,7 @@ def continue_from(context: Context, question: str, current: Understanding, index
     reading = replace(
         current,
         tools=tools,
+        named_tools=previous.named_tools if "tool" in carried else current.named_tools,
         edition=edition,
         data_classes=data.data_classes,
         negated_data=data.negated_data,

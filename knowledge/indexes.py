@@ -57,6 +57,10 @@ class Indexes:
     class_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # data category -> this KB's classes
     uses_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # use-case category -> use cases
     rules_of: dict[str, frozenset[str]] = field(default_factory=dict)  # data category -> rules it triggers
+    organisation: frozenset[str] = frozenset()  # distinctive words of the organisation's name
+    owners: dict[str, str] = field(default_factory=dict)  # "patient", "kunden" -> data-signal category
+    concept_classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # named by the KB: it wins
+    concept_rules: dict[str, frozenset[str]] = field(default_factory=dict)  # concepts a rule mentions
 
 
 def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Indexes:
@@ -110,10 +114,14 @@ def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Inde
         class_of={c: p.classes for c, p in placement.data.items() if p.target},
         uses_of={c: ids for c, ids in placement.use_cases.items() if ids},
         rules_of={c: frozenset(ids) for c, ids in rules_of.items()},
+        concept_classes=placement.concept_classes,
+        concept_rules=placement.concept_rules,
         detectors=detectors,
         urls=_urls(signals, tools),
         cues=layer.cues,
         edition_of={t.id: e for t in kb.tools if (e := _edition_kind(t))},
+        organisation=_organisation_words(kb.policy.organization),
+        owners=layer.owners,
         negators=frozenset({"no", "not", "without", "excluding", "exclude", "except"})
         | {t.text for phrase in talk.words("negators") for t in tokenize(phrase) if t.text not in _FILLERS},
     )
@@ -182,3 +190,15 @@ def _edition_kind(tool) -> str | None:
 
 def _plain_words(text: str) -> list[str]:
     return [t for t in "".join(c if c.isalnum() else " " for c in text.lower()).split() if t]
+
+
+# Words of organisations' names that do not tell one organisation from another.
+_GENERIC_NAME_WORDS = frozenset(
+    {"the", "of", "for", "and", "inc", "ltd", "llc", "plc", "gmbh", "group", "partners", "company",
+     "university", "college", "school", "state", "health", "hospital", "department", "ministry", "agency",
+     "council", "office", "city", "county", "national", "international", "services", "trust", "foundation"}
+)  # fmt: skip
+
+
+def _organisation_words(name: str) -> frozenset[str]:
+    return frozenset(t.text for t in tokenize(name) if len(t.text) > 2 and t.text not in _GENERIC_NAME_WORDS)

@@ -9,7 +9,7 @@ category that overlaps nothing is in `_unplaced`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from knowledge.catalog_layer import CatalogLayer, Side
 from knowledge.model import DataClass, Rule, UseCase
@@ -38,6 +38,11 @@ class SignalMap:
     use_cases: dict[str, tuple[str, ...]]  # use-case category -> KB use-case ids
     use_evidence: dict[str, tuple[str, ...]]
     rules: dict[str, tuple[str, ...]]  # rule id -> data categories that trigger it
+    # Concepts the knowledge base names itself: an example or a mention that is one of a concept's
+    # phrases takes the whole concept, in every language ("payroll" brings "nómina" and "Lohnabrechnung").
+    # A named concept is read as its category's classes and the naming classes together: only stricter.
+    concept_classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    concept_rules: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def infer(
@@ -71,7 +76,24 @@ def infer(
             categories += [c for c in _dominant(data_side, rule.mentions) if c not in categories]
         if categories:
             triggered[rule.id] = tuple(categories)
-    return SignalMap(data=data, use_cases=uses, use_evidence=use_evidence, rules=triggered)
+    concept_classes: dict[str, list[str]] = {}
+    for data_class in data_classes:  # least sensitive first: every class a concept is named in counts
+        for phrase in (data_class.name, *data_class.examples):
+            for concept in data_side.concepts_of(phrase):
+                concept_classes.setdefault(concept, []).append(data_class.id)
+    concept_rules: dict[str, set[str]] = {}
+    for rule in rules:
+        for phrase in rule.mentions:
+            for concept in data_side.concepts_of(phrase):
+                concept_rules.setdefault(concept, set()).add(rule.id)
+    return SignalMap(
+        data=data,
+        use_cases=uses,
+        use_evidence=use_evidence,
+        rules=triggered,
+        concept_classes={c: tuple(dict.fromkeys(ids)) for c, ids in concept_classes.items()},
+        concept_rules={c: frozenset(ids) for c, ids in concept_rules.items()},
+    )
 
 
 def _dominant(side: Side, mentions: tuple[str, ...]) -> list[str]:

@@ -161,8 +161,9 @@ class PhraseIndex:
         self._prefixes: set[str] = set()
         self._near_cache: dict[str, str | None] = {}  # the same words come back question after question
 
-    def add(self, phrase: str, payload: Hashable, *, lang: str = "en") -> None:
-        """`lang`: the phrase's language; phrases in other languages match by their own word roots."""
+    def add(self, phrase: str, payload: Hashable, *, lang: str = "en", typos: bool = True) -> None:
+        """`lang`: the phrase's language; phrases in other languages match by their own word roots.
+        `typos=False`: match it only as written, never past a typo (for derived forms such as reversals)."""
         lang = lang if self._roots else "en"
         key = compact(phrase, roots=self._roots, lang=lang)
         if not key or key.endswith(":"):
@@ -178,7 +179,7 @@ class PhraseIndex:
         for part in parts:
             prefix += part
             self._prefixes.add(prefix)
-        if self._typos and len(key) >= 6 and lang == "en":
+        if self._typos and typos and len(key) >= 6 and lang == "en":
             for variant in _deletions(key):
                 self._deletes.setdefault(variant, set()).add(key)
 

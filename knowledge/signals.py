@@ -37,18 +37,44 @@ def keyed(phrases: Phrases) -> tuple[tuple[str, str], ...]:
     return tuple((p, lang) for lang in LANGUAGES for p in phrases.get(lang, ()))  # type: ignore[call-overload]
 
 
+class Concept(_Entry):
+    """One specific kind of data ("card numbers"), in every language the catalog speaks."""
+
+    id: str
+    en: tuple[Phrase, ...] = ()
+    es: tuple[Phrase, ...] = ()
+    fr: tuple[Phrase, ...] = ()
+    de: tuple[Phrase, ...] = ()
+
+    @property
+    def phrases(self) -> Phrases:
+        return {lang: getattr(self, lang) for lang in LANGUAGES if getattr(self, lang)}  # type: ignore[misc]
+
+
 class DataSignal(_Entry):
     id: str
     name: str
     level: Literal["public", "internal", "confidential", "restricted"]
     description: str = ""
-    phrases: Phrases
+    phrases: Phrases = Field(default_factory=dict)  # phrases not yet grouped into concepts
+    concepts: tuple[Concept, ...] = ()
+    # The people this data is about ("patient", "Kunde"): "a patient's X" is data of this category.
+    owners: Phrases = Field(default_factory=dict)
     detectors: tuple[str, ...] = ()
     markings: bool = False  # names classification markings: no guide for placing other categories
 
     @property
+    def groups(self) -> tuple[tuple[str, Phrases], ...]:
+        """(concept id, phrases by language); ungrouped phrases come with the concept id "" (no concept)."""
+        loose = (("", self.phrases),) if self.phrases else ()
+        return (*loose, *((c.id, c.phrases) for c in self.concepts))
+
+    @property
     def all_phrases(self) -> tuple[str, ...]:
-        return _all(self.phrases)
+        return tuple(p for _, phrases in self.groups for p in _all(phrases))
+
+    def in_language(self, lang: str) -> tuple[str, ...]:
+        return tuple(p for _, phrases in self.groups for p in phrases.get(lang, ()))  # type: ignore[call-overload]
 
     @property
     def sensitive(self) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from knowledge.detectors import detect
 from knowledge.indexes import Indexes
-from knowledge.phrases import Match, PhraseIndex, Token, tokenize
+from knowledge.phrases import LINKING_WORDS, Match, PhraseIndex, Token, tokenize
 
 # Only plain negations count, and only right before the data they negate. Anything that could be
 # a name ("Project Zero") or a qualifier ("non-sensitive passwords") does not: reading too much
@@ -50,6 +50,7 @@ class Understanding:
     removal: tuple[str, ...] = ()  # words after "remove", "anonymise", ...: what is taken out
     words: tuple[Word, ...] = ()
     size: int = 0  # how many words the question has
+    named_tools: tuple[ToolMention, ...] = ()  # the tools as named, before an edition hint narrowed them
 
     @property
     def data_class(self) -> str | None:
@@ -70,15 +71,18 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     tokens = tokenize(_name_urls(question, indexes))
     words: list[tuple[int, Word]] = []
     tools = []
-    for match in indexes.tools.find(tokens):
+    tool_matches = indexes.tools.find(tokens)
+    for match in tool_matches:
         mention = _tool_mention(tokens, match)
         tools.append(mention)
         words.append((match.start, Word(mention.text, _tool_label(mention), _source(indexes, "tool", match))))
+    named_tools = tuple(tools)
     cues = indexes.cues.find(tokens, nested=True)
-    edition = _edition(cues)
+    edition = _edition(cues) or _edition_nearby(tokens, tool_matches, indexes)
     if edition:
-        tools = [_narrow(m, edition, indexes) for m in tools]
+        tools = [narrow(m, edition, indexes) for m in tools]
     data: set[str] = set(secret_classes)
+    owner_rules: set[str] = set()
     negated: set[str] = set()
     data_spans: set[int] = set()
     kb_data = indexes.data.find(tokens, nested=True)
@@ -88,7 +92,7 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     )
     readings = [(m, set(m.payloads), "knowledge base") for m in kb_data]
     readings += [
-        (m, {k for c, _ in m.payloads for k in indexes.class_of.get(c, ())}, f"catalog: {_names(m)}")
+        (m, _catalog_classes(m, indexes), f"catalog: {_names(m)}")
         for m in catalog_data
         if not indexes.data.has_key(m.key)  # the knowledge base's own placement of a phrase wins
     ]
@@ -109,7 +113,7 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     use_matches = [(m, sorted(map(str, m.payloads)), "knowledge base") for m in kb_uses]
     if indexes.catalog:
         for m in indexes.catalog.uses.index.find(tokens):
-            ids = sorted({u for c, _ in m.payloads for u in indexes.uses_of.get(c, ())})
+            ids = sorted({u for c, _, _ in m.payloads for u in indexes.uses_of.get(c, ())})
             if ids and not indexes.use_cases.has_key(m.key):
                 use_matches.append((m, ids, f"catalog: {_names(m)}"))
     use_matches.sort(key=lambda item: (-item[0].width, -len(item[0].key), item[0].start))
@@ -120,14 +124,21 @@ def understand(question: str, indexes: Indexes) -> Understanding:
                 use_cases.append(uid)
         words.append((match.start, Word(_text(tokens, match), "use case: " + ", ".join(ids), source)))
 
-    mentions = set(secret_rules)
+    for index, category in _owned(question, tokens, indexes):
+        classes = set(indexes.class_of.get(category, ()))
+        if classes and not _negated(tokens, Match(index, index + 1, "", frozenset()), indexes):
+            data.update(classes)
+            data_spans.add(index)
+            owner_rules.update(indexes.rules_of.get(category, ()))
+            words.append(
+                (index, Word(tokens[index].text, "data: " + ", ".join(sorted(classes)), f"owner: {category}"))
+            )
+
+    mentions = set(secret_rules) | owner_rules
     mention_matches = [
         (m, set(map(str, m.payloads)), "knowledge base") for m in indexes.mentions.find(tokens, nested=True)
     ]
-    mention_matches += [
-        (m, {r for c, _ in m.payloads for r in indexes.rules_of.get(c, ())}, f"catalog: {_names(m)}")
-        for m in catalog_data
-    ]
+    mention_matches += [(m, _catalog_rules(m, indexes), f"catalog: {_names(m)}") for m in catalog_data]
     for match, rule_ids, source in mention_matches:
         if rule_ids and not _negated(tokens, match, indexes):
             mentions.update(rule_ids)
@@ -144,6 +155,7 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     rank = indexes.data_rank
     return Understanding(
         tools=tuple(tools),
+        named_tools=named_tools,
         data_classes=tuple(sorted(data, key=rank.__getitem__)),
         use_cases=tuple(use_cases),
         mentions=frozenset(mentions),
@@ -169,7 +181,25 @@ def _catalog_matches(
 
 
 def _names(match: Match) -> str:
-    return ", ".join(sorted({category for category, _ in match.payloads}))  # type: ignore[misc]
+    return ", ".join(sorted({category for category, _, _ in match.payloads}))  # type: ignore[misc]
+
+
+def _catalog_classes(match: Match, indexes: Indexes) -> set[str]:
+    """Where its category lands, and also the classes whose examples name its concept: a translation of
+    a KB example is read as the KB reads the example, but never as less than its category."""
+    classes: set[str] = set()
+    for category, concept, _ in match.payloads:  # type: ignore[misc]
+        classes.update(indexes.class_of.get(category, ()))
+        classes.update(indexes.concept_classes.get(concept, ()))
+    return classes
+
+
+def _catalog_rules(match: Match, indexes: Indexes) -> set[str]:
+    return {
+        rule
+        for category, concept, _ in match.payloads  # type: ignore[misc]
+        for rule in (*indexes.rules_of.get(category, ()), *indexes.concept_rules.get(concept, ()))
+    }
 
 
 def _secrets(question: str, indexes: Indexes) -> tuple[tuple[str, ...], set[str], set[str]]:
@@ -206,7 +236,77 @@ def _edition(cues: list[Match]) -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
-def _narrow(mention: ToolMention, edition: str, indexes: Indexes) -> ToolMention:
+# Words that say which account when they stand right next to a tool's name: "Copilot personal",
+# "mein privates ChatGPT", "ChatGPT del trabajo" (linking words between are passed over).
+_PERSONAL_WORDS = frozenset(
+    {"personal", "private", "privat", "privates", "privaten", "privater", "privado", "privada", "perso",
+     "personnel", "personnelle", "particular", "free", "gratis", "gratuit", "gratuite", "kostenlos",
+     "kostenlose", "kostenlosen", "own", "propio", "propia", "consumer", "home"}
+)  # fmt: skip
+_WORK_WORDS = frozenset(
+    {"work", "trabajo", "laboral", "empresa", "corporativo", "corporativa", "travail", "professionnel",
+     "professionnelle", "dienstlich", "dienstliche", "dienstlichen", "beruflich", "berufliche", "firmen",
+     "company", "corporate", "enterprise", "office", "oficina", "bureau", "buro"}
+)  # fmt: skip
+_LOGIN_WORDS = frozenset(
+    {"login", "log", "account", "sso", "email", "mail", "credential", "id", "sign", "cuenta", "correo",
+     "compte", "identifiant", "konto", "zugang", "anmeldung", "kennung"}
+)  # fmt: skip
+
+
+def _edition_nearby(tokens: list[Token], tool_matches: list[Match], indexes: Indexes) -> str | None:
+    """An edition word next to a tool name, or the organisation's own login ("my lakeshore login")."""
+    kinds: set[str] = set()
+    for match in tool_matches:
+        for index in (match.start - 1, match.start - 2, match.end, match.end + 1):
+            if 0 <= index < len(tokens):
+                word = tokens[index].text
+                if word in _PERSONAL_WORDS:
+                    kinds.add("personal")
+                elif word in _WORK_WORDS:
+                    kinds.add("work")
+    for index, token in enumerate(tokens[:-1]):
+        if token.text in indexes.organisation and any(
+            t.stem in _LOGIN_WORDS for t in tokens[index + 1 : index + 3]
+        ):
+            kinds.add("work")
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+# Words that make the next word's owner the owner of the data: "the chart OF a patient", "DE un cliente".
+_OF_WORDS = frozenset({"of", "de", "del", "d", "du", "des", "von", "vom", "eines", "einer"})
+_WITH_THEIR = frozenset({"with", "con", "avec", "mit"})
+_THEIR = frozenset(
+    {"their", "his", "her", "its", "sus", "su", "leurs", "leur", "ses", "son", "sa", "ihren", "ihrer", "ihre",
+     "seinen", "seiner", "seine"}
+)  # fmt: skip
+_POSSESSED = re.compile(r"([^\W\d_]+)(?:['’]s\b|s['’](?=\s))")
+
+
+def _owned(question: str, tokens: list[Token], indexes: Indexes) -> list[tuple[int, str]]:
+    """(token index, category) for people whose data the question is about: "a patient's chart",
+    "the grades of my students", "students with their grades", "d'un client", "eines Patienten"."""
+    if not indexes.owners:
+        return []
+    possessed = {m.group(1).lower() for m in _POSSESSED.finditer(question)}
+    found = []
+    for index, token in enumerate(tokens):
+        category = indexes.owners.get(token.text) or indexes.owners.get(token.stem)
+        if category is None:
+            continue
+        before = [t.text for t in tokens[max(0, index - 3) : index]]
+        after = [t.text for t in tokens[index + 1 : index + 3]]
+        of = any(w in _OF_WORDS for w in before[-3:]) and all(
+            w in LINKING_WORDS or w in _OF_WORDS
+            for w in before[next((i for i, w in enumerate(before) if w in _OF_WORDS), 0) :]
+        )
+        theirs = len(after) == 2 and after[0] in _WITH_THEIR and after[1] in _THEIR
+        if token.text in possessed or token.stem in possessed or of or theirs:
+            found.append((index, category))
+    return found
+
+
+def narrow(mention: ToolMention, edition: str, indexes: Indexes) -> ToolMention:
     """'chatgpt on my personal account' means the personal edition, not every edition of the alias."""
     if not mention.tool_ids:
         return mention

@@ -424,7 +424,7 @@ def signal_scenarios(draw) -> SignalScenario:
         owners[category_id] = index
         if draw(st.booleans()):
             # The class shares one of the category's English phrases: the mapping is inferred.
-            shared = draw(st.sampled_from(category.phrases["en"]))
+            shared = draw(st.sampled_from(category.in_language("en")))
             classes[index] = classes[index].model_copy(
                 update={"examples": (*classes[index].examples, shared)}
             )
@@ -435,8 +435,8 @@ def signal_scenarios(draw) -> SignalScenario:
     kb = replace(base, data_classes=tuple(classes))
     asked = draw(st.sampled_from(categories))
     category = SIGNALS.data_signal(asked)
-    lang = draw(st.sampled_from([lang for lang in LANGUAGES if category.phrases.get(lang)]))
-    phrase = draw(st.sampled_from(category.phrases[lang]))
+    lang = draw(st.sampled_from([lang for lang in LANGUAGES if category.in_language(lang)]))
+    phrase = draw(st.sampled_from(category.in_language(lang)))
     alias = draw(st.sampled_from([a for t in kb.tools for a in t.aliases]))
     opener = draw(st.sampled_from(OPENERS))
     question = f"{opener}{alias} with {phrase}{draw(st.sampled_from(CLOSERS))}"
