@@ -159,7 +159,10 @@ def _clarify(
 
     A question that names no data at all is answered as usual (do not over-ask).
     """
-    if reading.data_classes or reading.secrets or not reading.vague:
+    # Content handed to a named tool counts as unplaced data too; for "what can I use to ..." the
+    # recommendations already say which data each tool may take.
+    phrases = reading.vague or ((reading.handed,) if reading.handed and verdicts else ())
+    if reading.data_classes or reading.secrets or not phrases:
         return None
     options = []
     for data_class in kb.data_classes:
@@ -176,7 +179,7 @@ def _clarify(
     answers = {(o.verdict, tuple((t.tool_id, t.verdict) for t in o.tools)) for o in options}
     if len(answers) <= 1:
         return None
-    return Clarify(about="data_class", phrase=reading.vague[0], options=tuple(options))
+    return Clarify(about="data_class", phrase=phrases[0], options=tuple(options))
 
 
 def _at_ceiling(kb: KnowledgeBase, verdict: ToolVerdict, situation: Situation, phrase: str) -> ToolVerdict:

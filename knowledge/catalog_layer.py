@@ -75,6 +75,7 @@ def _cues(signals: Signals) -> PhraseIndex:
     index = PhraseIndex()
     talk = signals.conversation
     kinds = [("vague_data", ("vague", "")), ("removals", ("remove", "")), ("followups", ("followup", ""))]
+    kinds += [("hands_over", ("hand", ""))]
     kinds += [("greetings", ("talk", "greeting")), ("thanks", ("talk", "thanks")), ("help", ("talk", "help"))]
     for kind, payload in kinds:
         for phrase in talk.words(kind):

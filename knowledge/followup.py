@@ -80,6 +80,7 @@ def continue_from(context: Context, question: str, current: Understanding, index
         data_classes=data.data_classes,
         negated_data=data.negated_data,
         vague=data.vague,
+        handed=data.handed,
         secrets=data.secrets,
         mentions=data.mentions | current.mentions,
         use_cases=uses,

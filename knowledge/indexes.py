@@ -48,7 +48,7 @@ class Indexes:
     detectors: tuple[tuple[str, tuple[str, ...], frozenset[str]], ...] = ()  # (detector, class ids, rule ids)
     urls: dict[str, str] = field(default_factory=dict)  # domain -> product name as the tools index knows it
     # Conversation cues, payloads (kind, value): ("vague", ""), ("edition", "personal" | "work"),
-    # ("remove", ""), ("talk", "greeting" | "thanks" | "help"), ("followup", "").
+    # ("remove", ""), ("talk", "greeting" | "thanks" | "help"), ("followup", ""), ("hand", "").
     cues: PhraseIndex = field(default_factory=PhraseIndex)
     edition_of: dict[str, str] = field(default_factory=dict)  # tool id -> "personal" | "work"
     negators: frozenset[str] = frozenset({"no", "not", "without", "excluding", "exclude", "except"})

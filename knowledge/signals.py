@@ -121,6 +121,7 @@ class Conversation(_Entry):
     vague_data: Phrases = Field(default_factory=dict)
     negators: Phrases = Field(default_factory=dict)
     removals: Phrases = Field(default_factory=dict)
+    hands_over: Phrases = Field(default_factory=dict)
 
     def words(self, kind: str) -> tuple[str, ...]:
         return _all(getattr(self, kind))

@@ -43,6 +43,7 @@ class Understanding:
     mentions: frozenset[str]  # rule ids whose `mentions` phrases appear
     negated_data: tuple[str, ...] = ()
     vague: tuple[str, ...] = ()  # words naming data without saying what kind ("the export")
+    handed: str = ""  # content handed to a tool that nothing classifies ("paste OUR ROADMAP into ...")
     edition: str | None = None  # "personal" or "work" when the question says which account
     secrets: tuple[str, ...] = ()  # data shapes found pasted into the question: keys, card numbers, names
     small_talk: frozenset[str] = frozenset()  # "greeting", "thanks", "help"
@@ -63,7 +64,7 @@ class Understanding:
     @property
     def names_data(self) -> bool:
         """Says something about the data, placed or not."""
-        return bool(self.data_classes or self.negated_data or self.vague or self.secrets)
+        return bool(self.data_classes or self.negated_data or self.vague or self.secrets or self.handed)
 
 
 def understand(question: str, indexes: Indexes) -> Understanding:
@@ -144,6 +145,7 @@ def understand(question: str, indexes: Indexes) -> Understanding:
             mentions.update(rule_ids)
             label = "rule: " + ", ".join(sorted(rule_ids))
             words.append((match.start, Word(_text(tokens, match), label, source)))
+    handed = _handed_over(tokens, _cue(cues, "hand"), tool_matches, data_spans, indexes)
     vague_matches = [
         m
         for m in sorted(_cue(cues, "vague"), key=lambda m: -m.width)
@@ -161,6 +163,7 @@ def understand(question: str, indexes: Indexes) -> Understanding:
         mentions=frozenset(mentions),
         negated_data=tuple(sorted(negated - data, key=rank.__getitem__)),
         vague=vague,
+        handed=handed or "",
         edition=edition,
         secrets=secrets,
         small_talk=frozenset(v for m in cues for k, v in m.payloads if k == "talk"),  # type: ignore[misc]
@@ -318,6 +321,52 @@ def narrow(mention: ToolMention, edition: str, indexes: Indexes) -> ToolMention:
         # Only work editions are listed, so a personal account is a tool the list does not name.
         return ToolMention(mention.text, unknown_name=f"{mention.text} (personal account)", typo=mention.typo)
     return mention
+
+
+# Words that end what is handed over and lead to where it goes: "paste X INTO chatgpt", "X EN gemini".
+_TOWARD = frozenset(
+    {"into", "in", "to", "through", "with", "using", "via", "on", "onto", "for", "so", "and", "or", "then",
+     "en", "a", "al", "con", "para", "por", "dans", "avec", "sur", "pour", "par", "et", "mit", "auf", "fur",
+     "uber", "zu", "bei", "und", "oder", "y", "o"}
+)  # fmt: skip
+_NOT_DATA = frozenset(
+    {"me", "us", "you", "him", "them", "myself", "ourselves", "up", "out", "over", "quickly"}
+)
+
+
+def _handed_over(
+    tokens: list[Token], hands: list[Match], tools: list[Match], data_spans: set[int], indexes: Indexes
+) -> str | None:
+    """The words of content handed to a tool ("paste OUR BOARD DECK into chatgpt") when none of them
+    says which kind of data it is: data the reader cannot place."""
+    tool_at = {i for m in tools for i in range(m.start, m.end)}
+    for hand in hands:
+        clause = tokens[hand.start].clause
+        index = hand.end
+        while index in tool_at:  # "give copilot my key": the tool first, then what it is given
+            index += 1
+        taken: list[int] = []
+        while index < len(tokens) and tokens[index].clause == clause and index not in tool_at:
+            if tokens[index].text in _TOWARD and taken:
+                break
+            taken.append(index)
+            index += 1
+        content = [
+            i
+            for i in taken
+            if tokens[i].text not in LINKING_WORDS
+            and tokens[i].text not in indexes.fillers
+            and tokens[i].text not in _NOT_DATA
+            and tokens[i].text not in _TOWARD
+        ]
+        if (
+            not content
+            or data_spans & set(taken)
+            or _negated(tokens, Match(taken[0], taken[0] + 1, "", frozenset()), indexes)
+        ):
+            continue
+        return " ".join(tokens[i].text for i in taken if tokens[i].text not in _TOWARD)
+    return None
 
 
 def _removed(tokens: list[Token], removals: list[Match], indexes: Indexes) -> tuple[str, ...]:
