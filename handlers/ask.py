@@ -362,7 +362,7 @@ def _footer(assessment: Assessment, kb: KnowledgeBase) -> str:
             names = [kb.tool[i].name for i in sorted(mention.tool_ids, key=kb.tool_order.__getitem__)]
             named = _join(names, "or") if names else mention.unknown_name
             read_as.append(f"“{mention.text}” as {named}")
-    if reading.data_class:
+    if reading.data_class and reading.data_class != assessment.stated_data:
         read_as.append(f"{kb.data_name(reading.data_class)} data")
     read_as += [f"no {kb.data_name(c)} data" for c in reading.negated_data]
     if reading.use_case:

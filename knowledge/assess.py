@@ -162,11 +162,15 @@ def _clarify(
     # Content handed to a named tool counts as unplaced data too; for "what can I use to ..." the
     # recommendations already say which data each tool may take.
     phrases = reading.vague or ((reading.handed,) if reading.handed and verdicts else ())
-    if reading.data_classes or reading.secrets or not phrases:
+    if reading.secrets or not phrases:
         return None
     options = []
+    rank = kb.data_rank
     for data_class in kb.data_classes:
-        placed = replace(situation, data_classes=(data_class.id,))
+        # Besides the data it did place ("the database AND a press release"): only what is more sensitive
+        # than that can change the answer.
+        placed_ids = tuple(sorted({*reading.data_classes, data_class.id}, key=rank.__getitem__))
+        placed = replace(situation, data_classes=placed_ids)
         if verdicts:
             tools = tuple(_verdicts(kb, reading, placed))
             verdict = _overall(list(tools), True, one_name=len(reading.tools) == 1)
@@ -293,7 +297,10 @@ def _recommend(kb: KnowledgeBase, situation: Situation, limit: int | None) -> tu
     # Tools only some groups may use come after the others when it is not known whether the asker may.
     ranked = sorted(
         allowed + conditional,
-        key=lambda v: (v.verdict != Verdict.ALLOWED, kb.tool[v.tool_id or ""].available_to != "everyone"),
+        key=lambda v: (
+            v.verdict != Verdict.ALLOWED,
+            v.verdict != Verdict.ALLOWED and kb.tool[v.tool_id or ""].available_to != "everyone",
+        ),
     )
     return tuple(ranked[:limit] if limit is not None else ranked)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from knowledge.indexes import Indexes
+from knowledge.phrases import tokenize
 from knowledge.understand import Understanding, narrow, understand
 
 SHORT = 6  # words; a message this short that leaves out the tool or the data reads as a follow-up
@@ -32,7 +33,7 @@ class Continued:
 def is_followup(current: Understanding) -> bool:
     if current.small_talk and not (current.tools or current.names_data or current.use_cases):
         return False
-    if current.followup or current.removal:
+    if current.followup or (current.removal and not current.tools):
         return True
     leaves_out = not current.tools or not (current.names_data or current.use_cases or current.mentions)
     return leaves_out and current.size <= SHORT
@@ -56,9 +57,17 @@ def continue_from(context: Context, question: str, current: Understanding, index
     else:
         edition = current.edition
     data_text = context.data_text
-    if current.removal:
-        # The earlier words less the removed ones, plus whatever else this message names.
-        data_text = f"{_without(context.data_text, current.removal)} . {_without(question, current.removal)}"
+    taken_out = current.removal or (current.negated_words if not current.data_classes else ())
+    if taken_out:
+        # "what if I remove the names?", "what about without salaries?": the earlier words less those,
+        # plus whatever else this message names.
+        words = tuple(w for phrase in taken_out for w in phrase.split())
+        data_text = f"{_without(context.data_text, words)} . {_without(question, words)}"
+        data = understand(data_text, indexes)
+        carried.append("data")
+    elif (current.names_data or current.mentions) and _adds(question):
+        # "and the meeting notes?": more data for the same question, read together with the earlier.
+        data_text = f"{context.data_text} . {question}"
         data = understand(data_text, indexes)
         carried.append("data")
     elif current.names_data or current.mentions:
@@ -88,8 +97,20 @@ def continue_from(context: Context, question: str, current: Understanding, index
     return Continued(reading, Context(reading, data_text), tuple(carried))
 
 
+_ADDING = frozenset({"and", "also", "plus", "y", "tambien", "et", "aussi", "und", "auch"})
+
+
+def _adds(question: str) -> bool:
+    """Opens with "and", "y", "et", "und": adds to the question rather than replacing its data."""
+    words = question.lower().replace("¿", " ").replace("¡", " ").split()
+    return bool(words) and words[0].strip(",.!?") in _ADDING
+
+
 def _without(text: str, removed: tuple[str, ...]) -> str:
-    """The earlier words with the removed ones taken out: "customer names and addresses" less "names"."""
-    gone = {w.rstrip("s") for w in removed}
-    kept = [w for w in text.split() if w.lower().strip(".,;:!?").rstrip("s") not in gone]
+    """The earlier words with the removed ones taken out: "customer names and addresses" less "names".
+
+    Words are compared as the reader reads them (case, accents and plurals folded): "nóminas" is "nomina".
+    """
+    gone = {t.stem for word in removed for t in tokenize(word)}
+    kept = [w for w in text.split() if not (tokens := tokenize(w)) or any(t.stem not in gone for t in tokens)]
     return " ".join(kept)

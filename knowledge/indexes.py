@@ -32,7 +32,7 @@ _FILLERS = frozenset(
         "including", "include", "containing", "contain", "mentioning", "mention", "sharing", "share",
         "using", "use", "putting", "put", "pasting", "paste", "giving", "give", "uploading", "upload",
         "de", "del", "la", "el", "los", "las", "le", "les", "des", "du", "der", "die", "das", "den", "dem",
-        "mis", "nuestros", "nuestras", "mes", "nos", "meine", "unsere", "ningun", "aucun", "aucune",
+        "mis", "nuestros", "nuestras", "mes", "nos", "meine", "unsere",
     }
 )  # fmt: skip
 

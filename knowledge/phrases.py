@@ -11,7 +11,7 @@ from functools import lru_cache
 import snowballstemmer
 from rapidfuzz.distance import OSA
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ß": "ss"})  # "außer" reads as "ausser"
 # Cyrillic and Greek letters that look Latin: "раyroll" typed with a Cyrillic р and а is still payroll.
 _LOOKALIKES = str.maketrans(
     "аеорсухіјѕԁӏԛԝкмнтвгαβεικνορτυχοΑΒΕΗΙΚΜΝΟΡΤΧΥΖ",

@@ -44,6 +44,7 @@ class Understanding:
     negated_data: tuple[str, ...] = ()
     vague: tuple[str, ...] = ()  # words naming data without saying what kind ("the export")
     handed: str = ""  # content handed to a tool that nothing classifies ("paste OUR ROADMAP into ...")
+    negated_words: tuple[str, ...] = ()  # the data words a negation took out ("without SALARIES")
     edition: str | None = None  # "personal" or "work" when the question says which account
     secrets: tuple[str, ...] = ()  # data shapes found pasted into the question: keys, card numbers, names
     small_talk: frozenset[str] = frozenset()  # "greeting", "thanks", "help"
@@ -85,9 +86,11 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     data: set[str] = set(secret_classes)
     owner_rules: set[str] = set()
     negated: set[str] = set()
+    present_spans: set[int] = set()
+    negated_words: list[str] = []
     data_spans: set[int] = set()
     kb_data = indexes.data.find(tokens, nested=True)
-    taken = {i for m in kb_data if not m.fuzzy for i in range(m.start, m.end)}
+    taken = {(m.start, m.end) for m in kb_data if not m.fuzzy}
     catalog_data = (
         _catalog_matches(indexes.catalog.data.index, indexes.data, tokens, taken) if indexes.catalog else []
     )
@@ -107,6 +110,10 @@ def understand(question: str, indexes: Indexes) -> Understanding:
         is_negated = _negated(tokens, match, indexes)
         (negated if is_negated else data).update(classes)  # type: ignore[arg-type]
         data_spans.update(range(match.start, match.end))
+        if not is_negated:
+            present_spans.update(range(match.start, match.end))
+        else:
+            negated_words.append(_text(tokens, match))
         label = ("no " if is_negated else "") + "data: " + ", ".join(sorted(map(str, classes)))
         words.append((match.start, Word(_text(tokens, match), label, source)))
 
@@ -130,6 +137,7 @@ def understand(question: str, indexes: Indexes) -> Understanding:
         if classes and not _negated(tokens, Match(index, index + 1, "", frozenset()), indexes):
             data.update(classes)
             data_spans.add(index)
+            present_spans.add(index)
             owner_rules.update(indexes.rules_of.get(category, ()))
             words.append(
                 (index, Word(tokens[index].text, "data: " + ", ".join(sorted(classes)), f"owner: {category}"))
@@ -145,7 +153,7 @@ def understand(question: str, indexes: Indexes) -> Understanding:
             mentions.update(rule_ids)
             label = "rule: " + ", ".join(sorted(rule_ids))
             words.append((match.start, Word(_text(tokens, match), label, source)))
-    handed = _handed_over(tokens, _cue(cues, "hand"), tool_matches, data_spans, indexes)
+    handed = _handed_over(tokens, _cue(cues, "hand"), tool_matches, present_spans, indexes)
     vague_matches = [
         m
         for m in sorted(_cue(cues, "vague"), key=lambda m: -m.width)
@@ -164,6 +172,7 @@ def understand(question: str, indexes: Indexes) -> Understanding:
         negated_data=tuple(sorted(negated - data, key=rank.__getitem__)),
         vague=vague,
         handed=handed or "",
+        negated_words=tuple(negated_words),
         edition=edition,
         secrets=secrets,
         small_talk=frozenset(v for m in cues for k, v in m.payloads if k == "talk"),  # type: ignore[misc]
@@ -175,12 +184,11 @@ def understand(question: str, indexes: Indexes) -> Understanding:
 
 
 def _catalog_matches(
-    catalog: PhraseIndex, kb: PhraseIndex, tokens: list[Token], taken: set[int]
+    catalog: PhraseIndex, kb: PhraseIndex, tokens: list[Token], taken: set[tuple[int, int]]
 ) -> list[Match]:
-    """The catalog's matches; a near-miss over words the knowledge base matched exactly is no match."""
-    return [
-        m for m in catalog.find(tokens, nested=True) if not (m.fuzzy and taken & set(range(m.start, m.end)))
-    ]
+    """The catalog's matches; a near-miss over exactly the words a KB phrase matched is no match
+    ("passport" is the KB's passport, not a typo of "Passwort"), one over more words still counts."""
+    return [m for m in catalog.find(tokens, nested=True) if not (m.fuzzy and (m.start, m.end) in taken)]
 
 
 def _names(match: Match) -> str:
@@ -246,13 +254,8 @@ _PERSONAL_WORDS = frozenset(
      "personnel", "personnelle", "particular", "free", "gratis", "gratuit", "gratuite", "kostenlos",
      "kostenlose", "kostenlosen", "own", "propio", "propia", "consumer", "home"}
 )  # fmt: skip
-_WORK_WORDS = frozenset(
-    {"work", "trabajo", "laboral", "empresa", "corporativo", "corporativa", "travail", "professionnel",
-     "professionnelle", "dienstlich", "dienstliche", "dienstlichen", "beruflich", "berufliche", "firmen",
-     "company", "corporate", "enterprise", "office", "oficina", "bureau", "buro"}
-)  # fmt: skip
 _LOGIN_WORDS = frozenset(
-    {"login", "log", "account", "sso", "email", "mail", "credential", "id", "sign", "cuenta", "correo",
+    {"login", "log", "account", "sso", "credential", "sign", "cuenta",
      "compte", "identifiant", "konto", "zugang", "anmeldung", "kennung"}
 )  # fmt: skip
 
@@ -265,9 +268,7 @@ def _edition_nearby(tokens: list[Token], tool_matches: list[Match], indexes: Ind
             if 0 <= index < len(tokens):
                 word = tokens[index].text
                 if word in _PERSONAL_WORDS:
-                    kinds.add("personal")
-                elif word in _WORK_WORDS:
-                    kinds.add("work")
+                    kinds.add("personal")  # a personal account is the stricter reading: safe to narrow to
     for index, token in enumerate(tokens[:-1]):
         if token.text in indexes.organisation and any(
             t.stem in _LOGIN_WORDS for t in tokens[index + 1 : index + 3]
@@ -319,7 +320,8 @@ def narrow(mention: ToolMention, edition: str, indexes: Indexes) -> ToolMention:
         return ToolMention(mention.text, same, typo=mention.typo)
     if edition == "personal" and all(k == "work" for k in kinds.values()):
         # Only work editions are listed, so a personal account is a tool the list does not name.
-        return ToolMention(mention.text, unknown_name=f"{mention.text} (personal account)", typo=mention.typo)
+        name = " ".join(w[:1].upper() + w[1:] for w in mention.text.split())
+        return ToolMention(mention.text, unknown_name=f"{name} (personal account)", typo=mention.typo)
     return mention
 
 
@@ -369,16 +371,33 @@ def _handed_over(
     return None
 
 
+# What is removed ends where the place it is removed from begins: "remove the names FROM the payroll".
+_FROM = frozenset(
+    {"from", "of", "in", "out", "within", "de", "del", "en", "du", "des", "dans", "aus", "von", "vom"}
+)
+
+
 def _removed(tokens: list[Token], removals: list[Match], indexes: Indexes) -> tuple[str, ...]:
     for match in removals:
         clause = tokens[match.start].clause
-        after = [t.text for t in tokens[match.end :] if t.clause == clause and t.text not in indexes.fillers]
+        after: list[str] = []
+        for token in tokens[match.end :]:
+            if token.clause != clause or (token.text in _FROM and after):
+                break
+            if token.text not in indexes.fillers:
+                after.append(token.text)
         if after:
             return tuple(after)
-        # German puts the verb last: "wenn ich die Namen entferne".
-        before = [
-            t.text for t in tokens[: match.start] if t.clause == clause and t.text not in indexes.fillers
-        ]
+        # German puts the verb last: "wenn ich die Namen entferne" (but not "aus der Liste").
+        before: list[str] = []
+        for token in tokens[: match.start]:
+            if token.clause != clause:
+                continue
+            if token.text in _FROM:
+                before = []
+                break
+            if token.text not in indexes.fillers:
+                before.append(token.text)
         if before:
             return tuple(before)
     return ()
@@ -407,12 +426,29 @@ def _source(indexes: Indexes, kind: str, match: Match) -> str:
     return indexes.sources.get((kind, match.key), "")
 
 
+# "without", "sin", "sans", "ohne" govern what follows them, verbs included: "without sharing any client
+# data". "no", "not", "kein" do not reach past a verb of doing: "not paste the payroll" still pastes it
+# (as in "why can I not paste API keys?"), so between them and the data only these may stand:
+PREPOSITIONAL = frozenset(
+    {"without", "excluding", "exclude", "except", "sin", "excepto", "salvo", "sans", "sauf", "ohne", "ausser"}
+)
+# ...and verbs of containing: "it doesn't include client data" says there is none.
+_AFTER_NOT = frozenset(
+    {"any", "a", "an", "de", "d", "ningun", "ninguna", "aucun", "aucune", "include", "including", "contain",
+     "containing", "mention", "mentioning", "have", "has", "hold", "holds", "incluye", "contiene", "contient",
+     "enthalt", "enthalten"}
+)  # fmt: skip
+
+
 def _negated(tokens: list[Token], match: Match, indexes: Indexes) -> bool:
     clause = tokens[match.start].clause
     index = match.start - 1
+    passed: list[str] = []
     while index >= 0 and tokens[index].clause == clause:
         word = tokens[index].text
         if word in indexes.negators:
+            if word not in PREPOSITIONAL and any(w not in _AFTER_NOT for w in passed):
+                return False
             # "not without client data" says the data is there.
             return not (
                 index > 0
@@ -421,5 +457,6 @@ def _negated(tokens: list[Token], match: Match, indexes: Indexes) -> bool:
             )
         if word not in indexes.fillers:
             return False
+        passed.append(word)
         index -= 1
     return False
