@@ -7,11 +7,12 @@ missed while the service was down goes out when it is back, unless it is more th
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, field_validator
@@ -183,10 +184,10 @@ def start_ticking(*schedulers, clock: Callable[[], datetime], minutes: int = 5):
             except Exception:  # one failing clock must not stop the others, or the next tick
                 log.exception("scheduled work failed")
 
-    ticker.add_job(
-        tick, "interval", minutes=minutes, next_run_time=datetime.now(UTC)
-    )  # APScheduler's own timer runs on real time
+    # APScheduler only paces the ticks; the first one runs at once, and what is due is judged by `clock`.
+    ticker.add_job(tick, "interval", minutes=minutes)
     ticker.start()
+    ticker.first_tick = asyncio.get_running_loop().create_task(tick())
     return ticker
 
 
