@@ -94,11 +94,9 @@ async def answer(request: Request, services: Services, *, data_class: str | None
             ),
         )
     assessment = assess_request(request, services, data_class=data_class)
-    talk = talk_kind(assessment)
-    if talk == "help":
-        return overview(services.knowledge)
+    talk = talk_reply(assessment, services.knowledge)
     if talk is not None:
-        return small_talk(talk, services.knowledge)
+        return talk
     remember(request, services, assessment)
     logged = False
     if services.database is not None:
@@ -156,6 +154,14 @@ def talk_kind(assessment: Assessment) -> str | None:
         if kind in reading.small_talk:
             return kind
     return None
+
+
+def talk_reply(assessment: Assessment, kb: KnowledgeBase) -> Reply | None:
+    """The answer to a greeting, thanks or "what can I use?", or None when the message is a question."""
+    kind = talk_kind(assessment)
+    if kind == "help":
+        return overview(kb)
+    return small_talk(kind, kb) if kind is not None else None
 
 
 def small_talk(kind: str, kb: KnowledgeBase) -> Reply:

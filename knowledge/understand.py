@@ -91,9 +91,7 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     data_spans: set[int] = set()
     kb_data = indexes.data.find(tokens, nested=True)
     taken = {(m.start, m.end) for m in kb_data if not m.fuzzy}
-    catalog_data = (
-        _catalog_matches(indexes.catalog.data.index, indexes.data, tokens, taken) if indexes.catalog else []
-    )
+    catalog_data = _catalog_matches(indexes.catalog.data.index, tokens, taken) if indexes.catalog else []
     readings = [(m, set(m.payloads), "knowledge base") for m in kb_data]
     readings += [
         (m, _catalog_classes(m, indexes), f"catalog: {_names(m)}")
@@ -183,9 +181,7 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     )
 
 
-def _catalog_matches(
-    catalog: PhraseIndex, kb: PhraseIndex, tokens: list[Token], taken: set[tuple[int, int]]
-) -> list[Match]:
+def _catalog_matches(catalog: PhraseIndex, tokens: list[Token], taken: set[tuple[int, int]]) -> list[Match]:
     """The catalog's matches; a near-miss over exactly the words a KB phrase matched is no match
     ("passport" is the KB's passport, not a typo of "Passwort"), one over more words still counts."""
     return [m for m in catalog.find(tokens, nested=True) if not (m.fuzzy and (m.start, m.end) in taken)]

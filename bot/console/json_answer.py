@@ -8,7 +8,6 @@ from bot.console import render
 from handlers import ask
 from handlers.model import Request
 from handlers.services import Services
-from handlers.tool_list import overview
 from knowledge.assess import Assessment
 
 
@@ -17,16 +16,12 @@ def json_answer(
 ) -> tuple[dict[str, Any], Assessment]:
     """The answer and the assessment behind it; the conversation's context moves on as in a chat."""
     assessment = ask.assess_request(request, services, data_class=data_class)
-    kb = services.knowledge
-    talk = ask.talk_kind(assessment)
-    if talk == "help":
-        reply = overview(kb)
-    elif talk is not None:
-        reply = ask.small_talk(talk, kb)
-    else:
+    reply = ask.talk_reply(assessment, services.knowledge)
+    talk = reply is not None
+    if reply is None:
         ask.remember(request, services, assessment)
-        reply = ask.reply_for(assessment, kb)
+        reply = ask.reply_for(assessment, services.knowledge)
     payload = ask.answer_json(assessment, render.to_plain(reply))
-    if talk is not None:
+    if talk:
         payload["verdict"] = "info"
     return payload, assessment
