@@ -7,8 +7,10 @@ import unicodedata
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import snowballstemmer
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ß": "ss"})  # "außer" reads as "ausser"
@@ -24,8 +26,7 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:\+\+|#)?|[.,;:!?()\[\]\n]")
 _BOUNDARY = set(".,;:!?()[]\n")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a tuple: texts are read by the thousand when the catalogs load
     text: str  # as typed, lower-cased
     stem: str  # plural-folded, used for matching
     clause: int  # tokens in different clauses never negate each other
@@ -153,7 +154,7 @@ class PhraseIndex:
         self._exact: dict[str, set[Hashable]] = {}
         self._typos = typos
         self._roots = roots
-        self._deletes: dict[str, set[str]] = {}
+        self._typo_keys: dict[tuple[str, int], list[str]] = {}  # (first letter, length) -> keys
         self._ordinary = {compact(word, roots=roots) for word in ordinary_words}
         self._max_tokens = 1  # words in the longest phrase, linking words left out
         self._max_key = 0
@@ -180,8 +181,9 @@ class PhraseIndex:
             prefix += part
             self._prefixes.add(prefix)
         if self._typos and typos and len(key) >= 6 and lang == "en":
-            for variant in _deletions(key):
-                self._deletes.setdefault(variant, set()).add(key)
+            bucket = self._typo_keys.setdefault((key[0], len(key)), [])
+            if key not in bucket:
+                bucket.append(key)
 
     def _parts(self, phrase: str, lang: str) -> list[str]:
         tokens = tokenize(phrase)
@@ -221,53 +223,58 @@ class PhraseIndex:
         exact: list[Match] = []
         fuzzy: list[Match] = []
         count = len(tokens)
-        roots = self._roots
+        reading = _reading(tokens)
         prefixes = self._prefixes
-        languages = sorted(self._languages)
-        parts = [root(t.stem) if roots else t.stem for t in tokens]
-        other_parts = {lang: [root_in(lang, t.text) for t in tokens] for lang in languages}
-        linking = [roots and t.text in LINKING_WORDS for t in tokens]
-        heads = {lang: f"={lang}:" for lang in languages}
+        parts = reading.roots if self._roots else reading.stems
+        # The next word a phrase can go on with: linking words are passed over ("notas de una reunión").
+        following = reading.following if self._roots else range(1, count + 1)
+        exact_get = self._exact.get
+        max_tokens = self._max_tokens
         typos = self._typos
+        max_typo_key = self._max_key + 1
+        ordinary = self._ordinary
+        other_rows = [(reading.firsts[lang], reading.others[lang]) for lang in sorted(self._languages)]
         for start in range(count):
-            # Most words start no phrase in any language: skip them before building anything.
-            alive = {lang for lang in languages if heads[lang] + other_parts[lang][start] in prefixes}
-            if not alive and not typos and parts[start] not in prefixes:
+            for firsts, row in other_rows:
+                key = firsts[start]
+                if key not in prefixes:
+                    continue  # most words start no phrase in a language
+                i, words = start, 1
+                while True:
+                    hit = exact_get(key)
+                    if hit is not None:
+                        exact.append(Match(start, i + 1, key, frozenset(hit)))
+                    i = following[i]
+                    if i >= count or words == max_tokens:
+                        break
+                    words += 1
+                    key += row[i]
+                    if key not in prefixes:
+                        break
+            key = parts[start]
+            if not typos and key not in prefixes:
                 continue
-            key: str | None = ""
-            others = {lang: heads[lang] for lang in alive}
-            words = 0
-            for end in range(start + 1, count + 1):
-                if end - 1 > start and linking[end - 1]:
-                    continue  # "notas de una reunión": the linking words are passed over
+            i, words = start, 1
+            while True:
+                hit = exact_get(key)
+                if hit is not None:
+                    exact.append(Match(start, i + 1, key, frozenset(hit)))
+                elif (
+                    typos
+                    and words <= MAX_TYPO_WORDS
+                    and 6 <= len(key) <= max_typo_key
+                    and key not in ordinary
+                ):
+                    near = self._near(key)
+                    if near is not None:
+                        fuzzy.append(Match(start, i + 1, near, frozenset(self._exact[near]), fuzzy=True))
+                if key not in prefixes and not (typos and words < MAX_TYPO_WORDS):
+                    break  # no phrase goes on from here, with or without a typo
+                i = following[i]
+                if i >= count or words == max_tokens:
+                    break
                 words += 1
-                if words > self._max_tokens:
-                    break
-                for lang in tuple(alive):
-                    other = others[lang] = others[lang] + other_parts[lang][end - 1]
-                    hit = self._exact.get(other)
-                    if hit is not None:
-                        exact.append(Match(start, end, other, frozenset(hit)))
-                    if other not in prefixes:
-                        alive.discard(lang)
-                if key is not None:
-                    key += parts[end - 1]
-                    hit = self._exact.get(key)
-                    if hit is not None:
-                        exact.append(Match(start, end, key, frozenset(hit)))
-                    elif (
-                        self._typos
-                        and words <= MAX_TYPO_WORDS
-                        and 6 <= len(key) <= self._max_key + 1
-                        and key not in self._ordinary
-                    ):
-                        near = self._near(key)
-                        if near is not None:
-                            fuzzy.append(Match(start, end, near, frozenset(self._exact[near]), fuzzy=True))
-                    if key not in prefixes and not (self._typos and words < MAX_TYPO_WORDS):
-                        key = None  # no English phrase goes on from here, with or without a typo
-                if key is None and not alive:
-                    break
+                key += parts[i]
         chosen: list[Match] = []
         taken: set[int] = set()
         if nested:
@@ -292,18 +299,56 @@ class PhraseIndex:
         return found
 
     def _search_near(self, key: str) -> str | None:
-        candidates: set[str] = set(self._deletes.get(key, ()))
-        for variant in _deletions(key):
-            if variant in self._exact:
-                candidates.add(variant)
-            candidates |= self._deletes.get(variant, set())
+        # A typo keeps the first letter and changes the length by at most one: only those keys are compared.
         best = None
-        for candidate in sorted(candidates):
-            close = candidate[0] == key[0] and len(candidate) >= 6 and OSA.distance(candidate, key) <= 1
-            if close and (best is None or len(candidate) > len(best)):
-                best = candidate
+        for length in (len(key) + 1, len(key), len(key) - 1):
+            bucket = self._typo_keys.get((key[0], length))
+            if not bucket:
+                continue
+            for candidate, _, _ in process.extract(
+                key, bucket, scorer=OSA.distance, score_cutoff=1, limit=None
+            ):
+                if (
+                    best is None
+                    or len(candidate) > len(best)
+                    or (len(candidate) == len(best) and candidate < best)
+                ):
+                    best = candidate
         return best
 
 
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """A text's words as every index reads them, worked out once per text."""
+
+    stems: list[str]
+    roots: list[str]
+    firsts: dict[str, list[str]]  # language -> its key's head and the word's root: "=fr:" + root
+    others: dict[str, list[str]]  # language -> the word's root in it
+    following: list[int]  # for each word, the next one that is not a linking word (or the end)
+
+
+_LAST_READING: list[tuple[list[Token], _Reading]] = []
+
+
+def _reading(tokens: list[Token]) -> _Reading:
+    # One question is looked up in half a dozen indexes with the same token list.
+    last = _LAST_READING[-1] if _LAST_READING else None
+    if last is not None and last[0] is tokens:
+        return last[1]
+    others = {lang: [root_in(lang, t.text) for t in tokens] for lang in OTHER_LANGUAGES}
+    following = [len(tokens)] * len(tokens)
+    after = len(tokens)
+    for i in range(len(tokens) - 1, -1, -1):
+        following[i] = after
+        if tokens[i].text not in LINKING_WORDS:
+            after = i
+    reading = _Reading(
+        stems=[t.stem for t in tokens],
+        roots=[root(t.stem) for t in tokens],
+        firsts={lang: [f"={lang}:{part}" for part in parts] for lang, parts in others.items()},
+        others=others,
+        following=following,
+    )
+    _LAST_READING[:] = [(tokens, reading)]
+    return reading

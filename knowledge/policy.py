@@ -72,7 +72,16 @@ def situation_rules(kb: KnowledgeBase, situation: Situation) -> tuple[Rule, ...]
     Only `tools` and `except_tools` depend on the tool, so a caller deciding many tools for one
     situation (recommendations) checks the rest once and passes the result to `decide`.
     """
-    return tuple(r for r in kb.rules if _fits_situation(r, situation))
+    # One question decides a tool at several data classes (its ceiling, each candidate reading), and
+    # long messages carry many: the same situations come back within and across questions.
+    key = (situation.data_classes, situation.use_cases, situation.mentions)
+    cache = kb.memo.setdefault("situation_rules", {})
+    found = cache.get(key)
+    if found is None:
+        if len(cache) > 4096:
+            cache.clear()
+        found = cache[key] = tuple(r for r in kb.rules if _fits_situation(r, situation))
+    return found
 
 
 def _fits_situation(rule: Rule, situation: Situation) -> bool:
