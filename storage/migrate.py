@@ -3,28 +3,35 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 
 from storage.db import Database
 from storage.models import SQLModel
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The newest migration's revision; a test holds it equal to Alembic's own head. Knowing it without
+# loading Alembic (and its templates) saves a third of a second on every `aiguide ask`.
+HEAD = "0007"
 
 
 def _config(database: Database) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
 def upgrade(database: Database, revision: str = "head") -> None:
-    if revision == "head" and current_revision(database) == head_revision():
-        return  # already current: skip loading Alembic's environment, which keeps start-up fast
+    if revision == "head" and _stored_revision(database) == HEAD:
+        return  # already current: Alembic is not even imported
+    from alembic import command
+
     config = _config(database)
     with database.engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -32,18 +39,32 @@ def upgrade(database: Database, revision: str = "head") -> None:
 
 
 def downgrade(database: Database, revision: str) -> None:
+    from alembic import command
+
     config = _config(database)
     with database.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
 
 
+def _stored_revision(database: Database) -> str | None:
+    with database.engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def current_revision(database: Database) -> str | None:
+    from alembic.migration import MigrationContext
+
     with database.engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def head_revision() -> str | None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return ScriptDirectory.from_config(config).get_current_head()
@@ -51,6 +72,9 @@ def head_revision() -> str | None:
 
 def drift(database: Database) -> list:
     """Differences between the models and the migrated schema; empty when they agree."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
     from storage import slack_installations  # noqa: F401 - registers its tables on the metadata
 
     with database.engine.connect() as connection:

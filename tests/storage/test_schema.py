@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta, timezone
 from sqlalchemy import inspect, text
 from sqlmodel import select
 
-from storage.migrate import current_revision, downgrade, drift, head_revision, upgrade
+from storage.migrate import HEAD, current_revision, downgrade, drift, head_revision, upgrade
 from storage.models import Person, Question
 from storage.people import upsert_person
 
 
 def test_migrated_schema_matches_the_models(database):
-    assert current_revision(database) == head_revision()
+    assert current_revision(database) == head_revision() == HEAD
     assert drift(database) == []
 
 
