@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge import Asker, assess, load_knowledge
+from knowledge import Asker, assess, layer_cache, load_knowledge
 from knowledge.catalog import load_catalog
 from knowledge.catalog_layer import forget_layers
 from knowledge.phrases import compact, tokens_cache_clear
@@ -459,6 +461,7 @@ def main() -> int:
     parser.add_argument("--tools", type=int, default=1000, help="tools in the synthetic knowledge base")
     parser.add_argument("--questions", type=int, default=10_000, help="questions to answer")
     parser.add_argument("--seed", type=int, default=20261, help="random seed for the base and questions")
+    parser.add_argument("--cli-runs", type=int, default=5, help="`aiguide ask` processes to time (0: none)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
@@ -467,14 +470,18 @@ def main() -> int:
         spec = build_spec(rng, args.tools)
         file_count = write_spec(spec, directory)
         # The catalogs are read on the first index build in production; do not let the generator warm them.
-        forget_catalogs()
-
-        started = time.perf_counter()
-        kb = load_knowledge(directory)
-        parsed = time.perf_counter()
-        _ = kb.indexes
-        indexed = time.perf_counter()
-        parse_s, index_s = parsed - started, indexed - parsed
+        # A first start builds the catalogs' index and writes the cache file; later starts read it.
+        cache = Path(tmp) / "cache"
+        layer_cache.configure(cache)
+        timed = {}
+        for start in ("first", "later"):
+            forget_catalogs()
+            started = time.perf_counter()
+            kb = load_knowledge(directory)
+            parsed = time.perf_counter()
+            _ = kb.indexes
+            timed[start] = (parsed - started, time.perf_counter() - parsed)
+        parse_s, index_s = timed["later"]
 
         # tracemalloc slows allocation several times over, so memory is measured on a second load.
         forget_catalogs()
@@ -510,9 +517,11 @@ def main() -> int:
     show("knowledge base", f"{len(kb.tools)} tools in {file_count} files (seed {args.seed})")
     show("", ", ".join(f"{status} {n}" for status, n in statuses))
     show("", f"{len(kb.data_classes)} data classes, {len(kb.use_cases)} use cases, {len(kb.rules)} rules")
+    first_s = sum(timed["first"])
     show("parse + validate", f"{parse_s * 1000:8.1f} ms")
     show("indexes", f"{index_s * 1000:8.1f} ms")
     show("load", f"{load_s * 1000:8.1f} ms   {judge(load_s < LOAD_TARGET_S)} (target < {LOAD_TARGET_S:g} s)")
+    show("", f"{first_s * 1000:8.1f} ms   on the first start, which builds the catalogs' cache file")
     show("questions", f"{len(timings)} answered in {run_s:.2f} s, {len(timings) / run_s:,.0f} per second")
     # On a shared machine wall time includes waiting for a CPU: say so rather than blame the code.
     busy = "  (machine busy: timings include waiting for a CPU)" if cpu_s < 0.9 * run_s else ""
@@ -530,9 +539,34 @@ def main() -> int:
             p50_kind, p99_kind = percentile(values, 0.5), percentile(values, 0.99)
             show("", f"{kind:<12} {len(values):7d} {p50_kind:9.3f} {p99_kind:9.3f}")
     show("verdicts", ", ".join(f"{verdict} {n}" for verdict, n in verdicts.most_common()))
-    show("memory", f"load peak {traced_peak / 2**20:.1f} MiB (tracemalloc, second load)")
+    show("memory", f"load peak {traced_peak / 2**20:.1f} MiB (tracemalloc, a later start)")
     show("", f"process peak RSS {peak_rss_mib():.1f} MiB")
+    if args.cli_runs:
+        cli_wall(args.cli_runs)
     return 0
+
+
+def cli_wall(runs: int) -> None:
+    """`aiguide ask` as a person runs it: a new process on the example knowledge base, the answer logged
+    in a SQLite file (the first run creates and migrates it, and is not counted)."""
+    question = "can I paste a client contract into ChatGPT?"
+    with tempfile.TemporaryDirectory(prefix="aiguide-cli-") as tmp:
+        env = {**os.environ, "AIGUIDE_DATA_DIR": tmp, "AIGUIDE_CACHE_DIR": str(Path(tmp) / "cache")}
+        env.pop("AIGUIDE_DATABASE_URL", None)
+        env.pop("AIGUIDE_KNOWLEDGE_DIR", None)
+        for label, extra in (("aiguide ask", []), ("ask --json", ["--json"])):
+            walls = []
+            for _ in range(runs + 1):
+                started = time.perf_counter()
+                subprocess.run(
+                    [sys.executable, "-m", "bot", "ask", *extra, question],
+                    env=env, cwd=tmp, check=True, stdout=subprocess.DEVNULL,
+                )  # fmt: skip
+                walls.append(time.perf_counter() - started)
+            walls = sorted(walls[1:])
+            median = walls[len(walls) // 2]
+            show(label, f"median {median:.2f} s, max {walls[-1]:.2f} s wall over {runs} runs   "
+                 f"{judge(median < LOAD_TARGET_S)} (target < 1 s)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -20,6 +20,10 @@ class Settings(BaseSettings):
         None, description="SQLAlchemy URL, e.g. postgresql://user:pass@host/db; a SQLite file when unset."
     )
     data_dir: Path = Field(Path("."), description="Where the default SQLite file aiguide.db lives.")
+    cache_dir: str | None = Field(
+        None, description="Where the catalogs' built index is kept between starts; the user's cache "
+        "directory ($XDG_CACHE_HOME/aiguide) when unset, `off` to build it at every start.",
+    )  # fmt: skip
     directory_file: Path | None = Field(
         None, description="People directory CSV: email, department, optional groups (separated by ';')."
     )
@@ -86,7 +90,7 @@ class Settings(BaseSettings):
     )
 
     @field_validator(
-        "knowledge_dir", "directory_file", "database_url", "slack_bot_token", "slack_signing_secret", "slack_app_token", "slack_client_id", "slack_client_secret",
+        "knowledge_dir", "cache_dir", "directory_file", "database_url", "slack_bot_token", "slack_signing_secret", "slack_app_token", "slack_client_id", "slack_client_secret",
         "teams_it_conversation",
         "slack_api_url", "slack_it_channel", mode="before",
     )  # fmt: skip

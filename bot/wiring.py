@@ -8,7 +8,7 @@ from bot.directory import load_directory
 from bot.settings import Settings
 from handlers.digest_settings import DigestSettings, Goals
 from handlers.services import Services
-from knowledge import load_knowledge
+from knowledge import layer_cache, load_knowledge
 
 if TYPE_CHECKING:
     from storage.db import Database
@@ -25,6 +25,7 @@ def open_database(settings: Settings) -> Database:
 
 
 def build_services(settings: Settings, *, with_database: bool = True) -> Services:
+    layer_cache.configure(settings.cache_dir)
     return Services(
         knowledge=load_knowledge(settings.knowledge_dir),
         database=open_database(settings) if with_database else None,

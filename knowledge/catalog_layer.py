@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from knowledge import layer_cache
 from knowledge.phrases import LINKING_WORDS, Match, PhraseIndex, Token, compact, tokenize
 from knowledge.signals import Signals, keyed
 
@@ -125,9 +126,21 @@ _LAYERS: dict[tuple[int, tuple[str, ...]], tuple[Signals, CatalogLayer]] = {}
 
 
 def catalog_layer(signals: Signals, ordinary_words: tuple[str, ...] = ()) -> CatalogLayer:
-    key = (id(signals), ordinary_words)
-    if key in _LAYERS and _LAYERS[key][0] is signals:
-        return _LAYERS[key][1]
+    built = _LAYERS.get((id(signals), ordinary_words))
+    if built is not None and built[0] is signals:
+        return built[1]
+    if signals.fingerprint:
+        key = layer_cache.fingerprint(signals.fingerprint.encode(), "\n".join(ordinary_words).encode())
+        layer = layer_cache.cached(
+            "catalog-layer", key, lambda: _build(signals, ordinary_words), CatalogLayer
+        )
+    else:
+        layer = _build(signals, ordinary_words)
+    _LAYERS[(id(signals), ordinary_words)] = (signals, layer)
+    return layer
+
+
+def _build(signals: Signals, ordinary_words: tuple[str, ...]) -> CatalogLayer:
     data = _side(signals.data, typos=True, ordinary_words=ordinary_words)
     uses = _side(signals.use_cases, typos=False, ordinary_words=())
     words = [p for c in (*signals.data, *signals.use_cases) for p in c.all_phrases]
@@ -140,9 +153,7 @@ def catalog_layer(signals: Signals, ordinary_words: tuple[str, ...] = ()) -> Cat
         for word in lang_words
         for token in tokenize(word)[-1:]  # "staff member" -> "member"; the last word names the person
     }
-    layer = CatalogLayer(data=data, uses=uses, known=known, cues=_cues(signals), owners=owners)
-    _LAYERS[key] = (signals, layer)
-    return layer
+    return CatalogLayer(data=data, uses=uses, known=known, cues=_cues(signals), owners=owners)
 
 
 def forget_layers() -> None:

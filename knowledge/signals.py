@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from knowledge import layer_cache
+
 SIGNALS_DIR = Path(__file__).parent / "signals"
 LANGUAGES = ("en", "es", "fr", "de")
 LEVELS = ("public", "internal", "confidential", "restricted")
@@ -140,6 +142,7 @@ class Signals(_Entry):
     use_cases: tuple[UseSignal, ...]
     tools: ToolSignals
     conversation: Conversation
+    fingerprint: str = ""  # of the files read; empty for catalogs built in code (never cached on disk)
 
     def data_signal(self, category: str) -> DataSignal | None:
         return next((c for c in self.data if c.id == category), None)
@@ -161,13 +164,22 @@ _PhraseLoader.add_implicit_resolver(
 @cache
 def load_signals(directory: Path = SIGNALS_DIR) -> Signals:
     """Read and validate the catalogs; a broken catalog is a bug in aiguide, so this raises."""
+    texts = {name: (directory / name).read_bytes() for name in _FILES}
+    key = layer_cache.fingerprint(*texts.values())
 
-    def read(name: str) -> dict:
-        return yaml.load((directory / name).read_text(encoding="utf-8"), Loader=_PhraseLoader) or {}
+    def read() -> Signals:
+        raw = {
+            name: yaml.load(text.decode("utf-8"), Loader=_PhraseLoader) or {} for name, text in texts.items()
+        }
+        return Signals(
+            data=_DataFile.model_validate(raw["data.yaml"]).categories,
+            use_cases=_UseFile.model_validate(raw["use_cases.yaml"]).use_cases,
+            tools=ToolSignals.model_validate(raw["tools.yaml"]),
+            conversation=Conversation.model_validate(raw["conversation.yaml"]),
+            fingerprint=key,
+        )
 
-    return Signals(
-        data=_DataFile.model_validate(read("data.yaml")).categories,
-        use_cases=_UseFile.model_validate(read("use_cases.yaml")).use_cases,
-        tools=ToolSignals.model_validate(read("tools.yaml")),
-        conversation=Conversation.model_validate(read("conversation.yaml")),
-    )
+    return layer_cache.cached("signals", key, read, Signals)
+
+
+_FILES = ("data.yaml", "use_cases.yaml", "tools.yaml", "conversation.yaml")
