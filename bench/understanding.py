@@ -24,9 +24,12 @@ from tests.knowledge.org_tables import KBS, Case, asker, got, unsafe  # noqa: E4
 
 
 def tables() -> list[tuple[str, Path, Path]]:
-    found = [("example", EXAMPLE_DIR, ROOT / "tests/knowledge/example_holdout.yaml")]
+    found = [
+        ("example", EXAMPLE_DIR, ROOT / "tests/knowledge/example_holdout.yaml"),
+        ("example", EXAMPLE_DIR, ROOT / "tests/knowledge/blind_example.yaml"),
+    ]
     for kb in sorted(p for p in KBS.iterdir() if (p / "kb").is_dir()):
-        for name in ("questions.yaml", "holdout.yaml"):
+        for name in ("questions.yaml", "holdout.yaml", "blind.yaml"):
             if (kb / name).exists():
                 found.append((kb.name, kb / "kb", kb / name))
     return [t for t in found if t[2].exists()]
@@ -60,7 +63,7 @@ def main() -> int:
         results = run(kb_dir, table, name)
         right = sum(1 for case, verdict in results if verdict == case.expect)
         bad = sum(1 for case, verdict in results if unsafe(case, verdict))
-        kind = table.stem.replace("example_", "")
+        kind = table.stem.replace("example_", "").replace("_example", "")
         total = totals.setdefault(kind, [0, 0, 0])
         total[0] += right
         total[1] += len(results)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from knowledge.catalog import Catalog
 from knowledge.catalog_layer import CatalogLayer, catalog_layer
 from knowledge.detectors import CATEGORY as DETECTOR_CATEGORY
-from knowledge.phrases import PhraseIndex, compact, tokenize
+from knowledge.phrases import LINKING_WORDS, PhraseIndex, compact, root, tokenize
 from knowledge.signals import Signals
 
 if TYPE_CHECKING:
@@ -53,6 +53,11 @@ class Indexes:
     edition_of: dict[str, str] = field(default_factory=dict)  # tool id -> "personal" | "work"
     negators: frozenset[str] = frozenset({"no", "not", "without", "excluding", "exclude", "except"})
     fillers: frozenset[str] = _FILLERS
+    # Rule mentions of four or more telling words, as (rule id, their roots): "outside counsel guidelines
+    # prohibit AI" also holds when all but one of them stand close together ("guidelines say no AI").
+    loose_mentions: tuple[tuple[str, frozenset[str]], ...] = ()
+    # "already" words, "published" words, words for the web: see `already` in conversation.yaml
+    published: tuple[frozenset[str], frozenset[str], frozenset[str]] = (frozenset(), frozenset(), frozenset())
     catalog: CatalogLayer | None = None
     class_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # data category -> this KB's classes
     uses_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # use-case category -> use cases
@@ -124,7 +129,32 @@ def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Inde
         owners=layer.owners,
         negators=frozenset({"no", "not", "without", "excluding", "exclude", "except"})
         | {t.text for phrase in talk.words("negators") for t in tokenize(phrase) if t.text not in _FILLERS},
+        loose_mentions=_loose_mentions(kb),
+        published=tuple(  # type: ignore[arg-type]
+            frozenset(t.text for word in talk.words(kind) for t in tokenize(word))
+            for kind in ("already", "published", "on_the_web")
+        ),
     )
+
+
+# Words too common in questions about AI tools to tell one rule's mention from another.
+_UNTELLING = frozenset({"ai", "tool", "tools", "use", "using", "used", "data", "information", "info", "app",
+                        "chatbot", "model", "any", "can", "may", "do", "not", "no"})  # fmt: skip
+LOOSE_MIN_WORDS = 4
+
+
+def _loose_mentions(kb: KnowledgeBase) -> tuple[tuple[str, frozenset[str]], ...]:
+    found = []
+    for rule in kb.rules:
+        for phrase in rule.mentions:
+            words = {
+                root(t.stem)
+                for t in tokenize(phrase)
+                if t.text not in LINKING_WORDS and t.text not in _FILLERS and t.text not in _UNTELLING
+            }
+            if len(words) >= LOOSE_MIN_WORDS:
+                found.append((rule.id, frozenset(words)))
+    return tuple(found)
 
 
 def _tool_index(kb: KnowledgeBase, catalog: Catalog, signals: Signals, sources) -> PhraseIndex:
@@ -135,7 +165,7 @@ def _tool_index(kb: KnowledgeBase, catalog: Catalog, signals: Signals, sources) 
             tools.add(phrase, ("kb", tool.id))
             listed.add(phrase, tool.id)
             sources[("tool", compact(phrase))] = "knowledge base"
-    references = {ref.product: ref.references for ref in signals.tools.products}
+    references = signals.tools.references()
     for product in catalog.products:
         names = product.names
         covering = frozenset().union(*(listed.payloads(name) for name in names))

@@ -23,6 +23,7 @@ _ENGLISH = snowballstemmer.stemmer("english")
 _NOT = re.compile(r"n't\b")
 _POSSESSIVE = re.compile(r"'s\b")
 _TOKEN = re.compile(r"[a-z0-9]+(?:\+\+|#)?|[.,;:!?()\[\]\n]")
+_DASH = re.compile(r"(?:^|\s)[-–—]+(?=\s|$)|[–—]")
 _BOUNDARY = set(".,;:!?()[]\n")
 
 
@@ -63,6 +64,7 @@ def _tokens(text: str) -> tuple[Token, ...]:
     if not text.isascii():  # "résumé" is read as "resume", not "r sum"
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = _POSSESSIVE.sub("", _NOT.sub(" not", text))
+    text = _DASH.sub(" ; ", text)  # "no client names - just the filing": a dash between words ends a clause
     tokens: list[Token] = []
     clause = 0
     for match in _TOKEN.finditer(text):
@@ -228,6 +230,9 @@ class PhraseIndex:
         parts = reading.roots if self._roots else reading.stems
         # The next word a phrase can go on with: linking words are passed over ("notas de una reunión").
         following = reading.following if self._roots else range(1, count + 1)
+        # In data and use-case phrases a number the phrase does not go on with is passed over; tool
+        # names keep theirs ("gpt 4").
+        skip_numbers = self._roots
         exact_get = self._exact.get
         max_tokens = self._max_tokens
         typos = self._typos
@@ -245,6 +250,8 @@ class PhraseIndex:
                     if hit is not None:
                         exact.append(Match(start, i + 1, key, frozenset(hit)))
                     i = following[i]
+                    if skip_numbers and i < count and row[i].isdigit() and key + row[i] not in prefixes:
+                        i = following[i]
                     if i >= count or words == max_tokens:
                         break
                     words += 1
@@ -271,6 +278,8 @@ class PhraseIndex:
                 if key not in prefixes and not (typos and words < MAX_TYPO_WORDS):
                     break  # no phrase goes on from here, with or without a typo
                 i = following[i]
+                if skip_numbers and i < count and parts[i].isdigit() and key + parts[i] not in prefixes:
+                    i = following[i]  # "rank the 12 applicants" is "rank applicants"
                 if i >= count or words == max_tokens:
                     break
                 words += 1

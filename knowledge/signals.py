@@ -112,7 +112,21 @@ class Vendor(_Entry):
 class ToolSignals(_Entry):
     products: tuple[ProductRef, ...] = ()
     vendors: tuple[Vendor, ...] = ()
+    vendor_references: Phrases = Field(default_factory=dict)  # "the {vendor} one", by language
     editions: dict[Literal["personal", "work"], Phrases] = Field(default_factory=dict)
+
+    def references(self) -> dict[str, tuple[str, ...]]:
+        """Each product's references, with the vendor patterns added to each vendor's main product."""
+        found = {ref.product: list(ref.references) for ref in self.products}
+        patterns = [p for lang_patterns in self.vendor_references.values() for p in lang_patterns]
+        for vendor in self.vendors:
+            if not vendor.products:
+                continue
+            names = dict.fromkeys(n.lower() for n in (vendor.name, *vendor.phrases))
+            found.setdefault(vendor.products[0], []).extend(
+                pattern.format(vendor=name) for pattern in patterns for name in names
+            )
+        return {product: tuple(dict.fromkeys(refs)) for product, refs in found.items()}
 
 
 class Conversation(_Entry):
@@ -124,6 +138,9 @@ class Conversation(_Entry):
     negators: Phrases = Field(default_factory=dict)
     removals: Phrases = Field(default_factory=dict)
     hands_over: Phrases = Field(default_factory=dict)
+    already: Phrases = Field(default_factory=dict)
+    published: Phrases = Field(default_factory=dict)
+    on_the_web: Phrases = Field(default_factory=dict)
 
     def words(self, kind: str) -> tuple[str, ...]:
         return _all(getattr(self, kind))

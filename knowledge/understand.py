@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from knowledge.detectors import detect
 from knowledge.indexes import Indexes
-from knowledge.phrases import LINKING_WORDS, Match, PhraseIndex, Token, tokenize
+from knowledge.phrases import LINKING_WORDS, Match, PhraseIndex, Token, root, tokenize
 
 # Only plain negations count, and only right before the data they negate. Anything that could be
 # a name ("Project Zero") or a qualifier ("non-sensitive passwords") does not: reading too much
@@ -80,9 +80,6 @@ def understand(question: str, indexes: Indexes) -> Understanding:
         words.append((match.start, Word(mention.text, _tool_label(mention), _source(indexes, "tool", match))))
     named_tools = tuple(tools)
     cues = indexes.cues.find(tokens, nested=True)
-    edition = _edition(cues) or _edition_nearby(tokens, tool_matches, indexes)
-    if edition:
-        tools = [narrow(m, edition, indexes) for m in tools]
     data: set[str] = set(secret_classes)
     owner_rules: set[str] = set()
     negated: set[str] = set()
@@ -115,6 +112,11 @@ def understand(question: str, indexes: Indexes) -> Understanding:
         label = ("no " if is_negated else "") + "data: " + ", ".join(sorted(map(str, classes)))
         words.append((match.start, Word(_text(tokens, match), label, source)))
 
+    # After the data: "home" in "home addresses" says nothing about which account.
+    edition = _edition(cues) or _edition_nearby(tokens, tool_matches, indexes, data_spans)
+    if edition:
+        tools = [narrow(m, edition, indexes) for m in tools]
+
     kb_uses = indexes.use_cases.find(tokens)
     use_matches = [(m, sorted(map(str, m.payloads)), "knowledge base") for m in kb_uses]
     if indexes.catalog:
@@ -141,6 +143,17 @@ def understand(question: str, indexes: Indexes) -> Understanding:
                 (index, Word(tokens[index].text, "data: " + ", ".join(sorted(classes)), f"owner: {category}"))
             )
 
+    public = indexes.class_of.get("public", ())
+    for start, end in _already_public(tokens, indexes) if public else ():
+        if not set(range(start, end)) <= data_spans and not _negated(
+            tokens, Match(start, end, "", frozenset()), indexes
+        ):
+            data.update(public)
+            data_spans.update(range(start, end))
+            present_spans.update(range(start, end))
+            words.append((start, Word(_text(tokens, Match(start, end, "", frozenset())), "data: "
+                          + ", ".join(public), "catalog: already published")))  # fmt: skip
+
     mentions = set(secret_rules) | owner_rules
     mention_matches = [
         (m, set(map(str, m.payloads)), "knowledge base") for m in indexes.mentions.find(tokens, nested=True)
@@ -151,6 +164,13 @@ def understand(question: str, indexes: Indexes) -> Understanding:
             mentions.update(rule_ids)
             label = "rule: " + ", ".join(sorted(rule_ids))
             words.append((match.start, Word(_text(tokens, match), label, source)))
+    for rule_id, telling in indexes.loose_mentions:
+        span = None if rule_id in mentions else _loosely(tokens, telling)
+        if span is not None and not _negated(tokens, span, indexes):
+            mentions.add(rule_id)
+            words.append(
+                (span.start, Word(_text(tokens, span), f"rule: {rule_id}", "knowledge base, loosely"))
+            )
     handed = _handed_over(tokens, _cue(cues, "hand"), tool_matches, present_spans, indexes)
     vague_matches = [
         m
@@ -179,6 +199,23 @@ def understand(question: str, indexes: Indexes) -> Understanding:
         words=tuple(w for _, w in sorted(words, key=lambda item: item[0])),
         size=len(tokens),
     )
+
+
+def _loosely(tokens: list[Token], telling: frozenset[str]) -> Match | None:
+    """All but one of a long mention's telling words close together (a mention, as rephrased)."""
+    hits = [(i, r) for i, t in enumerate(tokens) if (r := root(t.stem)) in telling]
+    reach = len(telling) + 4
+    for first, (start, _) in enumerate(hits):
+        seen: set[str] = set()
+        end = start
+        for index, word in hits[first:]:
+            if index >= start + reach:
+                break
+            seen.add(word)
+            end = index
+        if len(seen) >= len(telling) - 1:
+            return Match(start, end + 1, "", frozenset())
+    return None
 
 
 def _catalog_matches(catalog: PhraseIndex, tokens: list[Token], taken: set[tuple[int, int]]) -> list[Match]:
@@ -256,12 +293,15 @@ _LOGIN_WORDS = frozenset(
 )  # fmt: skip
 
 
-def _edition_nearby(tokens: list[Token], tool_matches: list[Match], indexes: Indexes) -> str | None:
-    """An edition word next to a tool name, or the organisation's own login ("my lakeshore login")."""
+def _edition_nearby(
+    tokens: list[Token], tool_matches: list[Match], indexes: Indexes, data_spans: set[int]
+) -> str | None:
+    """An edition word next to a tool name, or the organisation's own login ("my lakeshore login");
+    never a word read as data."""
     kinds: set[str] = set()
     for match in tool_matches:
         for index in (match.start - 1, match.start - 2, match.end, match.end + 1):
-            if 0 <= index < len(tokens):
+            if 0 <= index < len(tokens) and index not in data_spans:
                 word = tokens[index].text
                 if word in _PERSONAL_WORDS:
                     kinds.add("personal")  # a personal account is the stricter reading: safe to narrow to
@@ -281,6 +321,41 @@ _THEIR = frozenset(
      "seinen", "seiner", "seine"}
 )  # fmt: skip
 _POSSESSED = re.compile(r"([^\W\d_]+)(?:['’]s\b|s['’](?=\s))")
+
+
+# Between "already" and what happened to it: "it's already BEEN published", "ya ESTÁ publicado".
+_BETWEEN = frozenset(
+    {"been", "being", "is", "s", "was", "are", "were", "gone", "went", "put", "esta", "estan", "fue", "se", "ha",
+     "sido", "ete", "est", "sont", "a", "ist", "sind", "wurde", "wurden", "worden", "da"}
+)  # fmt: skip
+_ON = frozenset({"on", "in", "at", "en", "sur", "dans", "auf", "im"})
+
+
+def _already_public(tokens: list[Token], indexes: Indexes) -> list[tuple[int, int]]:
+    """Spans that say something has already gone public: "already out", "already up on our careers
+    page", "déjà publié", "bereits auf unserer Website"."""
+    already, published, web = indexes.published
+    spans = []
+    for start, token in enumerate(tokens):
+        if token.text not in already:
+            continue
+        index = start + 1
+        while index < len(tokens) and tokens[index].text in _BETWEEN and tokens[index].clause == token.clause:
+            index += 1
+        if index >= len(tokens) or tokens[index].clause != token.clause:
+            continue
+        if tokens[index].text in published:
+            spans.append((start, index + 1))
+            continue
+        if tokens[index].text in _ON:
+            # "already on GOV.UK", "ya está en nuestra web": a place on the web within the next words
+            for ahead in range(index + 1, min(index + 4, len(tokens))):
+                if tokens[ahead].clause != token.clause:
+                    break
+                if tokens[ahead].text in web:
+                    spans.append((start, ahead + 1))
+                    break
+    return spans
 
 
 def _owned(question: str, tokens: list[Token], indexes: Indexes) -> list[tuple[int, str]]:
@@ -332,11 +407,19 @@ _NOT_DATA = frozenset(
 )
 
 
+# Words that point back at something already said: "just the public filing - can I summarise IT?"
+_POINTERS = frozenset(
+    {"it", "this", "that", "these", "those", "them", "one", "esto", "eso", "esta", "este", "ceci", "cela",
+     "ca", "es", "das", "dies", "diese", "dieses", "ihn", "sie"}
+)  # fmt: skip
+
+
 def _handed_over(
     tokens: list[Token], hands: list[Match], tools: list[Match], data_spans: set[int], indexes: Indexes
 ) -> str | None:
     """The words of content handed to a tool ("paste OUR BOARD DECK into chatgpt") when none of them
-    says which kind of data it is: data the reader cannot place."""
+    says which kind of data it is: data the reader cannot place. A bare "it" or "this" after data
+    the question did place points at that data."""
     tool_at = {i for m in tools for i in range(m.start, m.end)}
     for hand in hands:
         clause = tokens[hand.start].clause
@@ -360,6 +443,7 @@ def _handed_over(
         if (
             not content
             or data_spans & set(taken)
+            or (data_spans and all(tokens[i].text in _POINTERS for i in content))
             or _negated(tokens, Match(taken[0], taken[0] + 1, "", frozenset()), indexes)
         ):
             continue

@@ -97,3 +97,59 @@ def test_use_case(kb, question, use_case):
 def test_rule_mentions_respect_negation(kb):
     assert "no-credentials" in understand("can I paste an API key", kb.indexes).mentions
     assert "no-credentials" not in understand("a script without any api key", kb.indexes).mentions
+
+
+@pytest.mark.parametrize(
+    ("question", "data_classes"),
+    [
+        # a dash between words ends a clause: the negation does not reach past it
+        ("no customer data - just our public website copy - ok in chatgpt free?", ("public",)),
+        # something already gone public is public information
+        ("can I use chatgpt to summarise a report that's already out?", ("public",)),
+        ("a page that's already up on our careers site, ok for chatgpt?", ("public",)),
+        ("darf ich einen Text, der bereits auf unserer Website steht, in ChatGPT übersetzen?", ("public",)),
+        ("ya está publicado el informe, ¿lo puedo resumir con chatgpt?", ("public",)),
+        # "already" with nothing about publishing says nothing
+        ("I already signed up for chatgpt, can I summarise this doc?", ()),
+    ],
+)
+def test_data_read_in_ordinary_sentences(kb, question, data_classes):
+    assert understand(question, kb.indexes).data_classes == data_classes
+
+
+def test_a_bare_it_after_placed_data_points_at_that_data(kb):
+    placed = understand("just the public press release - can I summarise it in chatgpt?", kb.indexes)
+    assert placed.data_classes == ("public",) and not placed.handed
+    unplaced = understand("can I summarise it in chatgpt?", kb.indexes)
+    assert unplaced.handed == "it"
+
+
+def test_a_number_inside_a_phrase_is_passed_over(kb):
+    assert (
+        understand("can chatgpt enterprise help me rank the 12 applicants?", kb.indexes).use_case == "hiring"
+    )
+    assert understand("shortlist the top 5 candidates in copilot", kb.indexes).use_case == "hiring"
+
+
+def test_the_vendors_one_names_its_main_product(kb):
+    for question in ("¿puedo usar el de OpenAI?", "is the OpenAI one ok?", "die KI von OpenAI für Notizen?"):
+        assert tools_named(kb, question) == [("chatgpt-enterprise", "chatgpt-personal")], question
+
+
+def test_words_read_as_data_are_no_edition_hint(kb):
+    reading = understand("can I paste customer home addresses into chatgpt?", kb.indexes)
+    assert reading.edition is None
+    assert tools_named(kb, "can I paste customer home addresses into chatgpt?") == [
+        ("chatgpt-enterprise", "chatgpt-personal")
+    ]
+    assert understand("can I use my home chatgpt for this?", kb.indexes).edition == "personal"
+
+
+def test_a_long_rule_mention_holds_when_rephrased():
+    from tests.knowledge.org_tables import org_kb
+
+    indexes = org_kb("lawfirm").indexes
+    rephrased = "the client's outside counsel guidelines say no AI on their matters; can I still use Harvey?"
+    assert "client-ai-opt-out" in understand(rephrased, indexes).mentions
+    # Two of its four telling words are not the mention
+    assert "client-ai-opt-out" not in understand("can harvey read the client's guidelines?", indexes).mentions
