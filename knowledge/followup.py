@@ -57,7 +57,11 @@ def continue_from(context: Context, question: str, current: Understanding, index
     else:
         edition = current.edition
     data_text = context.data_text
-    taken_out = current.removal or (current.negated_words if not current.data_classes else ())
+    # "and without the password, just the press release?": what it says "without" leaves the earlier
+    # question too, also when it names new data ("numbers that aren't public" takes nothing out).
+    taken_out = current.removal or (
+        current.negated_words if not current.data_classes else _said_without(question, current.negated_words)
+    )
     if taken_out:
         # "what if I remove the names?", "what about without salaries?": the earlier words less those,
         # plus whatever else this message names.
@@ -104,6 +108,24 @@ def _adds(question: str) -> bool:
     """Opens with "and", "y", "et", "und": adds to the question rather than replacing its data."""
     words = question.lower().replace("¿", " ").replace("¡", " ").split()
     return bool(words) and words[0].strip(",.!?") in _ADDING
+
+
+_WITHOUT = frozenset({"without", "no", "minus", "except", "excluding", "sin", "sans", "ohne", "kein", "keine",
+                      "keinen", "ni", "aucun", "aucune", "sauf", "ausser"})  # fmt: skip
+
+
+def _said_without(question: str, phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """The negated phrases that follow a word such as "without" or "no" (within two words)."""
+    tokens = tokenize(question)
+    found = []
+    for phrase in phrases:
+        words = [t.stem for t in tokenize(phrase)]
+        for start in range(len(tokens) - len(words) + 1):
+            if [t.stem for t in tokens[start : start + len(words)]] == words:
+                if any(t.text in _WITHOUT for t in tokens[max(0, start - 3) : start]):
+                    found.append(phrase)
+                break
+    return tuple(found)
 
 
 def _without(text: str, removed: tuple[str, ...]) -> str:
