@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -61,6 +63,13 @@ QUIT_WORDS = {"quit", "exit", "bye", "q", ":q"}
 
 
 def _services(knowledge: Path | None, *, with_database: bool = True) -> Services:
+    with _friendly_errors(with_database=with_database):
+        return build_services(load_settings(knowledge_dir=knowledge), with_database=with_database)
+
+
+@contextmanager
+def _friendly_errors(*, with_database: bool = True) -> Iterator[None]:
+    """A broken knowledge base, directory or database URL: say what and how to fix it, no traceback."""
     if with_database:
         from sqlalchemy.exc import SQLAlchemyError
     else:  # no database, no SQLAlchemy to load (and no error of its kind to expect)
@@ -69,7 +78,7 @@ def _services(knowledge: Path | None, *, with_database: bool = True) -> Services
             pass
 
     try:
-        return build_services(load_settings(knowledge_dir=knowledge), with_database=with_database)
+        yield
     except KnowledgeError as error:
         typer.secho("The knowledge base has problems:", fg="red", bold=True, err=True)
         for problem in error.problems:
@@ -277,96 +286,22 @@ def serve(
 
     from aiohttp import web
 
-    from bot.scheduler import (
-        DigestScheduler,
-        NudgeScheduler,
-        slack_nudger,
-        slack_sender,
-        start_ticking,
-        teams_nudger,
-        teams_sender,
-    )
-    from bot.server import build_web_app
-    from bot.wiring import build_slack, build_teams, digest_targets
+    from bot.app_factory import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = load_settings(host=host, port=port)
-    services = _services(settings.knowledge_dir)
-    slack = build_slack(settings, services, build_router())
-    if slack is None:
+
+    def warn(line: str) -> None:
         typer.secho(
-            "Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode).",
-            fg="yellow",
+            line,
+            fg="red" if line.startswith("WARNING") else "yellow",
+            bold=line.startswith("WARNING"),
             err=True,
         )
-    else:
-        if settings.slack_signing_secret:
-            typer.echo("Slack: POST /slack/events")
-        if settings.slack_app_token:
-            typer.echo("Slack: Socket Mode")
-    router = slack.router if slack is not None else build_router()
-    teams = build_teams(settings, services, router)
-    if teams is None:
-        typer.secho(
-            "Teams is off: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to turn it on.",
-            fg="yellow",
-            err=True,
-        )
-    else:
-        typer.echo("Teams: POST /api/messages")
-        if settings.teams_dev_mode and not settings.microsoft_app_id:
-            typer.secho(
-                "WARNING: Teams DEV MODE: /api/messages accepts unauthenticated requests and replies to any "
-                "serviceUrl a caller names. Use it only with the Bot Framework Emulator on your own machine.",
-                fg="red",
-                bold=True,
-                err=True,
-            )
-    web_app = build_web_app(services, slack=slack, slack_app_token=settings.slack_app_token, teams=teams)
-    targets = digest_targets(settings)
-    senders = {}
-    if slack is not None:
-        senders["slack"] = slack_sender(slack)
-    if teams is not None:
-        senders["teams"] = teams_sender(teams)
-    usable = [t for t in targets if t.platform in senders]
-    for target in targets:
-        if target.platform not in senders:
-            typer.secho(
-                f"Digest {target.name}: {target.platform} is off, so it will not be sent.",
-                fg="yellow",
-                err=True,
-            )
-    clocks: list = []
-    if usable:
-        clocks.append(DigestScheduler(services, usable, senders))
-        typer.echo(f"Digests: {', '.join(f'{t.name} ({t.weekday} {t.time} {t.timezone})' for t in usable)}")
-    nudgers = {}
-    if slack is not None:
-        nudgers["slack"] = slack_nudger(slack)
-    if teams is not None:
-        nudgers["teams"] = teams_nudger(teams)
-    if nudgers:
-        clocks.append(
-            NudgeScheduler(
-                services,
-                nudgers,
-                weekday=settings.nudge_day,
-                time_of_day=settings.nudge_time,
-                timezone=settings.nudge_timezone,
-            )
-        )
-    if clocks:
 
-        async def start_clock(_app) -> None:
-            web_app["digest_clock"] = start_ticking(*clocks, clock=services.clock)
-
-        async def stop_clock(_app) -> None:
-            web_app["digest_clock"].shutdown(wait=False)
-
-        web_app.on_startup.append(start_clock)
-        web_app.on_cleanup.append(stop_clock)
-    web.run_app(web_app, host=settings.host, port=settings.port, print=typer.echo)
+    with _friendly_errors():
+        web.run_app(create_app(settings, say=typer.echo, warn=warn), host=settings.host, port=settings.port,
+                    print=typer.echo)  # fmt: skip
 
 
 manifest_app = typer.Typer(help="App manifests for the chat platforms.", no_args_is_help=True)

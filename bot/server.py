@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 from aiohttp import web
@@ -12,6 +14,9 @@ from bot.slack.app import SlackSurface
 from handlers.services import Services
 
 log = logging.getLogger(__name__)
+SOCKET_MODE = web.AppKey(
+    "slack_socket_mode", dict
+)  # {"status": "connecting" | "connected" | "not connected: ..."}
 
 
 def build_web_app(
@@ -25,6 +30,8 @@ def build_web_app(
             "knowledge_base": f"policy {services.knowledge.policy.version}",
             "database": "not configured",
         }
+        if SOCKET_MODE in app:
+            checks["slack_socket_mode"] = app[SOCKET_MODE]["status"]
         status = 200
         if services.database is not None:
             try:
@@ -84,13 +91,41 @@ def build_web_app(
 def _add_socket_mode(app: web.Application, slack: SlackSurface, app_token: str) -> None:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+    # Made here, inside the running loop: its client binds an aiohttp session to the loop.
     handler = AsyncSocketModeHandler(slack.app, app_token)
 
+    state = {"status": "connecting"}
+    app[SOCKET_MODE] = state  # mutated, not reassigned: the app is frozen once it runs
+
+    async def keep_connecting() -> None:
+        # Slack unreachable at start-up is not fatal: HTTP, Teams and /healthz keep serving while this
+        # retries; once connected, the client itself reconnects when Slack drops the socket.
+        delay = 1.0
+        while True:
+            try:
+                await handler.connect_async()  # not start_async(): that would sleep forever in our loop
+                log.info("Slack: connected over Socket Mode")
+                state["status"] = "connected"
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                state["status"] = f"not connected: {error.__class__.__name__}"
+                log.warning("Slack Socket Mode: cannot connect (%s: %s); retrying in %.0f s",
+                            error.__class__.__name__, error, delay)  # fmt: skip
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60.0)
+
+    tasks: list[asyncio.Task] = []
+
     async def connect(_app: web.Application) -> None:
-        await handler.connect_async()  # not start_async(): that would sleep forever in our loop
-        log.info("Slack: connected over Socket Mode")
+        tasks.append(asyncio.create_task(keep_connecting()))
 
     async def close(_app: web.Application) -> None:
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await handler.close_async()
 
     app.on_startup.append(connect)

@@ -1,0 +1,104 @@
+"""The composition root of `aiguide serve`: services, chat surfaces, clocks and the web app, built in one
+place and inside the running event loop.
+
+Slack's Socket Mode client, aiohttp sessions and botbuilder's adapters bind to the loop they are made
+in; building them before `web.run_app` starts its loop is what made Socket Mode fail at start-up.
+`aiguide serve`, the tests and the benchmarks all start the server through `create_app`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from aiohttp import web
+
+from bot.settings import Settings
+from handlers.commands import build_router
+
+log = logging.getLogger(__name__)
+
+Say = Callable[[str], None]
+SERVICES = web.AppKey("services", object)
+
+
+async def create_app(
+    settings: Settings, *, say: Say | None = None, warn: Say | None = None
+) -> web.Application:
+    """The whole server. `say` and `warn` print the start-up summary (the CLI passes its console)."""
+    from bot.scheduler import (
+        DigestScheduler,
+        NudgeScheduler,
+        slack_nudger,
+        slack_sender,
+        start_ticking,
+        teams_nudger,
+        teams_sender,
+    )
+    from bot.server import build_web_app
+    from bot.wiring import build_services, build_slack, build_teams, digest_targets
+
+    say = say or log.info
+    warn = warn or log.warning
+    services = build_services(settings)
+    router = build_router()
+    slack = build_slack(settings, services, router)
+    if slack is None:
+        warn(
+            "Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)."
+        )
+    else:
+        if settings.slack_signing_secret:
+            say("Slack: POST /slack/events")
+        if settings.slack_app_token:
+            say("Slack: Socket Mode")
+    teams = build_teams(settings, services, router)
+    if teams is None:
+        warn("Teams is off: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to turn it on.")
+    else:
+        say("Teams: POST /api/messages")
+        if settings.teams_dev_mode and not settings.microsoft_app_id:
+            warn(
+                "WARNING: Teams DEV MODE: /api/messages accepts unauthenticated requests and replies to any "
+                "serviceUrl a caller names. Use it only with the Bot Framework Emulator on your own machine."
+            )
+    web_app = build_web_app(services, slack=slack, slack_app_token=settings.slack_app_token, teams=teams)
+
+    senders, nudgers = {}, {}
+    if slack is not None:
+        senders["slack"], nudgers["slack"] = slack_sender(slack), slack_nudger(slack)
+    if teams is not None:
+        senders["teams"], nudgers["teams"] = teams_sender(teams), teams_nudger(teams)
+    targets = digest_targets(settings)
+    for target in targets:
+        if target.platform not in senders:
+            warn(f"Digest {target.name}: {target.platform} is off, so it will not be sent.")
+    usable = [t for t in targets if t.platform in senders]
+    clocks: list = []
+    if usable:
+        clocks.append(DigestScheduler(services, usable, senders))
+        say(f"Digests: {', '.join(f'{t.name} ({t.weekday} {t.time} {t.timezone})' for t in usable)}")
+    if nudgers:
+        clocks.append(
+            NudgeScheduler(
+                services,
+                nudgers,
+                weekday=settings.nudge_day,
+                time_of_day=settings.nudge_time,
+                timezone=settings.nudge_timezone,
+            )
+        )
+    if clocks:
+        running: list = []
+
+        async def start_clock(_app: web.Application) -> None:
+            running.append(start_ticking(*clocks, clock=services.clock))
+
+        async def stop_clock(_app: web.Application) -> None:
+            for scheduler in running:
+                scheduler.shutdown(wait=False)
+
+        web_app.on_startup.append(start_clock)
+        web_app.on_cleanup.append(stop_clock)
+    web_app[SERVICES] = services
+    return web_app

@@ -1,0 +1,105 @@
+"""The real `aiguide serve` process, configured the way docs/ describe, answering over Slack's HTTP events,
+Slack's Socket Mode and Teams; stopped with SIGTERM as a deploy stops a replica."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+
+from aiohttp import ClientSession
+from fakes.bot_connector import FakeConnector
+from fakes.server_process import ServerProcess
+from fakes.slack_api import FakeSlackAPI
+from fakes.slack_client import SlackDriver, payload
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+QUESTION = "can I paste a client contract into ChatGPT?"
+
+
+async def _slack_api() -> FakeSlackAPI:
+    fake = await FakeSlackAPI().start()
+    fake.add_user("U0ANA", "Ana Lima", "ana.lima@brightline.example")
+    return fake
+
+
+async def test_socket_mode_answers_a_dm_and_stops_cleanly(tmp_path):
+    fake = await _slack_api()
+    server = ServerProcess(
+        tmp_path, {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_APP_TOKEN": "xapp-1-A0AIGUIDE-1-x",
+                   "AIGUIDE_SLACK_API_URL": fake.api_url},
+    )  # fmt: skip
+    try:
+        await server.start()
+        await fake.connected(timeout=15)
+        body = payload("slack_event_message_im")
+        body["event"]["text"] = QUESTION
+        ack = await fake.envelope("events_api", body)
+        assert ack["envelope_id"] == "env-1"
+        (answer,) = await fake.wait_for("chat.postMessage", 1, timeout=15)
+        assert "ChatGPT Enterprise" in answer["text"] and answer["channel"] == body["event"]["channel"]
+    finally:
+        code = await server.stop()
+        await fake.close()
+    log = server.log()
+    assert code == 0, log
+    assert "connected over Socket Mode" in log and "Traceback" not in log
+
+
+async def test_socket_mode_keeps_serving_while_slack_is_unreachable(tmp_path):
+    # Nothing listens on the API URL: the server starts, says it cannot connect, and keeps retrying.
+    server = ServerProcess(
+        tmp_path, {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_APP_TOKEN": "xapp-1-A0AIGUIDE-1-x",
+                   "AIGUIDE_SLACK_API_URL": "http://127.0.0.1:9/api/"},
+    )  # fmt: skip
+    try:
+        await server.start()
+        for _ in range(100):
+            if "connect" in server.log().split("Running on", 1)[-1]:
+                break
+            await asyncio.sleep(0.1)
+        async with ClientSession() as session, session.get(f"{server.url}/healthz") as response:
+            health = await response.json()
+        assert response.status == 200 and health["slack_socket_mode"] != "connected"
+    finally:
+        assert await server.stop() == 0
+    assert "Failed to connect" in server.log() or "cannot connect" in server.log()
+
+
+async def test_http_events_answer_a_dm(tmp_path):
+    fake = await _slack_api()
+    server = ServerProcess(
+        tmp_path, {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET,
+                   "AIGUIDE_SLACK_API_URL": fake.api_url},
+    )  # fmt: skip
+    driver = SlackDriver("", SECRET, fake.response_url())
+    try:
+        await server.start()
+        driver.base_url = server.url
+        response = await driver.event("slack_event_message_im", text=QUESTION)
+        assert response.status == 200
+        (answer,) = await fake.wait_for("chat.postMessage", 1, timeout=15)
+        assert "ChatGPT Enterprise" in answer["text"]
+    finally:
+        await driver.close()
+        assert await server.stop() == 0
+        await fake.close()
+
+
+async def test_teams_answers_a_personal_message(tmp_path):
+    connector = await FakeConnector().start()
+    server = ServerProcess(tmp_path, {"AIGUIDE_TEAMS_DEV_MODE": "true"})
+    try:
+        await server.start()
+        activity = copy.deepcopy(payload("teams_message_personal"))
+        activity.update(serviceUrl=connector.url, text=QUESTION, id="m1")
+        async with (
+            ClientSession() as session,
+            session.post(f"{server.url}/api/messages", json=activity) as reply,
+        ):
+            assert reply.status in (200, 201, 202)
+        sent = (await connector.wait(1, timeout=15))[-1]
+        assert "ChatGPT Enterprise" in json.dumps(sent.activity)
+    finally:
+        assert await server.stop() == 0
+        await connector.close()
