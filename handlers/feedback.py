@@ -92,4 +92,24 @@ async def escalate(request: Request, services: Services) -> Reply:
         status=Status.SUCCESS,
         headline=f"I've passed your question to {target}. Someone from IT will answer you directly.",
         escalation=for_it,
+        escalated_question=question.id,
+    )
+
+
+async def escalation_failed(reply: Reply, services: Services) -> Reply:
+    """The surface could not post `reply.escalation`: the question is not marked as passed on, and the
+    person hears that it did not reach IT and whom to ask meanwhile."""
+    if reply.escalated_question is not None:
+        question_id = reply.escalated_question
+        await services.transaction(
+            lambda session: feedback.unmark_escalated(session, question_id=question_id)
+        )
+    return Reply(
+        status=Status.ERROR,
+        headline="I could not pass your question to IT just now.",
+        sections=(
+            Section(
+                text=f"Please try “Ask a human” again in a few minutes, or ask {services.knowledge.policy.contact}."
+            ),
+        ),
     )

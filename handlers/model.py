@@ -137,4 +137,7 @@ class Reply:
     visibility: Visibility = Visibility.PRIVATE
     footer: str = ""
     escalation: Reply | None = None  # a message for the humans behind aiguide (the IT channel)
+    # With `escalation`: the question it passes on, so that a failed post to IT can be taken back
+    # (`handlers.feedback.escalation_failed`) and the person told the truth.
+    escalated_question: int | None = None
     chart: Chart | None = None

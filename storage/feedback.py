@@ -39,6 +39,15 @@ def record_vote(session: Session, *, question_id: int, person_id: int, helpful: 
     return vote
 
 
+def unmark_escalated(session: Session, *, question_id: int) -> None:
+    """The post to IT failed: the question was not passed on after all, and may be sent again."""
+    question = session.get(Question, question_id)
+    if question is not None and question.escalated_at is not None:
+        question.escalated_at = None
+        session.add(question)
+        session.flush()
+
+
 def mark_escalated(session: Session, *, question_id: int, when: datetime | None = None) -> bool:
     """True the first time; a second click does not escalate again."""
     question = session.get(Question, question_id)

@@ -103,3 +103,91 @@ async def test_teams_answers_a_personal_message(tmp_path):
     finally:
         assert await server.stop() == 0
         await connector.close()
+
+
+def _buttons(blocks: list[dict]) -> dict[str, dict]:
+    return {
+        element["text"]["text"]: json.loads(element["value"])
+        for block in blocks
+        if block.get("type") == "actions"
+        for element in block["elements"]
+    }
+
+
+async def _slack_http(tmp_path, fake, **env) -> tuple[ServerProcess, SlackDriver]:
+    server = ServerProcess(
+        tmp_path, {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET,
+                   "AIGUIDE_SLACK_API_URL": fake.api_url, **env},
+    )  # fmt: skip
+    await server.start()
+    return server, SlackDriver(server.url, SECRET, fake.response_url())
+
+
+async def test_failed_posts_are_retried_fall_back_and_are_logged(tmp_path):
+    fake = await _slack_api()
+    server, driver = await _slack_http(tmp_path, fake)
+    try:
+        # An expired response_url (404): the answer comes as an ephemeral message in the channel.
+        fake.failing["response_url"] = [404]
+        await driver.command(QUESTION)
+        (ephemeral,) = await fake.wait_for("chat.postEphemeral", 1, timeout=15)
+        assert ephemeral["channel"] == "C0PROJECT" and ephemeral["user"] == "U0ANA"
+        assert "ChatGPT Enterprise" in ephemeral["text"]
+        # Expired, and aiguide is not in the channel: the person gets a DM.
+        fake.failing["response_url"] = [404]
+        fake.failing["chat.postEphemeral"] = ["not_in_channel"]
+        await driver.command("is Otter ok for meeting notes?")
+        (dm,) = await fake.wait_for("chat.postMessage", 1, timeout=15)
+        assert dm["channel"] == "U0ANA" and "Otter" in dm["text"]
+        # Slack answers 500 twice: the DM answer is posted on the third try.
+        fake.failing["chat.postMessage"] = [500, 500]
+        await driver.event("slack_event_message_im", text=QUESTION, ts="1764172000.000300")
+        await fake.wait_for("chat.postMessage", 2, timeout=20)
+        assert len(fake.of("failed:chat.postMessage")) == 2
+    finally:
+        await driver.close()
+        assert await server.stop() == 0
+        await fake.close()
+    log = server.log()
+    assert "response_url failed (request slack:" in log and "HTTP 404" in log
+    assert "chat_postEphemeral failed (request slack:" in log and "not_in_channel" in log
+
+
+async def test_ask_a_human_says_so_when_the_post_to_it_failed(tmp_path):
+    fake = await _slack_api()
+    server, driver = await _slack_http(tmp_path, fake, AIGUIDE_SLACK_IT_CHANNEL="C0ITHELP")
+    try:
+        await driver.command("can I use DeepSeek for client data?")
+        (answer,) = await fake.wait_for("response_url", 1, timeout=15)
+        ask = _buttons(answer["blocks"])["Ask a human"]
+        fake.failing["chat.postMessage"] = ["channel_not_found"]
+        await driver.press(ask["c"], ask["t"])
+        replies = await fake.wait_for("response_url", 2, timeout=15)
+        assert replies[-1]["text"] == "I could not pass your question to IT just now."
+        # It was not marked as passed on: a second click reaches IT.
+        await driver.press(ask["c"], ask["t"])
+        replies = await fake.wait_for("response_url", 3, timeout=15)
+        assert replies[-1]["text"].startswith("I've passed your question to the IT team.")
+        assert [p["channel"] for p in fake.of("chat.postMessage")] == ["C0ITHELP"]
+    finally:
+        await driver.close()
+        assert await server.stop() == 0
+        await fake.close()
+    assert "question to IT: channel_not_found" in server.log()
+
+
+async def test_other_bots_and_workflow_posts_are_not_answered(tmp_path):
+    fake = await _slack_api()
+    server, driver = await _slack_http(tmp_path, fake)
+    try:
+        await driver.event("slack_event_app_mention", bot_id="B0OTHER", user="U0OTHERBOT")
+        await driver.event("slack_event_app_mention", user=None, bot_id="B0WORKFLOW", subtype="bot_message")
+        await driver.event("slack_event_app_mention", ts="1764170100.000900")  # a person: answered
+        await fake.wait_for("chat.postMessage", 1, timeout=15)
+        await asyncio.sleep(0.5)
+        assert len(fake.of("chat.postMessage")) + len(fake.of("chat.postEphemeral")) == 1
+    finally:
+        await driver.close()
+        assert await server.stop() == 0
+        await fake.close()
+    assert "Traceback" not in server.log() and "Sorry" not in json.dumps(fake.of("chat.postMessage"))

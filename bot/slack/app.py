@@ -3,6 +3,7 @@ runs it through the shared Router and renders the Reply back into Slack."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -14,12 +15,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.slack import inbound, render
+from bot.slack import delivery, inbound, render
 from bot.slack.ack_first import AckFirst
+from handlers import feedback
 from handlers.model import Action, Actor, Reply, Request, Status, Visibility
 from handlers.router import Router
 from handlers.services import Services
@@ -30,6 +32,8 @@ log = logging.getLogger(__name__)
 SORRY = "Sorry, something went wrong on my side and I could not answer that. Please try again in a minute."
 POST_OPTIONS = {"unfurl_links": False, "unfurl_media": False}  # never link_names: it would turn @channel live
 PEOPLE_TTL = 3600.0
+DEDUPE_WAIT = 2.0  # seconds the duplicate-delivery check may take before the answer goes ahead anyway
+REMEMBERED_EVENTS = 10_000
 
 
 @dataclass(frozen=True)
@@ -69,11 +73,14 @@ class SlackSurface:
         client = self.app.client
         if config.api_url:
             client.base_url = config.api_url
-        # 429s wait for Retry-After and go again; by default the SDK only retries broken connections.
+        # 429s wait for Retry-After, 5xx and broken connections are tried again, a bounded number of
+        # times; by default the SDK only retries broken connections.
         client.retry_handlers = [
             AsyncConnectionErrorRetryHandler(),
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
         ]
+        self._seen: dict[str, None] = {}  # event keys, while the database cannot de-duplicate
         self._register()
 
     # --- connections ---------------------------------------------------------------------------
@@ -98,12 +105,20 @@ class SlackSurface:
         if http is not None:
             await http.close()
 
-    async def respond(self, response_url: str, **message) -> None:
-        """Post to a response_url over the shared session (bolt's respond() opens a new one each time)."""
-        hook = AsyncWebhookClient(
-            url=response_url, session=self._http, retry_handlers=self.app.client.retry_handlers
+    async def respond(self, response_url: str, request_id: str = "?", **message) -> str | None:
+        """Post to a response_url over the shared session (bolt's respond() opens a new one each time);
+        None when Slack took it, else why not."""
+        return await delivery.to_response_url(
+            self._http, self.app.client.retry_handlers, response_url, request_id, message
         )
-        await hook.send_dict(message)
+
+    async def reply_privately(
+        self, client, *, request_id: str, response_url: str | None, channel: str | None, user: str, **message
+    ) -> delivery.Outcome:
+        return await delivery.reply_privately(
+            client, self._http, self.app.client.retry_handlers, request_id=request_id,
+            response_url=response_url, channel=channel, user=user, message=message,
+        )  # fmt: skip
 
     # --- people -----------------------------------------------------------------------------
 
@@ -160,18 +175,20 @@ class SlackSurface:
             share = ()
             if request.command is None and reply.status not in (Status.ERROR, Status.INFO) and request.text:
                 share = (Action("Share in channel", "share", request.text),)
+            reply = await self._escalated(client, reply, request.request_id)
             message = render.message(reply, extra_actions=share)
-            await self.respond(
-                body["response_url"],
-                text=message.text,
-                blocks=message.blocks,
-                response_type="ephemeral",
-                **POST_OPTIONS,
-            )
-            await self._escalate(client, reply)
+            await self.reply_privately(
+                client, request_id=request.request_id, response_url=body["response_url"],
+                channel=body.get("channel_id"), user=body["user_id"], text=message.text, blocks=message.blocks,
+                response_type="ephemeral", **POST_OPTIONS,
+            )  # fmt: skip
         except Exception:
-            log.exception("slash command failed (request %s)", request.request_id if request else "?")
-            await self.respond(body["response_url"], text=SORRY, response_type="ephemeral")
+            request_id = request.request_id if request else "?"
+            log.exception("slash command failed (request %s)", request_id)
+            await self.reply_privately(
+                client, request_id=request_id, response_url=body.get("response_url"),
+                channel=body.get("channel_id"), user=body["user_id"], text=SORRY, response_type="ephemeral",
+            )  # fmt: skip
 
     async def on_mention(self, body, client, context) -> None:
         await self._converse(body, client, context)
@@ -186,41 +203,66 @@ class SlackSurface:
     async def _converse(self, body, client, context) -> None:
         await self.ack_first.turn()
         event = body["event"]
+        if not event.get("user") or event.get("bot_id") or event.get("user") == context.get("bot_user_id"):
+            return  # other bots (two bots could answer each other forever), workflow posts, ourselves
         thread = event.get("thread_ts") or event.get("ts")
-        if not await self.services.transaction(
-            lambda session: first_delivery(session, key=f"slack:{body.get('event_id') or event.get('ts')}")
-        ):
+        if not await self._first_delivery(f"slack:{body.get('event_id') or event.get('ts')}"):
             log.info("ignoring a repeated delivery of %s", body.get("event_id"))
             return
+        request_id = f"slack:{body.get('event_id') or event.get('ts')}"
         try:
             actor = await self.actor(client, event["user"])
             request = inbound.from_message(body, actor, context.get("bot_user_id"))
+            request_id = request.request_id
             reply = await self.dispatch(request)
             if reply.form is not None:
                 # A modal needs a click (a trigger id); offer the button that opens it.
                 reply = replace(reply, form=None, actions=(Action("Open the form", reply.form.command, ""),))
+            reply = await self._escalated(client, reply, request_id)
             message = render.message(reply)
             if event.get("channel_type") != "im" and reply.visibility == Visibility.PRIVATE:
                 # A mention in a channel: wins, stats and confirmations are for the person only.
-                await client.chat_postEphemeral(
-                    channel=event["channel"],
-                    user=event["user"],
-                    thread_ts=thread,
-                    text=message.text,
-                    blocks=message.blocks,
-                )
+                await self.reply_privately(
+                    client, request_id=request_id, response_url=None, channel=event["channel"],
+                    user=event["user"], thread_ts=thread, text=message.text, blocks=message.blocks,
+                )  # fmt: skip
             else:
-                await client.chat_postMessage(
-                    channel=event["channel"],
-                    thread_ts=thread,
-                    text=message.text,
-                    blocks=message.blocks,
-                    **POST_OPTIONS,
-                )
-            await self._escalate(client, reply)
+                await self._post_in_conversation(client, request_id, event["channel"], thread, message)
         except Exception:
-            log.exception("message failed (event %s)", body.get("event_id"))
-            await client.chat_postMessage(channel=event["channel"], thread_ts=thread, text=SORRY)
+            log.exception("message failed (request %s)", request_id)
+            await delivery.post(
+                client, "chat_postMessage", request_id, channel=event["channel"], thread_ts=thread, text=SORRY
+            )
+
+    async def _first_delivery(self, key: str) -> bool:
+        """Slack retries an event it thinks went unanswered; the database says whether it was seen. When
+        the database is slow or down the answer still goes out, de-duplicated in memory meanwhile."""
+        try:
+            return await asyncio.wait_for(
+                self.services.transaction(lambda session: first_delivery(session, key=key)), DEDUPE_WAIT
+            )
+        except Exception as error:
+            log.warning("event de-duplication in memory: the database failed (%s)", error.__class__.__name__)
+            if key in self._seen:
+                return False
+            self._seen[key] = None
+            if len(self._seen) > REMEMBERED_EVENTS:
+                self._seen.pop(next(iter(self._seen)))
+            return True
+
+    async def _post_in_conversation(self, client, request_id: str, channel: str, thread, message) -> None:
+        failed = await delivery.post(
+            client, "chat_postMessage", request_id, channel=channel, thread_ts=thread,
+            text=message.text, blocks=message.blocks, **POST_OPTIONS,
+        )  # fmt: skip
+        if failed is not None and failed not in ("channel_not_found", "not_in_channel", "is_archived"):
+            # Blocks Slack would not take (too long, say): the same answer as plain text.
+            failed = await delivery.post(
+                client, "chat_postMessage", request_id, channel=channel, thread_ts=thread,
+                text=message.text[:3900], **POST_OPTIONS,
+            )  # fmt: skip
+        if failed is not None:
+            log.error("slack delivery failed (request %s): chat.postMessage: %s", request_id, failed)
 
     async def on_action(self, ack, body, action, client) -> None:
         await ack()
@@ -238,21 +280,17 @@ class SlackSurface:
                     client, body["trigger_id"], reply, channel=request.address.channel or None
                 )
                 return
+            reply = await self._escalated(client, reply, request.request_id)
             message = render.message(reply)
-            if body.get("response_url"):
-                await self.respond(
-                    body["response_url"],
-                    text=message.text,
-                    blocks=message.blocks,
-                    response_type="ephemeral",
-                    replace_original=False,
-                )
-            else:  # a button on the App Home has no message to answer: write to the person directly
-                await client.chat_postMessage(channel=actor.user_id, text=message.text, blocks=message.blocks)
-            await self._escalate(client, reply)
+            # A button on the App Home has no message to answer: the answer goes to the person directly.
+            await self.reply_privately(
+                client, request_id=request.request_id, response_url=body.get("response_url"),
+                channel=request.address.channel or None, user=actor.user_id, text=message.text,
+                blocks=message.blocks, response_type="ephemeral", replace_original=False,
+            )  # fmt: skip
         except Exception:
             log.exception("button failed (%s)", action.get("action_id"))
-            await client.chat_postMessage(channel=body["user"]["id"], text=SORRY)
+            await delivery.post(client, "chat_postMessage", "?", channel=body["user"]["id"], text=SORRY)
 
     async def _share(self, body, actor: Actor, question: str, client) -> None:
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
@@ -314,10 +352,18 @@ class SlackSurface:
         view = render.modal(reply.form, metadata={"ch": channel} if channel else None, intro=intro)
         await client.views_open(trigger_id=trigger_id, view=view)
 
-    async def _escalate(self, client, reply: Reply) -> None:
-        if reply.escalation is None or not self.config.it_channel:
-            return
-        message = render.message(reply.escalation)
-        await client.chat_postMessage(
-            channel=self.config.it_channel, text=message.text, blocks=message.blocks, **POST_OPTIONS
-        )
+    async def _escalated(self, client, reply: Reply, request_id: str) -> Reply:
+        """Posts the question to IT first, so that the person is told it reached IT only once it has."""
+        if reply.escalation is None:
+            return reply
+        failed = "no IT channel configured (AIGUIDE_SLACK_IT_CHANNEL)"
+        if self.config.it_channel:
+            message = render.message(reply.escalation)
+            failed = await delivery.post(
+                client, "chat_postMessage", request_id, channel=self.config.it_channel,
+                text=message.text, blocks=message.blocks, **POST_OPTIONS,
+            )  # fmt: skip
+        if failed is None:
+            return reply
+        log.error("slack delivery failed (request %s): question to IT: %s", request_id, failed)
+        return await feedback.escalation_failed(reply, self.services)

@@ -29,6 +29,9 @@ class FakeSlackAPI:
     rate_limited: dict[str, int] = field(
         default_factory=lambda: defaultdict(int)
     )  # method → 429s to send first
+    # method (or "response_url") → answers to give first: an HTTP status (500, 404) or a Slack error
+    # string ("not_in_channel"), then the method works again
+    failing: dict[str, list] = field(default_factory=lambda: defaultdict(list))
     server: TestServer | None = None
     sockets: list = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
@@ -100,6 +103,12 @@ class FakeSlackAPI:
             )
         if not token.startswith("Bearer xoxb-"):
             return web.json_response({"ok": False, "error": "not_authed"})
+        if self.failing[method]:
+            failure = self.failing[method].pop(0)
+            await self._record(f"failed:{method}", {"failure": failure})
+            if isinstance(failure, int):
+                return web.json_response({"ok": False, "error": "fatal_error"}, status=failure)
+            return web.json_response({"ok": False, "error": failure})
         if self.rate_limited[method] > 0:
             self.rate_limited[method] -= 1
             return web.json_response(
@@ -159,6 +168,10 @@ class FakeSlackAPI:
         return web.Response(text="OK - 1")
 
     async def _response_url(self, request: web.Request) -> web.Response:
+        if self.failing["response_url"]:
+            failure = self.failing["response_url"].pop(0)
+            await self._record("failed:response_url", {"failure": failure})
+            return web.Response(status=failure if isinstance(failure, int) else 404, text="expired_url")
         await self._record("response_url", await request.json(), request)
         return web.Response(text="ok")
 
