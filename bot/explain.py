@@ -38,6 +38,18 @@ def explain_kb(kb: KnowledgeBase, console: Console) -> None:
             )
         )
     console.print(data)
+    if placed.concept_targets:
+        concepts = Table(title="Concepts read on a class of their own (their category spans several classes)")
+        for column in ("concept", "category", "lands on"):
+            concepts.add_column(column)
+        category_of = {concept.id: c.id for c in signals.data for concept in c.concepts}
+        for concept, classes in placed.concept_targets.items():
+            concepts.add_row(
+                Text(concept),
+                Text(category_of.get(concept, "")),
+                Text(", ".join(kb.data_name(c) for c in classes)),
+            )
+        console.print(concepts)
 
     uses = Table(title="Use-case signals → your use cases")
     for column in ("category", "lands on", "evidence"):

@@ -146,12 +146,14 @@ def _build(signals: Signals, ordinary_words: tuple[str, ...]) -> CatalogLayer:
     words = [p for c in (*signals.data, *signals.use_cases) for p in c.all_phrases]
     known = {flag: frozenset(compact(p, roots=flag) for p in words) for flag in (False, True)}
     data.index.not_typo_keys(known[True])
+    # The word that names the person: the last in English and German ("staff member" -> "member"),
+    # the first in Spanish and French ("compañero de trabajo" -> "compañero", not "trabajo").
     owners = {
-        token.text: category.id
+        tokens[0 if lang in ("es", "fr") else -1].text: category.id
         for category in signals.data
-        for lang_words in category.owners.values()
+        for lang, lang_words in category.owners.items()
         for word in lang_words
-        for token in tokenize(word)[-1:]  # "staff member" -> "member"; the last word names the person
+        if (tokens := tokenize(word))
     }
     return CatalogLayer(data=data, uses=uses, known=known, cues=_cues(signals), owners=owners)
 

@@ -66,6 +66,7 @@ class Indexes:
     owners: dict[str, str] = field(default_factory=dict)  # "patient", "kunden" -> data-signal category
     concept_classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # named by the KB: it wins
     concept_rules: dict[str, frozenset[str]] = field(default_factory=dict)  # concepts a rule mentions
+    concept_targets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # see SignalMap
 
 
 def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Indexes:
@@ -121,6 +122,7 @@ def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Inde
         rules_of={c: frozenset(ids) for c, ids in rules_of.items()},
         concept_classes=placement.concept_classes,
         concept_rules=placement.concept_rules,
+        concept_targets=placement.concept_targets,
         detectors=detectors,
         urls=_urls(signals, tools),
         cues=layer.cues,

@@ -43,6 +43,9 @@ class SignalMap:
     # A named concept is read as its category's classes and the naming classes together: only stricter.
     concept_classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     concept_rules: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Concepts of a category the KB spreads over several classes, read on classes of their own instead
+    # of the category's (see `_concepts_placed`): "budget" is not card data because card numbers are.
+    concept_targets: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def infer(
@@ -87,6 +90,7 @@ def infer(
             for concept in data_side.concepts_of(phrase):
                 concept_rules.setdefault(concept, set()).add(rule.id)
     return SignalMap(
+        concept_targets=_concepts_placed(signals, data, data_classes, by_class, concept_classes),
         data=data,
         use_cases=uses,
         use_evidence=use_evidence,
@@ -94,6 +98,59 @@ def infer(
         concept_classes={c: tuple(dict.fromkeys(ids)) for c, ids in concept_classes.items()},
         concept_rules={c: frozenset(ids) for c, ids in concept_rules.items()},
     )
+
+
+def _concepts_placed(
+    signals: Signals,
+    data: dict[str, Placement],
+    classes: tuple[DataClass, ...],
+    by_class: dict[str, dict[str, tuple[str, ...]]],
+    named: dict[str, list[str]],
+) -> dict[str, tuple[str, ...]]:
+    """Where each concept of a category that overlaps several classes is read, when not where the
+    category is: the classes its own phrases overlap (never below the category's floor), else the class
+    named for the concept's level ("internal" in "internal-use") if the category overlaps one; a concept
+    the KB names, where the KB files it. Others keep the category's placement, the most sensitive."""
+    rank = {c.id: i for i, c in enumerate(classes)}
+    names = {c.id: f"{c.id} {c.name}".lower() for c in classes}
+    placed: dict[str, tuple[str, ...]] = {}
+    for category in signals.data:
+        placement = data[category.id]
+        if placement.how != "overlap" or not placement.also:
+            continue
+        span = placement.classes
+        phrase_concept = {p: concept.id for concept in category.concepts for p in concept.en}
+        overlapped: dict[str, set[str]] = {
+            cid: {phrase_concept.get(e.split(" ~ ")[0], "") for e in by_class[cid].get(category.id, ())}
+            for cid in span
+        }
+        for concept in category.concepts:
+            if concept.id in named:
+                # The knowledge base files the concept itself ("board minutes" under Confidential): it
+                # is read there, not where card numbers took its category.
+                placed[concept.id] = tuple(dict.fromkeys(named[concept.id]))
+                continue
+            level = concept.level or category.level
+            # Never below the class named for its level, nor the floor of its sensitivity: "not yet
+            # public" shares a word with the Public class, and is not public.
+            at_level = [cid for cid in span if level in names[cid]]
+            floor = max(_floor_at(level, len(classes)), rank[at_level[-1]] if at_level else 0)
+            own = [cid for cid in span if concept.id in overlapped[cid] and rank[cid] >= floor]
+            if own:
+                chosen = own[-1]
+            elif at_level:
+                chosen = at_level[-1]
+            else:
+                continue
+            if chosen != placement.target:
+                placed[concept.id] = tuple(c for c in span if rank[c] <= rank[chosen])
+    return placed
+
+
+def _floor_at(level: str, count: int) -> int:
+    if LEVELS.index(level) < LEVELS.index("confidential") or count < 2:
+        return 0
+    return 2 if level == "restricted" and count >= 4 else 1
 
 
 def _dominant(side: Side, mentions: tuple[str, ...]) -> list[str]:

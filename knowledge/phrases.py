@@ -186,6 +186,12 @@ class PhraseIndex:
             bucket = self._typo_keys.setdefault((key[0], len(key)), [])
             if key not in bucket:
                 bucket.append(key)
+        if self._roots and lang in _PLURAL_S:
+            # Snowball roots a Spanish or French plural and its singular apart ("préstamos" -> "prest",
+            # "préstamo" -> "prestam"): the phrase in the singular is found too.
+            singular = " ".join(_singular(word) for word in phrase.split())
+            if singular != phrase:
+                self.add(singular, payload, lang=lang, typos=False)
 
     def _parts(self, phrase: str, lang: str) -> list[str]:
         tokens = tokenize(phrase)
@@ -324,6 +330,15 @@ class PhraseIndex:
                 ):
                     best = candidate
         return best
+
+
+_PLURAL_S = frozenset({"es", "fr"})
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word[-1] in "sx" and word[-2] not in "sx":
+        return word[:-1]
+    return word
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,9 @@ class Concept(_Entry):
     """One specific kind of data ("card numbers"), in every language the catalog speaks."""
 
     id: str
+    # When less sensitive than its category ("budget" among card and bank numbers): a knowledge base that
+    # spreads the category over several classes reads an unnamed concept at this level.
+    level: Literal["public", "internal", "confidential", "restricted"] | None = None
     en: tuple[Phrase, ...] = ()
     es: tuple[Phrase, ...] = ()
     fr: tuple[Phrase, ...] = ()

@@ -229,11 +229,12 @@ def _names(match: Match) -> str:
 
 
 def _catalog_classes(match: Match, indexes: Indexes) -> set[str]:
-    """Where its category lands, and also the classes whose examples name its concept: a translation of
-    a KB example is read as the KB reads the example, but never as less than its category."""
+    """Where its concept or category lands, and also the classes whose examples name its concept: a
+    translation of a KB example is read as the KB reads the example, but never as less than its
+    category (or, for a concept placed on its own, its concept)."""
     classes: set[str] = set()
     for category, concept, _ in match.payloads:  # type: ignore[misc]
-        classes.update(indexes.class_of.get(category, ()))
+        classes.update(indexes.concept_targets.get(concept) or indexes.class_of.get(category, ()))
         classes.update(indexes.concept_classes.get(concept, ()))
     return classes
 
