@@ -62,7 +62,10 @@ async def create_app(
                 "WARNING: Teams DEV MODE: /api/messages accepts unauthenticated requests and replies to any "
                 "serviceUrl a caller names. Use it only with the Bot Framework Emulator on your own machine."
             )
-    web_app = build_web_app(services, slack=slack, slack_app_token=settings.slack_app_token, teams=teams)
+    web_app = build_web_app(
+        services, slack=slack, slack_app_token=settings.slack_app_token, teams=teams,
+        drain_seconds=settings.drain_seconds,
+    )  # fmt: skip
 
     senders, nudgers = {}, {}
     if slack is not None:

@@ -20,7 +20,12 @@ SOCKET_MODE = web.AppKey(
 
 
 def build_web_app(
-    services: Services, *, slack: SlackSurface | None = None, slack_app_token: str | None = None, teams=None
+    services: Services,
+    *,
+    slack: SlackSurface | None = None,
+    slack_app_token: str | None = None,
+    teams=None,
+    drain_seconds: float = 20.0,
 ) -> web.Application:
     """With `slack_app_token` Slack talks over Socket Mode (no public URL); the same app serves both."""
     app = web.Application()
@@ -48,10 +53,15 @@ def build_web_app(
         async def open_slack(_app: web.Application) -> None:
             await slack.open()
 
+        async def finish_slack(_app: web.Application) -> None:
+            # aiohttp has stopped accepting; what was acknowledged is answered before connections close.
+            await slack.in_flight.drain(drain_seconds, "Slack answers")
+
         async def close_slack(_app: web.Application) -> None:
             await slack.close()
 
         app.on_startup.append(open_slack)
+        app.on_shutdown.append(finish_slack)
         app.on_cleanup.append(close_slack)
     if slack is not None and slack.config.signing_secret:
 
@@ -129,4 +139,5 @@ def _add_socket_mode(app: web.Application, slack: SlackSurface, app_token: str) 
         await handler.close_async()
 
     app.on_startup.append(connect)
-    app.on_cleanup.append(close)
+    # First of the shutdown steps: no new envelopes while the acknowledged ones are being answered.
+    app.on_shutdown.insert(0, close)

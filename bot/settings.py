@@ -47,6 +47,9 @@ class Settings(BaseSettings):
 
     host: str = Field("0.0.0.0", description="Address `aiguide serve` listens on.")
     port: int = Field(3000, description="Port `aiguide serve` listens on.")
+    drain_seconds: float = Field(
+        20.0, ge=0, description="On SIGTERM, how long to finish answers already acknowledged before exiting."
+    )
 
     slack_bot_token: str | None = Field(
         None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "AIGUIDE_SLACK_BOT_TOKEN")

@@ -191,3 +191,32 @@ async def test_other_bots_and_workflow_posts_are_not_answered(tmp_path):
         assert await server.stop() == 0
         await fake.close()
     assert "Traceback" not in server.log() and "Sorry" not in json.dumps(fake.of("chat.postMessage"))
+
+
+async def test_sigterm_during_a_burst_answers_every_acknowledged_command(tmp_path):
+    import sqlite3
+
+    fake = await _slack_api()
+    fake.slow = 0.3  # answers still being posted when the stop comes
+    server, driver = await _slack_http(tmp_path, fake)
+    questions, wins = 40, 20
+    try:
+        sends = [driver.command(f"is Otter ok for meeting notes? ({n})") for n in range(questions)]
+        sends += [
+            driver.command(
+                f"{10 + n}m drafted the release notes with Copilot -> shipped on time", command="/aiwin"
+            )
+            for n in range(wins)
+        ]
+        acks = await asyncio.gather(*sends)
+        assert all(a.status == 200 for a in acks)
+        code = await server.stop(timeout=60)  # SIGTERM right after the last acknowledgement
+    finally:
+        await driver.close()
+        answered = len(fake.of("response_url"))
+        await fake.close()
+    assert code == 0, server.log()
+    assert answered == questions + wins, server.log()[-3000:]
+    with sqlite3.connect(tmp_path / "aiguide.db") as db:
+        assert db.execute("SELECT count(*) FROM wins").fetchone()[0] == wins
+    assert "finishing" in server.log() and "are lost" not in server.log()

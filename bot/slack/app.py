@@ -4,6 +4,7 @@ runs it through the shared Router and renders the Reply back into Slack."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import time
@@ -19,6 +20,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.in_flight import InFlight
 from bot.slack import delivery, inbound, render
 from bot.slack.ack_first import AckFirst
 from handlers import feedback
@@ -54,6 +56,7 @@ class SlackSurface:
         self._people: dict[str, tuple[float, Actor]] = {}
         self._http: aiohttp.ClientSession | None = None
         self.ack_first = AckFirst()
+        self.in_flight = InFlight()
         oauth = None
         if config.client_id and config.client_secret and services.database is not None:
             from bot.slack.oauth import oauth_settings
@@ -150,13 +153,23 @@ class SlackSurface:
     # --- listeners ----------------------------------------------------------------------------
 
     def _register(self) -> None:
-        app = self.app
-        app.command(re.compile(r"^/ai(guide|win|tools|request)$"))(self.on_command)
-        app.event("app_mention")(self.on_mention)
-        app.event("message")(self.on_message)
-        app.action(re.compile(rf"^{render.ACTION_PREFIX}\d+$"))(self.on_action)
-        app.view(render.FORM_CALLBACK)(self.on_view_submission)
-        app.event("app_home_opened")(self.on_home_opened)
+        app, track = self.app, self._tracked
+        app.command(re.compile(r"^/ai(guide|win|tools|request)$"))(track(self.on_command))
+        app.event("app_mention")(track(self.on_mention))
+        app.event("message")(track(self.on_message))
+        app.action(re.compile(rf"^{render.ACTION_PREFIX}\d+$"))(track(self.on_action))
+        app.view(render.FORM_CALLBACK)(track(self.on_view_submission))
+        app.event("app_home_opened")(track(self.on_home_opened))
+
+    def _tracked(self, listener):
+        # bolt runs a listener on after it acknowledged: counted, so that a stopping server finishes it.
+        # bolt reads the arguments to pass from the wrapped method's signature.
+        @functools.wraps(listener)
+        async def run(**arguments):
+            with self.in_flight.one():
+                await listener(**arguments)
+
+        return run
 
     async def dispatch(self, request: Request) -> Reply:
         return await self.router.dispatch(request, self.services)

@@ -32,6 +32,7 @@ class FakeSlackAPI:
     # method (or "response_url") → answers to give first: an HTTP status (500, 404) or a Slack error
     # string ("not_in_channel"), then the method works again
     failing: dict[str, list] = field(default_factory=lambda: defaultdict(list))
+    slow: float = 0.0  # seconds every response_url post takes: answers still in flight when it matters
     server: TestServer | None = None
     sockets: list = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
@@ -168,6 +169,8 @@ class FakeSlackAPI:
         return web.Response(text="OK - 1")
 
     async def _response_url(self, request: web.Request) -> web.Response:
+        if self.slow:
+            await asyncio.sleep(self.slow)
         if self.failing["response_url"]:
             failure = self.failing["response_url"].pop(0)
             await self._record("failed:response_url", {"failure": failure})
