@@ -14,6 +14,22 @@ from bot.slack.app import SlackSurface
 from handlers.services import Services
 
 log = logging.getLogger(__name__)
+
+
+class _WithoutBodies(logging.Filter):
+    """slack_bolt logs the whole body of a request whose signature fails: a user's question, or 1 MB
+    of whatever an unsigned caller posts. Keep the line, drop the body."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if ", body: " in message:
+            record.msg, record.args = message.split(", body: ", 1)[0] + ", body not logged)", ()
+        return True
+
+
+for _name in ("slack_bolt.RequestVerification", "slack_bolt.AsyncRequestVerification"):
+    logging.getLogger(_name).addFilter(_WithoutBodies())
+
 SOCKET_MODE = web.AppKey(
     "slack_socket_mode", dict
 )  # {"status": "connecting" | "connected" | "not connected: ..."}
@@ -67,7 +83,18 @@ def build_web_app(
 
         async def slack_events(request: web.Request) -> web.Response:
             # The body is read raw and untouched: the signature is computed over its exact bytes.
-            bolt_request = await to_bolt_request(request)
+            try:
+                bolt_request = await to_bolt_request(request)
+                if not isinstance(bolt_request.body, dict):
+                    raise ValueError("not an object")
+            except Exception as error:  # only parsing runs here: whatever it raises, the body is bad
+                log.warning(
+                    "slack: refused a body that is not a Slack payload (%s)", error.__class__.__name__
+                )
+                return web.json_response(
+                    {"ok": False, "error": "bad_request", "detail": "expected a Slack JSON or form payload"},
+                    status=400,
+                )
             # Counted only once the body is in: a client that never sends it must not hold answers back.
             with slack.ack_first.acking():
                 response = await slack.app.async_dispatch(bolt_request)

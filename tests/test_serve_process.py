@@ -220,3 +220,25 @@ async def test_sigterm_during_a_burst_answers_every_acknowledged_command(tmp_pat
     with sqlite3.connect(tmp_path / "aiguide.db") as db:
         assert db.execute("SELECT count(*) FROM wins").fetchone()[0] == wins
     assert "finishing" in server.log() and "are lost" not in server.log()
+
+
+async def test_bad_requests_get_4xx_and_their_bodies_are_never_logged(tmp_path):
+    fake = await _slack_api()
+    server, driver = await _slack_http(tmp_path, fake)
+    marker = "can I paste MARKER-7f3a the salary list"
+    try:
+        unsigned = await driver.post(json.dumps({"type": "event_callback", "event": {"text": marker}}),
+                                     "application/json", signature="v0=00")  # fmt: skip
+        assert unsigned.status == 401
+        stale = await driver.post(f"text={marker}", "application/x-www-form-urlencoded", timestamp=1)
+        assert stale.status == 401
+        for body, kind in (("\x00\xff{not json", "application/json"), ("payload=%7Bbroken", "application/x-www-form-urlencoded"),
+                           ("", "application/json"), ("[1, 2]", "application/json")):  # fmt: skip
+            response = await driver.post(body, kind)
+            assert 400 <= response.status < 500, (body, response.status)
+    finally:
+        await driver.close()
+        assert await server.stop() == 0
+        await fake.close()
+    log = server.log()
+    assert "MARKER-7f3a" not in log and "Traceback" not in log
