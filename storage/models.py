@@ -36,6 +36,7 @@ class Win(SQLModel, table=True):
     __table_args__ = (
         Index("ix_wins_occurred_on", "occurred_on"),
         Index("ix_wins_person_occurred", "person_id", "occurred_on"),
+        {"sqlite_autoincrement": True},  # a deleted win's id is never given again (migration 0008)
     )
 
     id: int | None = Field(default=None, primary_key=True)

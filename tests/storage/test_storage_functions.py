@@ -39,6 +39,18 @@ def test_people_are_unique_per_platform_and_keep_a_pseudonym(database):
         assert (person.department, person.department_source) == ("Finance", "directory")
 
 
+def test_a_deleted_wins_number_is_never_given_to_a_new_win(database):
+    # An Undo button names its win by number: an old button must never reach someone's new win.
+    with database.session() as session:
+        person = upsert_person(session, platform="slack", user_id="U1")
+        add(session, person.id, "r1")
+        latest = add(session, person.id, "r2")
+        assert wins.delete_win(session, win_id=latest.id, person_id=person.id) is not None
+    with database.session() as session:
+        fresh = add(session, person.id, "r3")
+        assert fresh.id > latest.id
+
+
 def test_request_id_is_unique_at_the_database(database):
     with database.session() as session:
         person = upsert_person(session, platform="slack", user_id="U1")
