@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 log = logging.getLogger(__name__)
+LOG_WAIT_S = 2.0  # how long an answer waits for its question to be logged
 
 STATUS_OF = {
     Overall.ALLOWED: Status.ALLOWED,
@@ -101,10 +104,13 @@ async def answer(request: Request, services: Services, *, data_class: str | None
     logged = False
     if services.database is not None:
         try:
-            await _log_question(request, services, assessment)
+            # The answer matters more than the statistic: answer even when the log is down or slow
+            # (a locked SQLite file would otherwise hold the answer for a minute).
+            await asyncio.wait_for(_log_question(request, services, assessment), LOG_WAIT_S)
             logged = True
+        except TimeoutError:
+            log.warning("question not logged within %.0f s (request %s)", LOG_WAIT_S, request.request_id)
         except Exception:
-            # The answer matters more than the statistic: answer even when the log is down.
             log.exception("could not log question (request %s)", request.request_id)
     reply = reply_for(assessment, services.knowledge)
     if logged and assessment.verdict not in (Overall.NO_MATCH, Overall.CLARIFY):

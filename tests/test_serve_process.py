@@ -242,3 +242,29 @@ async def test_bad_requests_get_4xx_and_their_bodies_are_never_logged(tmp_path):
         await fake.close()
     log = server.log()
     assert "MARKER-7f3a" not in log and "Traceback" not in log
+
+
+async def test_a_locked_database_does_not_hold_back_answers(tmp_path):
+    import sqlite3
+    import time
+
+    fake = await _slack_api()
+    server, driver = await _slack_http(tmp_path, fake)
+    lock = sqlite3.connect(tmp_path / "aiguide.db", isolation_level=None)
+    try:
+        lock.execute("BEGIN EXCLUSIVE")  # another process holds the SQLite file
+        started = time.monotonic()
+        await driver.event("slack_event_message_im", text=QUESTION, ts="1764172000.000500")
+        await driver.command("is Otter ok for meeting notes?")
+        (dm,) = await fake.wait_for("chat.postMessage", 1, timeout=30)
+        (answer,) = await fake.wait_for("response_url", 1, timeout=30)
+        waited = time.monotonic() - started
+        assert "ChatGPT Enterprise" in dm["text"] and "Otter" in answer["text"]
+        assert waited < 8, f"answers waited {waited:.1f} s for the database"
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+        await driver.close()
+        assert await server.stop() == 0
+        await fake.close()
+    assert "not logged within" in server.log() or "de-duplication in memory" in server.log()
