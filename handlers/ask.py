@@ -202,8 +202,8 @@ def reply_for(assessment: Assessment, kb: KnowledgeBase) -> Reply:
         return _how_to_ask(kb, "I could not tell which AI tool or task you mean.")
     if assessment.verdict == Overall.CLARIFY:
         return _clarify(assessment, kb)
-    if assessment.verdict == Overall.RECOMMENDATION:
-        return _recommendation(assessment, kb)
+    if assessment.verdict == Overall.RECOMMENDATION or not assessment.tools:
+        return _recommendation(assessment, kb)  # no tool named: what may be used, or that none may
     sections = [_tool_section(v, kb) for v in assessment.tools]
     refused = [v for v in assessment.tools if v.verdict not in PERMITTED]
     actions: list[Action] = []

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from knowledge.base import STATUS_ORDER, USABLE_STATUSES, KnowledgeBase
-from knowledge.followup import Context, continue_from, is_followup
+from knowledge.followup import Context, answers_clarify, continue_from, is_followup
 from knowledge.followup import start as start_context
 from knowledge.model import NO_DATA, Rule, Tool
 from knowledge.policy import (
@@ -94,7 +94,7 @@ def assess(
     """`context`: the conversation so far, for follow-ups; `data_class`: a class the asker stated."""
     reading = understand(question, kb.indexes)
     carried: tuple[str, ...] = ()
-    if context is not None and is_followup(reading):
+    if context is not None and (is_followup(reading) or answers_clarify(context, reading)):
         continued = continue_from(context, question, reading, kb.indexes)
         reading, next_context, carried = continued.reading, continued.context, continued.carried
     else:
@@ -120,6 +120,8 @@ def assess(
     limit = MAX_RECOMMENDED + len(verdicts)  # room for the alternatives once the named tools are left out
     recommended = recommend(kb, situation, limit) if needs_options and (understood or verdicts) else ()
     overall = _overall(verdicts, understood, one_name=len(reading.tools) == 1)
+    if overall == Overall.RECOMMENDATION and not recommended:
+        overall = Overall.NOT_ALLOWED  # "No approved AI tool may be used for this": the answer is no
     return Assessment(
         question=question,
         understanding=reading,

@@ -78,6 +78,7 @@ def _cues(signals: Signals) -> PhraseIndex:
     kinds = [("vague_data", ("vague", "")), ("removals", ("remove", "")), ("followups", ("followup", ""))]
     kinds += [("hands_over", ("hand", ""))]
     kinds += [("greetings", ("talk", "greeting")), ("thanks", ("talk", "thanks")), ("help", ("talk", "help"))]
+    kinds += [("not_data", ("not_data", ""))]
     for kind, payload in kinds:
         for phrase in talk.words(kind):
             index.add(phrase, payload)

@@ -39,6 +39,13 @@ def is_followup(current: Understanding) -> bool:
     return leaves_out and current.size <= SHORT
 
 
+def answers_clarify(context: Context, current: Understanding) -> bool:
+    """After a question whose data could not be placed ("the export"), a message that names data and
+    no tool says what that data was ("it's a csv of customer emails"), however long it is."""
+    previous = context.reading
+    return bool(previous.vague or previous.handed) and not current.tools and current.names_data
+
+
 def start(question: str, reading: Understanding) -> Context:
     return Context(reading=reading, data_text=question)
 

@@ -56,6 +56,7 @@ class Indexes:
     # Rule mentions of four or more telling words, as (rule id, their roots): "outside counsel guidelines
     # prohibit AI" also holds when all but one of them stand close together ("guidelines say no AI").
     loose_mentions: tuple[tuple[str, frozenset[str]], ...] = ()
+    only: frozenset[str] = frozenset()  # "just", "solo", "nur": see `only` in conversation.yaml
     # "already" words, "published" words, words for the web: see `already` in conversation.yaml
     published: tuple[frozenset[str], frozenset[str], frozenset[str]] = (frozenset(), frozenset(), frozenset())
     catalog: CatalogLayer | None = None
@@ -132,6 +133,7 @@ def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Inde
         negators=frozenset({"no", "not", "without", "excluding", "exclude", "except"})
         | {t.text for phrase in talk.words("negators") for t in tokenize(phrase) if t.text not in _FILLERS},
         loose_mentions=_loose_mentions(kb),
+        only=frozenset(t.text for word in talk.words("only") for t in tokenize(word)),
         published=tuple(  # type: ignore[arg-type]
             frozenset(t.text for word in talk.words(kind) for t in tokenize(word))
             for kind in ("already", "published", "on_the_web")

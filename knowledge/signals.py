@@ -144,6 +144,8 @@ class Conversation(_Entry):
     already: Phrases = Field(default_factory=dict)
     published: Phrases = Field(default_factory=dict)
     on_the_web: Phrases = Field(default_factory=dict)
+    not_data: Phrases = Field(default_factory=dict)
+    only: Phrases = Field(default_factory=dict)
 
     def words(self, kind: str) -> tuple[str, ...]:
         return _all(getattr(self, kind))

@@ -95,8 +95,11 @@ def understand(question: str, indexes: Indexes) -> Understanding:
         for m in catalog_data
         if not indexes.data.has_key(m.key)  # the knowledge base's own placement of a phrase wins
     ]
+    # "password reset", "token limit": names of processes and settings, not the data inside them.
+    not_data = {i for m in _cue(cues, "not_data") for i in range(m.start, m.end)}
+    exclusive = False  # "just our public docs": the data named is all the data there is
     for match, classes, source in readings:
-        if not classes:
+        if not classes or set(range(match.start, match.end)) <= not_data:
             continue
         if match.fuzzy:
             # A near-miss may add sensitivity, never lower it: a typo read as the least sensitive class
@@ -107,6 +110,9 @@ def understand(question: str, indexes: Indexes) -> Understanding:
         data_spans.update(range(match.start, match.end))
         if not is_negated:
             present_spans.update(range(match.start, match.end))
+            exclusive = exclusive or any(
+                t.text in indexes.only for t in tokens[max(0, match.start - 2) : match.start]
+            )
         else:
             negated_words.append(_text(tokens, match))
         label = ("no " if is_negated else "") + "data: " + ", ".join(sorted(map(str, classes)))
@@ -160,6 +166,8 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     ]
     mention_matches += [(m, _catalog_rules(m, indexes), f"catalog: {_names(m)}") for m in catalog_data]
     for match, rule_ids, source in mention_matches:
+        if set(range(match.start, match.end)) <= not_data:
+            continue
         if rule_ids and not _negated(tokens, match, indexes):
             mentions.update(rule_ids)
             label = "rule: " + ", ".join(sorted(rule_ids))
@@ -171,7 +179,9 @@ def understand(question: str, indexes: Indexes) -> Understanding:
             words.append(
                 (span.start, Word(_text(tokens, span), f"rule: {rule_id}", "knowledge base, loosely"))
             )
-    handed = _handed_over(tokens, _cue(cues, "hand"), tool_matches, present_spans, indexes)
+    handed = (
+        None if exclusive else _handed_over(tokens, _cue(cues, "hand"), tool_matches, present_spans, indexes)
+    )
     vague_matches = [
         m
         for m in sorted(_cue(cues, "vague"), key=lambda m: -m.width)
@@ -408,6 +418,23 @@ _NOT_DATA = frozenset(
 )
 
 
+# English hand-over verbs that are also nouns, and the words a verb follows ("can I copy", "to review").
+_NOUN_TOO = frozenset({"copy", "review", "reviews", "edit", "edits", "import", "imports", "share", "load",
+                       "drop", "fix", "fixes", "polish", "upload", "uploads", "paste"})  # fmt: skip
+_BEFORE_A_VERB = frozenset(
+    {"i", "we", "you", "they", "to", "can", "could", "please", "pls", "and", "or", "then", "also", "just",
+     "me", "us", "not", "should", "may", "might", "will", "would", "let", "lets", "gonna", "wanna", "ok",
+     "okay", "quickly", "help", "it", "s", "do", "did", "ll", "d", "must", "allowed", "fine", "first"}
+)  # fmt: skip
+
+
+def _a_noun(tokens: list[Token], index: int) -> bool:
+    if tokens[index].text not in _NOUN_TOO or index == 0:
+        return False
+    before = tokens[index - 1]
+    return before.clause == tokens[index].clause and before.text not in _BEFORE_A_VERB
+
+
 # Words that point back at something already said: "just the public filing - can I summarise IT?"
 _POINTERS = frozenset(
     {"it", "this", "that", "these", "those", "them", "one", "esto", "eso", "esta", "este", "ceci", "cela",
@@ -424,6 +451,8 @@ def _handed_over(
     tool_at = {i for m in tools for i in range(m.start, m.end)}
     for hand in hands:
         clause = tokens[hand.start].clause
+        if _a_noun(tokens, hand.start):
+            continue  # "marketing copy", "code reviews": things, not a verb handing content over
         index = hand.end
         while index in tool_at:  # "give copilot my key": the tool first, then what it is given
             index += 1

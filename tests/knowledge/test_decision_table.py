@@ -144,9 +144,9 @@ def test_recommendations_fit_data_and_use_case_best_first(kb):
     assert verdicts == sorted(verdicts, key=lambda v: v != "allowed")  # allowed before conditional
 
 
-def test_recommendation_for_a_forbidden_task_is_empty(kb):
+def test_a_forbidden_task_without_a_tool_is_a_no_with_nothing_recommended(kb):
     result = assess(kb, "Can AI help me screen CVs?")
-    assert result.verdict == "recommendation"
+    assert result.verdict == "not_allowed"
     assert result.recommended == ()
     assert [r.id for r in result.red_lines] == ["personal-data-dpa", "no-hiring-decisions"]
 

@@ -153,3 +153,38 @@ def test_a_long_rule_mention_holds_when_rephrased():
     assert "client-ai-opt-out" in understand(rephrased, indexes).mentions
     # Two of its four telling words are not the mention
     assert "client-ai-opt-out" not in understand("can harvey read the client's guidelines?", indexes).mentions
+
+
+def test_names_of_processes_are_not_the_data_inside_them(kb):
+    assert (
+        "restricted"
+        not in understand("can chatgpt rewrite our password reset email?", kb.indexes).data_classes
+    )
+    assert "no-credentials" not in understand("what's the token limit of claude?", kb.indexes).mentions
+    assert "restricted" in understand("can I paste the wifi password into chatgpt?", kb.indexes).data_classes
+
+
+def test_just_this_data_covers_what_is_handed_over(kb):
+    reading = understand(
+        "no customer data, just our public docs - can chatgpt rewrite the user guide?", kb.indexes
+    )
+    assert reading.data_classes == ("public",) and not reading.handed
+    assert understand("can chatgpt rewrite the user guide?", kb.indexes).handed
+
+
+def test_a_hand_over_verb_used_as_a_noun_hands_nothing_over(kb):
+    assert not understand("marketing copy for the landing page in chatgpt?", kb.indexes).handed
+    assert not understand("kann ich copilot für code reviews nutzen?", kb.indexes).handed
+    assert understand("can I copy the export into chatgpt?", kb.indexes).handed == "the export"
+
+
+def test_naming_the_data_answers_the_clarifying_question(kb):
+    from knowledge import assess
+
+    first = assess(kb, "can I paste the export into chatgpt enterprise?")
+    assert first.verdict == "clarify"
+    answer = assess(
+        kb, "it's a csv of our customers' home addresses and phone numbers", context=first.context
+    )
+    assert answer.carried == ("tool",) and answer.tools[0].tool_id == "chatgpt-enterprise"
+    assert answer.verdict != "clarify"
