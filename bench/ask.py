@@ -553,6 +553,9 @@ def cli_wall(runs: int) -> None:
     with tempfile.TemporaryDirectory(prefix="aiguide-cli-") as tmp:
         env = {**os.environ, "AIGUIDE_DATA_DIR": tmp, "AIGUIDE_CACHE_DIR": str(Path(tmp) / "cache")}
         env.pop("AIGUIDE_DATABASE_URL", None)
+        # An installed aiguide has its bytecode compiled (pip does it; a source checkout writes it on the
+        # first run, which is not counted): a machine-wide PYTHONDONTWRITEBYTECODE would time the compiler.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         env.pop("AIGUIDE_KNOWLEDGE_DIR", None)
         for label, extra in (("aiguide ask", []), ("ask --json", ["--json"])):
             walls = []

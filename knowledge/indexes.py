@@ -170,10 +170,13 @@ def _tool_index(kb: KnowledgeBase, catalog: Catalog, signals: Signals, sources) 
             listed.add(phrase, tool.id)
             sources[("tool", compact(phrase))] = "knowledge base"
     references = signals.tools.references()
+    patterned = signals.tools.patterned_references()
     for product in catalog.products:
         names = product.names
         covering = frozenset().union(*(listed.payloads(name) for name in names))
-        for name in (*names, *references.get(product.name, ())):
+        # "the Microsoft one" for the products this KB lists; for the others the explicit references do.
+        extra = patterned.get(product.name, ()) if covering else ()
+        for name in (*names, *references.get(product.name, ()), *extra):
             if name in listed:
                 continue
             sources.setdefault(("tool", compact(name)), f"catalog: {product.name}")

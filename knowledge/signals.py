@@ -119,17 +119,16 @@ class ToolSignals(_Entry):
     editions: dict[Literal["personal", "work"], Phrases] = Field(default_factory=dict)
 
     def references(self) -> dict[str, tuple[str, ...]]:
-        """Each product's references, with the vendor patterns added to each vendor's main product."""
-        found = {ref.product: list(ref.references) for ref in self.products}
+        return {ref.product: ref.references for ref in self.products}
+
+    def patterned_references(self) -> dict[str, tuple[str, ...]]:
+        """The vendor patterns, for each vendor's main product: "the OpenAI one", "el de OpenAI"."""
         patterns = [p for lang_patterns in self.vendor_references.values() for p in lang_patterns]
-        for vendor in self.vendors:
-            if not vendor.products:
-                continue
-            names = dict.fromkeys(n.lower() for n in (vendor.name, *vendor.phrases))
-            found.setdefault(vendor.products[0], []).extend(
-                pattern.format(vendor=name) for pattern in patterns for name in names
-            )
-        return {product: tuple(dict.fromkeys(refs)) for product, refs in found.items()}
+        return {
+            vendor.products[0]: tuple(pattern.format(vendor=vendor.name.lower()) for pattern in patterns)
+            for vendor in self.vendors
+            if vendor.products
+        }
 
 
 class Conversation(_Entry):
