@@ -23,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.in_flight import InFlight
 from bot.slack import delivery, inbound, render
 from bot.slack.ack_first import AckFirst
+from handlers import ask as ask_handler
 from handlers import feedback
 from handlers.model import Action, Actor, Reply, Request, Status, Visibility
 from handlers.router import Router
@@ -306,18 +307,36 @@ class SlackSurface:
             await delivery.post(client, "chat_postMessage", "?", channel=body["user"]["id"], text=SORRY)
 
     async def _share(self, body, actor: Actor, question: str, client) -> None:
+        """The answer again, for the channel: through the button's response_url (no chat:write.public
+        needed, works in any channel the button is in), read again but not logged as a second question."""
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        stamp = f"{self.services.clock().timestamp():.6f}"
         request = inbound.from_action(
-            body, {"action_ts": str(time.time()), "action_id": "share"}, actor, "ask", question
+            body, {"action_ts": stamp, "action_id": "share"}, actor, "ask", question
         )
-        reply = replace(await self.dispatch(request), actions=())
+        assessment = ask_handler.assess_request(request, self.services)
+        reply = replace(ask_handler.reply_for(assessment, self.services.knowledge), actions=())
         asked = replace(
             reply, footer=f"{actor.display_name or 'Someone'} asked: “{question}” · {reply.footer}"
         )
         message = render.message(asked)
-        await client.chat_postMessage(
-            channel=channel, text=message.text, blocks=message.blocks, **POST_OPTIONS
-        )
+        content = {"text": message.text, "blocks": message.blocks, **POST_OPTIONS}
+        failed = "no response_url"
+        if body.get("response_url"):
+            failed = await self.respond(
+                body["response_url"], request.request_id, response_type="in_channel", replace_original=False,
+                **content,
+            )  # fmt: skip
+        if failed is not None and channel:
+            failed = await delivery.post(
+                client, "chat_postMessage", request.request_id, channel=channel, **content
+            )
+        if failed is not None:
+            log.error("slack delivery failed (request %s): share: %s", request.request_id, failed)
+            await self.reply_privately(
+                client, request_id=request.request_id, response_url=None, channel=channel, user=actor.user_id,
+                text="I could not post the answer in this channel. Invite me with /invite @aiguide, or copy it.",
+            )  # fmt: skip
 
     async def on_view_submission(self, ack, body, client) -> None:
         actor = await self.actor(client, body["user"]["id"], body["user"].get("name", ""))

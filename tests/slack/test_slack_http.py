@@ -205,11 +205,29 @@ async def test_share_in_channel_posts_the_answer_publicly(slack):
     (answer,) = await slack.fake.wait_for("response_url")
     share = dict(buttons(answer["blocks"]))["Share in channel"]
     await slack.press(share["c"], share["t"])
-    (public,) = await slack.fake.wait_for("chat.postMessage")
-    assert public["channel"] == "C0PROJECT"
+    # Through the button's response_url, for the whole channel: no chat:write.public needed.
+    public = (await slack.fake.wait_for("response_url", 2))[-1]
+    assert public["response_type"] == "in_channel" and public["replace_original"] is False
     assert public["text"] == "No, don't use Otter.ai for this."
     assert "Ana Lima asked: “is Otter ok for meeting notes?”" in texts(public["blocks"])
     assert buttons(public["blocks"]) == []
+    assert len(rows(slack, Question)) == 1  # sharing is not a second question
+    assert slack.fake.of("chat.postMessage") == []
+
+
+async def test_share_falls_back_to_a_post_and_says_so_when_neither_works(slack):
+    await slack.command("is Otter ok for meeting notes?")
+    (answer,) = await slack.fake.wait_for("response_url")
+    share = dict(buttons(answer["blocks"]))["Share in channel"]
+    slack.fake.failing["response_url"] = [404]
+    await slack.press(share["c"], share["t"])
+    (posted,) = await slack.fake.wait_for("chat.postMessage")
+    assert posted["channel"] == "C0PROJECT" and posted["text"] == "No, don't use Otter.ai for this."
+    slack.fake.failing["response_url"] = [404]
+    slack.fake.failing["chat.postMessage"] = ["not_in_channel"]
+    await slack.press(share["c"], share["t"])
+    (told,) = await slack.fake.wait_for("chat.postEphemeral")
+    assert told["user"] == "U0ANA" and "Invite me with /invite @aiguide" in told["text"]
 
 
 async def test_app_home_shows_what_i_may_use(slack):
