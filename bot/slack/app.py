@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -37,6 +36,7 @@ POST_OPTIONS = {"unfurl_links": False, "unfurl_media": False}  # never link_name
 PEOPLE_TTL = 3600.0
 DEDUPE_WAIT = 2.0  # seconds the duplicate-delivery check may take before the answer goes ahead anyway
 REMEMBERED_EVENTS = 10_000
+FORM_WAIT = 2.0  # seconds a form submission may take before the form closes and the result follows
 
 
 @dataclass(frozen=True)
@@ -339,30 +339,43 @@ class SlackSurface:
             )  # fmt: skip
 
     async def on_view_submission(self, ack, body, client) -> None:
-        actor = await self.actor(client, body["user"]["id"], body["user"].get("name", ""))
-        request, metadata = inbound.from_view_submission(body, actor)
+        """Slack wants the answer to a form within 3 s: mistakes in the form are shown in it when the
+        work is done in time; when it is not (a slow users.info or database), the form closes at
+        FORM_WAIT and the result follows as a message."""
+
+        async def work() -> tuple[Request, dict, Reply]:
+            actor = await self.actor(client, body["user"]["id"], body["user"].get("name", ""))
+            request, metadata = inbound.from_view_submission(body, actor)
+            return request, metadata, await self.dispatch(request)
+
+        task = asyncio.ensure_future(work())
         try:
-            reply = await self.dispatch(request)
-        except Exception:
-            log.exception("form failed (request %s)", request.request_id)
-            await ack(response_action="errors", errors={next(iter(request.form), "value"): SORRY[:150]})
-            return
-        if reply.form is not None and render.form_errors(reply.form):
-            await ack(response_action="errors", errors=render.form_errors(reply.form))
-            return
-        await ack()
-        message = render.message(reply)
-        channel = metadata.get("ch")
-        try:
-            if channel:
-                await client.chat_postEphemeral(
-                    channel=channel, user=actor.user_id, text=message.text, blocks=message.blocks
+            request, metadata, reply = await asyncio.wait_for(asyncio.shield(task), FORM_WAIT)
+        except TimeoutError:
+            await ack()
+            try:
+                request, metadata, reply = await task
+            except Exception:
+                log.exception("form failed after it closed (view %s)", (body.get("view") or {}).get("id"))
+                user = body["user"]["id"]
+                await delivery.post(
+                    client, "chat_postMessage", f"slack:view:{user}", channel=user, text=SORRY
                 )
-            else:
-                await client.chat_postMessage(channel=actor.user_id, text=message.text, blocks=message.blocks)
-        except SlackApiError:
-            # Not in that channel (a private one, say): the person still hears back, in a DM.
-            await client.chat_postMessage(channel=actor.user_id, text=message.text, blocks=message.blocks)
+                return
+        except Exception:
+            log.exception("form failed (view %s)", (body.get("view") or {}).get("id"))
+            await ack(response_action="errors", errors={_first_block(body): SORRY[:150]})
+            return
+        else:
+            if reply.form is not None and render.form_errors(reply.form):
+                await ack(response_action="errors", errors=render.form_errors(reply.form))
+                return
+            await ack()
+        message = render.message(reply)
+        await self.reply_privately(
+            client, request_id=request.request_id, response_url=None, channel=metadata.get("ch"),
+            user=request.actor.user_id, text=message.text, blocks=message.blocks,
+        )  # fmt: skip
 
     async def on_home_opened(self, body, event, client) -> None:
         if event.get("tab", "home") != "home":
@@ -399,3 +412,9 @@ class SlackSurface:
             return reply
         log.error("slack delivery failed (request %s): question to IT: %s", request_id, failed)
         return await feedback.escalation_failed(reply, self.services)
+
+
+def _first_block(body: dict) -> str:
+    """The first input block of a submitted form: where a general error is shown."""
+    values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
+    return next(iter(values), "value")

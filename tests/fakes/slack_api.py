@@ -33,6 +33,7 @@ class FakeSlackAPI:
     # string ("not_in_channel"), then the method works again
     failing: dict[str, list] = field(default_factory=lambda: defaultdict(list))
     slow: float = 0.0  # seconds every response_url post takes: answers still in flight when it matters
+    delays: dict[str, float] = field(default_factory=dict)  # method → seconds it takes to answer
     server: TestServer | None = None
     sockets: list = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
@@ -104,6 +105,8 @@ class FakeSlackAPI:
             )
         if not token.startswith("Bearer xoxb-"):
             return web.json_response({"ok": False, "error": "not_authed"})
+        if self.delays.get(method):
+            await asyncio.sleep(self.delays[method])
         if self.failing[method]:
             failure = self.failing[method].pop(0)
             await self._record(f"failed:{method}", {"failure": failure})

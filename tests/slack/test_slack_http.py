@@ -288,3 +288,18 @@ async def test_a_burst_of_commands_is_acknowledged_and_every_one_answered(slack)
     assert len(answers) == 30
     assert {a["text"] for a in answers} == {"No, don't use Otter.ai for this."}
     assert len(rows(slack, Question)) == 30
+
+
+async def test_a_slow_form_closes_in_time_and_the_result_follows(slack):
+    from fakes.slack_client import payload
+
+    body = payload("slack_view_submission")
+    body["user"]["id"] = "U0SLOW"  # not cached yet: users.info is asked, and it is slow
+    slack.fake.delays["users.info"] = 3.5
+    started = time.monotonic()
+    response = await slack.interact(body)
+    took = time.monotonic() - started
+    assert response.status == 200 and took < 3.0, f"the form was answered after {took:.1f} s"
+    (confirmation,) = await slack.fake.wait_for("chat.postEphemeral", timeout=10)
+    assert confirmation["user"] == "U0SLOW" and confirmation["text"].startswith("Logged win #")
+    assert len(rows(slack, Win)) == 1
