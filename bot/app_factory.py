@@ -30,6 +30,7 @@ async def create_app(
         DigestScheduler,
         NudgeScheduler,
         slack_nudger,
+        slack_posted_check,
         slack_sender,
         start_ticking,
         teams_nudger,
@@ -67,9 +68,10 @@ async def create_app(
         drain_seconds=settings.drain_seconds,
     )  # fmt: skip
 
-    senders, nudgers = {}, {}
+    senders, nudgers, checks = {}, {}, {}
     if slack is not None:
         senders["slack"], nudgers["slack"] = slack_sender(slack), slack_nudger(slack)
+        checks["slack"] = slack_posted_check(slack)
     if teams is not None:
         senders["teams"], nudgers["teams"] = teams_sender(teams), teams_nudger(teams)
     targets = digest_targets(settings)
@@ -79,7 +81,7 @@ async def create_app(
     usable = [t for t in targets if t.platform in senders]
     clocks: list = []
     if usable:
-        clocks.append(DigestScheduler(services, usable, senders))
+        clocks.append(DigestScheduler(services, usable, senders, checks=checks))
         say(f"Digests: {', '.join(f'{t.name} ({t.weekday} {t.time} {t.timezone})' for t in usable)}")
     if nudgers:
         clocks.append(

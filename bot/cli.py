@@ -438,7 +438,7 @@ def digest_send(
             reply = await digest.it_digest(services, start, end)
         else:
             reply = await digest.leadership(services, start, end, services.digest)
-        return await sender(target, reply)
+        return await sender(target, reply, f"{target.name}:manual:{services.clock():%Y-%m-%dT%H:%M}")
 
     reference = asyncio.run(send())
     typer.echo(f"Sent {target_name} for the week of {start:%d %b} ({reference}).")

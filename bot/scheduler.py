@@ -78,7 +78,10 @@ def covered_week(scheduled: datetime) -> tuple[date, date, str]:
     return start, end, f"{year}-W{week:02d}"
 
 
-Sender = Callable[[DigestTarget, Reply], Awaitable[str]]  # posts, returns a message reference
+# Posts the digest with its run key ("leaders:2026-W47") in the post, returns a message reference.
+Sender = Callable[[DigestTarget, Reply, str], Awaitable[str]]
+# The reference of a post already carrying that run key, None when there is none; raises when it cannot tell.
+PostedCheck = Callable[[DigestTarget, str], Awaitable[str | None]]
 
 
 class DigestScheduler:
@@ -88,11 +91,13 @@ class DigestScheduler:
         targets: list[DigestTarget],
         senders: dict[str, Sender],
         *,
+        checks: dict[str, PostedCheck] | None = None,
         me: str | None = None,
     ):
         self.services = services
         self.targets = targets
         self.senders = senders
+        self.checks = checks or {}
         self.me = me or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
 
     async def tick(self, now: datetime) -> list[str]:
@@ -110,9 +115,12 @@ class DigestScheduler:
             )
             if not owned:
                 continue
+            key = f"{target.name}:{period}"
+            if owned == "claimed" and await self._posted_before(target, period, key, now):
+                continue
             try:
                 reply = await self.build(target, start, end)
-                reference = await self.senders[target.platform](target, reply)
+                reference = await self.senders[target.platform](target, reply, key)
             except Exception as error:
                 log.exception("digest %s for %s failed", target.name, period)
                 await self.services.transaction(
@@ -130,6 +138,36 @@ class DigestScheduler:
             sent.append(f"{target.name}:{period}")
         return sent
 
+    async def _posted_before(self, target: DigestTarget, period: str, key: str, now: datetime) -> bool:
+        """The previous sender stopped after claiming: did its post go out? Where the platform can say
+        (Slack: the post's metadata), a post found is recorded as sent; where it cannot, the digest is
+        not sent again (at most once) and the run is marked so the IT team can see it."""
+        check = self.checks.get(target.platform)
+        reference, reason = None, f"{target.platform} cannot tell whether it was posted"
+        if check is not None:
+            try:
+                reference = await check(target, key)
+                if reference is None:
+                    return False
+            except Exception as error:
+                reason = f"could not check the channel ({error.__class__.__name__}: {error})"
+        if reference is not None:
+            log.info("digest %s was already posted by the replica that stopped (%s)", key, reference)
+            await self.services.transaction(
+                lambda s: digest_runs.mark_sent(
+                    s, target=target.name, period=period, me=self.me, now=now, message_ref=reference
+                )
+            )
+            return True
+        log.warning("digest %s not sent again: its sender stopped while sending and %s", key, reason)
+        await self.services.transaction(
+            lambda s: digest_runs.mark_unconfirmed(
+                s, target=target.name, period=period, me=self.me,
+                error=f"not sent again after its sender stopped: {reason}",
+            )
+        )  # fmt: skip
+        return True
+
     async def build(self, target: DigestTarget, start: date, end: date) -> Reply:
         if target.kind == "it":
             return await digest.it_digest(self.services, start, end)
@@ -141,7 +179,7 @@ def slack_sender(slack) -> Sender:
     from bot.chart import png
     from bot.slack import render
 
-    async def send(target: DigestTarget, reply: Reply) -> str:
+    async def send(target: DigestTarget, reply: Reply, key: str) -> str:
         client = slack.app.client
         message = render.message(reply)
         posted = await client.chat_postMessage(
@@ -150,6 +188,7 @@ def slack_sender(slack) -> Sender:
             blocks=message.blocks,
             unfurl_links=False,
             unfurl_media=False,
+            metadata={"event_type": DIGEST_EVENT, "event_payload": {"run": key}},
         )
         if reply.chart is not None:
             await client.files_upload_v2(
@@ -161,8 +200,37 @@ def slack_sender(slack) -> Sender:
     return send
 
 
+DIGEST_EVENT = "aiguide_digest"
+
+
+def slack_posted_check(slack) -> PostedCheck:
+    """Looks through the digest channel's last two days for a post carrying the run key."""
+
+    async def posted(target: DigestTarget, key: str) -> str | None:
+        client = slack.app.client
+        oldest = f"{(slack.services.clock() - CATCH_UP).timestamp():.6f}"
+        cursor = None
+        for _ in range(5):  # at most 1,000 messages: a digest channel is not a chat room
+            page = await client.conversations_history(
+                channel=target.channel, oldest=oldest, limit=200, include_all_metadata=True, cursor=cursor
+            )
+            for message in page.get("messages") or ():
+                metadata = message.get("metadata") or {}
+                if (
+                    metadata.get("event_type") == DIGEST_EVENT
+                    and (metadata.get("event_payload") or {}).get("run") == key
+                ):
+                    return str(message.get("ts"))
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+        return None
+
+    return posted
+
+
 def teams_sender(teams) -> Sender:
-    async def send(target: DigestTarget, reply: Reply) -> str:
+    async def send(target: DigestTarget, reply: Reply, key: str) -> str:
         if not await teams.send_to(target.channel, reply):
             raise LookupError(f"aiguide was never added to Teams conversation {target.channel}")
         return f"teams:{target.channel}"

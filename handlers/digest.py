@@ -12,7 +12,7 @@ from handlers.digest_settings import DigestSettings, Goals
 from handlers.model import Chart, Fact, Reply, Request, Section, Status
 from handlers.services import Services
 from knowledge.base import USABLE_STATUSES
-from storage import digests, nudges
+from storage import digest_runs, digests, nudges
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -230,6 +230,14 @@ async def it_digest(services: Services, start: date, end: date) -> Reply:
             text="" if gaps else "Nothing this week.",
         )
     )
+    undelivered = await services.transaction(lambda session: digest_runs.not_delivered(session))
+    if undelivered:
+        sections.append(
+            Section(
+                title="Digests that may not have gone out",
+                bullets=tuple(f"{r.target} for {r.period}: {r.error or r.status}" for r in undelivered),
+            )
+        )
     return Reply(
         status=Status.INFO,
         headline=f"IT digest, week of {start:%d %b}: {total} questions, {unknown_count} about unlisted tools",

@@ -14,8 +14,10 @@ from storage.models import DigestRun
 MAX_ATTEMPTS = 5
 
 
-def claim(session: Session, *, target: str, period: str, me: str, now: datetime, lease: timedelta) -> bool:
-    """True when this replica now owns the send: a fresh claim, or a takeover of a stale one."""
+def claim(session: Session, *, target: str, period: str, me: str, now: datetime, lease: timedelta) -> str:
+    """What this replica now owns: "new" (a fresh claim), "claimed" (a takeover from a sender whose
+    lease ran out: it may have posted before it died), "failed" (a retry after a failed send); "" when
+    another replica owns it or it was sent."""
     values = {"target": target, "period": period, "status": "claimed", "claimed_by": me,
               "lease_expires_at": now + lease, "attempts": 1}  # fmt: skip
     dialect = session.get_bind().dialect.name
@@ -25,7 +27,10 @@ def claim(session: Session, *, target: str, period: str, me: str, now: datetime,
         insert.on_conflict_do_nothing(index_elements=["target", "period"]).returning(DigestRun.id)
     )
     if result.first() is not None:
-        return True
+        return "new"
+    before = session.exec(
+        select(DigestRun.status).where(DigestRun.target == target, DigestRun.period == period)
+    ).first()
     takeover = session.execute(
         update(DigestRun)
         .where(
@@ -39,7 +44,7 @@ def claim(session: Session, *, target: str, period: str, me: str, now: datetime,
             claimed_by=me, lease_expires_at=now + lease, attempts=DigestRun.attempts + 1, status="claimed"
         )
     )
-    return takeover.rowcount == 1
+    return str(before) if takeover.rowcount == 1 else ""
 
 
 def mark_sent(
@@ -61,8 +66,28 @@ def mark_failed(session: Session, *, target: str, period: str, me: str, error: s
     )
 
 
+def mark_unconfirmed(session: Session, *, target: str, period: str, me: str, error: str) -> None:
+    """Its sender stopped mid-send and nobody can tell whether it was posted: never tried again."""
+    session.execute(
+        update(DigestRun)
+        .where(DigestRun.target == target, DigestRun.period == period, DigestRun.claimed_by == me)
+        .values(status="unconfirmed", error=error[:2000])
+    )
+
+
 def runs(session: Session, *, target: str | None = None) -> list[DigestRun]:
     query = select(DigestRun).order_by(col(DigestRun.id))
     if target is not None:
         query = query.where(DigestRun.target == target)
     return list(session.exec(query))
+
+
+def not_delivered(session: Session, *, limit: int = 10) -> list[DigestRun]:
+    """The latest runs that failed for good or whose delivery nobody can confirm, for the IT digest."""
+    query = (
+        select(DigestRun)
+        .where(col(DigestRun.status).in_(("unconfirmed", "failed")), DigestRun.attempts >= 1)
+        .order_by(col(DigestRun.id).desc())
+        .limit(limit)
+    )
+    return [r for r in session.exec(query) if r.status == "unconfirmed" or r.attempts >= MAX_ATTEMPTS]

@@ -116,7 +116,7 @@ class DigestRun(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     target: str = Field(max_length=100)
     period: str = Field(max_length=40)  # the ISO week the digest covers, e.g. 2026-W47
-    status: str = Field(default="claimed", max_length=16)  # claimed | sent | failed
+    status: str = Field(default="claimed", max_length=16)  # claimed | sent | failed | unconfirmed
     claimed_by: str = Field(max_length=100)
     lease_expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     attempts: int = Field(default=1)

@@ -268,3 +268,43 @@ async def test_a_locked_database_does_not_hold_back_answers(tmp_path):
         assert await server.stop() == 0
         await fake.close()
     assert "not logged within" in server.log() or "de-duplication in memory" in server.log()
+
+
+async def test_a_digest_whose_sender_died_after_posting_is_not_posted_again(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from bot.scheduler import DigestTarget, covered_week, last_due
+    from storage import digest_runs
+    from storage.db import Database, build_engine_url
+    from storage.migrate import upgrade
+
+    now = datetime.now(UTC)
+    target = DigestTarget(name="leaders", kind="leadership", platform="slack", channel="C0LEAD",
+                          weekday=now.strftime("%a").lower(), time=now.strftime("%H:%M"), timezone="UTC")  # fmt: skip
+    period = covered_week(last_due(target, now))[2]
+    # Another replica claimed this week's digest, posted it, and was killed before it could record so.
+    database = Database(build_engine_url(None, tmp_path))
+    upgrade(database)
+    with database.session() as session:
+        digest_runs.claim(session, target="leaders", period=period, me="killed", now=now - timedelta(minutes=30),
+                          lease=timedelta(minutes=10))  # fmt: skip
+    database.engine.dispose()
+    fake = await _slack_api()
+    fake.history["C0LEAD"].append({"type": "message", "ts": "1764000000.000100", "text": "Leadership digest",
+                                   "metadata": {"event_type": "aiguide_digest",
+                                                "event_payload": {"run": f"leaders:{period}"}}})  # fmt: skip
+    server, driver = await _slack_http(
+        tmp_path, fake, AIGUIDE_DIGEST_TARGETS=json.dumps([target.model_dump()])
+    )
+    try:
+        await fake.wait_for("conversations.history", 1, timeout=20)
+        await asyncio.sleep(1.0)
+    finally:
+        await driver.close()
+        assert await server.stop() == 0
+        await fake.close()
+    assert fake.of("chat.postMessage") == []  # exactly one digest in the channel: the first
+    with Database(build_engine_url(None, tmp_path)).session() as session:
+        (run,) = digest_runs.runs(session)
+    assert (run.status, run.message_ref) == ("sent", "1764000000.000100")
+    assert "already posted by the replica that stopped" in server.log()

@@ -14,6 +14,10 @@ BOT_SCOPES = [
     "users:read",
     "users:read.email",  # match people to the directory file by email
     "files:write",  # the digest chart
+    # A replica taking over a digest whose sender died reads the digest channel's recent history for
+    # the digest's message metadata, so that it is never posted twice.
+    "channels:history",
+    "groups:history",
 ]
 BOT_EVENTS = ["app_home_opened", "app_mention", "message.im", "app_uninstalled", "tokens_revoked"]
 DESCRIPTIONS = {

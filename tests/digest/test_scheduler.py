@@ -24,14 +24,20 @@ class Outbox:
         self.sent: list[tuple[str, str, datetime]] = []
         self.now: datetime | None = None
 
-    async def send(self, target, reply):
+    async def send(self, target, reply, key):
         self.sent.append((target.name, reply.headline, self.now))
         return f"ts-{len(self.sent)}"
 
 
-def scheduler(kb, database, outbox, targets=(LONDON,), me=None):
+def scheduler(kb, database, outbox, targets=(LONDON,), me=None, checks=None):
     services = Services(knowledge=kb, database=database)
-    return DigestScheduler(services, list(targets), {"slack": outbox.send, "teams": outbox.send}, me=me)
+    return DigestScheduler(
+        services, list(targets), {"slack": outbox.send, "teams": outbox.send}, me=me, checks=checks
+    )
+
+
+async def nothing_posted(target, key):
+    return None
 
 
 async def run_clock(sched, outbox, start: datetime, end: datetime, step=timedelta(minutes=15)):
@@ -86,7 +92,7 @@ async def test_a_crashed_sender_is_replaced_after_its_lease(kb, database):
         assert digest_runs.claim(
             session, target="leaders", period="2026-W47", me="dead", now=now, lease=timedelta(minutes=10)
         )
-    survivor = scheduler(kb, database, outbox, me="survivor")
+    survivor = scheduler(kb, database, outbox, me="survivor", checks={"slack": nothing_posted})
     outbox.now = now + timedelta(minutes=5)
     assert await survivor.tick(outbox.now) == []  # the lease still holds
     outbox.now = now + timedelta(minutes=11)
@@ -94,6 +100,43 @@ async def test_a_crashed_sender_is_replaced_after_its_lease(kb, database):
     with database.session() as session:
         (run,) = digest_runs.runs(session)
     assert (run.status, run.claimed_by, run.attempts, run.message_ref) == ("sent", "survivor", 2, "ts-1")
+
+
+async def test_a_digest_its_dead_sender_posted_is_not_posted_again(kb, database):
+    outbox = Outbox()
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    with database.session() as session:  # replica A claims, posts, and dies before recording it
+        digest_runs.claim(
+            session, target="leaders", period="2026-W47", me="dead", now=now, lease=timedelta(minutes=10)
+        )
+    looked = []
+
+    async def found_in_channel(target, key):
+        looked.append((target.channel, key))
+        return "1764000000.000100"
+
+    survivor = scheduler(kb, database, outbox, me="survivor", checks={"slack": found_in_channel})
+    assert await survivor.tick(now + timedelta(minutes=11)) == []
+    assert outbox.sent == [] and looked == [("C0LEAD", "leaders:2026-W47")]
+    with database.session() as session:
+        (run,) = digest_runs.runs(session)
+    assert (run.status, run.message_ref) == ("sent", "1764000000.000100")
+
+
+async def test_where_the_platform_cannot_tell_a_dead_senders_digest_is_sent_at_most_once(kb, database):
+    outbox = Outbox()
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    with database.session() as session:
+        digest_runs.claim(
+            session, target="leaders", period="2026-W47", me="dead", now=now, lease=timedelta(minutes=10)
+        )
+    survivor = scheduler(kb, database, outbox, me="survivor")  # no way to look (as in Teams)
+    assert await survivor.tick(now + timedelta(minutes=11)) == []
+    assert await survivor.tick(now + timedelta(hours=2)) == []
+    assert outbox.sent == []
+    with database.session() as session:
+        (run,) = digest_runs.runs(session)
+    assert run.status == "unconfirmed" and "not sent again" in run.error
 
 
 @pytest.mark.parametrize(("hours_late", "sent"), [(30, 1), (60, 0)])
@@ -109,7 +152,7 @@ async def test_a_failed_send_is_retried_later(kb, database):
     outbox = Outbox()
     calls = []
 
-    async def flaky(target, reply):
+    async def flaky(target, reply, key):
         calls.append(target.name)
         if len(calls) == 1:
             raise ConnectionError("Slack is down")
@@ -130,3 +173,18 @@ def test_targets_are_validated():
         DigestTarget(name="x", kind="leadership", platform="slack", channel="C1", timezone="Mars/Olympus")
     with pytest.raises(ValueError):
         DigestTarget(name="x", kind="leadership", platform="slack", channel="C1", weekday="someday")
+
+
+async def test_the_it_digest_says_which_digest_may_not_have_gone_out(kb, database):
+    from handlers import digest
+
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    with database.session() as session:
+        digest_runs.claim(
+            session, target="leaders", period="2026-W47", me="dead", now=now, lease=timedelta(minutes=10)
+        )
+    await scheduler(kb, database, Outbox(), me="survivor").tick(now + timedelta(minutes=11))
+    services = Services(knowledge=kb, database=database)
+    reply = await digest.it_digest(services, now.date() - timedelta(days=7), now.date())
+    (section,) = [s for s in reply.sections if s.title == "Digests that may not have gone out"]
+    assert section.bullets[0].startswith("leaders for 2026-W47: not sent again after its sender stopped")

@@ -34,6 +34,7 @@ class FakeSlackAPI:
     failing: dict[str, list] = field(default_factory=lambda: defaultdict(list))
     slow: float = 0.0  # seconds every response_url post takes: answers still in flight when it matters
     delays: dict[str, float] = field(default_factory=dict)  # method → seconds it takes to answer
+    history: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))  # channel → messages
     server: TestServer | None = None
     sockets: list = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
@@ -125,7 +126,7 @@ class FakeSlackAPI:
             params = json.loads(raw or "{}")
         else:
             params = dict(parse_qsl(raw))
-            for key in ("blocks", "view"):
+            for key in ("blocks", "view", "metadata"):
                 if isinstance(params.get(key), str):
                     params[key] = json.loads(params[key])
         params = {**dict(request.query), **params}  # some methods send their arguments in the query string
@@ -198,7 +199,13 @@ class FakeSlackAPI:
         if method == "users.info":
             user = self.users.get(params.get("user", ""))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "conversations.history":
+            return {"ok": True, "messages": list(reversed(self.history[params.get("channel", "")])),
+                    "has_more": False, "response_metadata": {"next_cursor": ""}}  # fmt: skip
         if method == "chat.postMessage":
+            self.history[params.get("channel", "")].append(
+                {"type": "message", "ts": ts, "text": params.get("text"), "metadata": params.get("metadata")}
+            )
             return {
                 "ok": True,
                 "channel": params.get("channel"),

@@ -134,3 +134,15 @@ def test_vendor_names_urls_and_edition_hints_name_the_right_tool(kb):
 )
 def test_detectors_find_real_shapes_and_not_look_alikes(text, found):
     assert detect(text) == found
+
+
+def test_no_name_of_a_process_is_also_a_data_phrase():
+    # A "not data" phrase that is also a data phrase would hide that data ("password manager" is kept
+    # as credentials: its export holds every password).
+    from knowledge.phrases import compact
+    from knowledge.signals import load_signals
+
+    signals = load_signals()
+    data = {compact(p, roots=True) for c in signals.data for p in c.all_phrases}
+    clashes = [p for p in signals.conversation.words("not_data") if compact(p, roots=True) in data]
+    assert clashes == []
