@@ -10,7 +10,9 @@ from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ChannelAccount
 
 from bot.teams import inbound, render
+from bot.teams.delivery import DeliveryFailed, with_retries
 from bot.teams.transport import TeamsTransport, reference_of
+from handlers import feedback
 from handlers.model import Platform, Reply, Section, Status
 from handlers.router import Router
 from handlers.services import Services
@@ -50,16 +52,36 @@ class AiguideTeamsBot(TeamsActivityHandler):
         actor = inbound.actor_of(activity, await self._email(turn_context))
         request = inbound.to_request(activity, actor)
         if not request.text and not request.command:
-            await turn_context.send_activity(self._activity(WELCOME))
+            await self._send(turn_context, self._activity(WELCOME), "welcome")
             return
         reply = await self.router.dispatch(request, self.services)
-        await turn_context.send_activity(self._activity(reply))
-        if reply.escalation is not None and self.transport.config.it_conversation:
-            await self.send_to(self.transport.config.it_conversation, reply.escalation)
+        reply = await self._escalated(reply, request.request_id)
+        await self._send(turn_context, self._activity(reply), f"answer to request {request.request_id}")
+
+    async def _send(self, turn_context: TurnContext, activity: Activity, what: str) -> bool:
+        try:
+            await with_retries(lambda: turn_context.send_activity(activity), what)
+            return True
+        except DeliveryFailed:
+            return False  # logged with the reason; a second failing post would not reach the person either
+
+    async def _escalated(self, reply: Reply, request_id: str) -> Reply:
+        """Posts the question to IT first, so that the person is told it reached IT only once it has."""
+        if reply.escalation is None:
+            return reply
+        target = self.transport.config.it_conversation
+        try:
+            if target and await self.send_to(target, reply.escalation):
+                return reply
+            reason = "no IT conversation configured or known (AIGUIDE_TEAMS_IT_CONVERSATION)"
+        except Exception as error:
+            reason = str(error)
+        log.error("teams delivery failed (request %s): question to IT: %s", request_id, reason)
+        return await feedback.escalation_failed(reply, self.services)
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         await self._remember(turn_context)
-        await turn_context.send_activity(self._activity(WELCOME))
+        await self._send(turn_context, self._activity(WELCOME), "welcome")
 
     async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
         await self._forget(turn_context)
@@ -69,7 +91,7 @@ class AiguideTeamsBot(TeamsActivityHandler):
     ):
         if any(m.id == turn_context.activity.recipient.id for m in members_added):
             await self._remember(turn_context)
-            await turn_context.send_activity(self._activity(WELCOME))
+            await self._send(turn_context, self._activity(WELCOME), "welcome")
 
     async def on_teams_members_removed(self, members_removed: list[ChannelAccount], team_info, turn_context):
         if any(m.id == turn_context.activity.recipient.id for m in members_removed):
@@ -88,7 +110,8 @@ class AiguideTeamsBot(TeamsActivityHandler):
         return message
 
     async def send_to(self, key: str, reply: Reply) -> bool:
-        """A new message (not a reply) in a stored conversation; False when it is not known."""
+        """A new message (not a reply) in a stored conversation; False when it is not known. Raises
+        DeliveryFailed when the connector would not take it (retried first)."""
         stored = await self.services.transaction(
             lambda session: addresses.find_address(session, platform=Platform.TEAMS, key=key)
         )
@@ -98,14 +121,25 @@ class AiguideTeamsBot(TeamsActivityHandler):
         activity = self._activity(reply)
         channel = stored.kind == "channel"
 
+        failures: list[DeliveryFailed] = []
+
         async def deliver(context: TurnContext) -> None:
-            if channel:
-                # A channel post made as a reply would land in an old thread; start a new one.
-                await self.transport.new_channel_thread(context, activity, key)
-            else:
-                await context.send_activity(activity)
+            # A failure is kept, not raised: raised inside the turn, botbuilder's error handler would
+            # swallow it (the caller would think it was sent).
+            try:
+                if channel:
+                    # A channel post made as a reply would land in an old thread; start a new one.
+                    await with_retries(
+                        lambda: self.transport.new_channel_thread(context, activity, key), f"post to {key}"
+                    )
+                else:
+                    await with_retries(lambda: context.send_activity(activity), f"post to {key}")
+            except DeliveryFailed as error:
+                failures.append(error)
 
         await self.transport.continue_conversation(stored.reference, deliver)
+        if failures:
+            raise failures[0]
         return True
 
     # --- memory ------------------------------------------------------------------------------

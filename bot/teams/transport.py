@@ -68,9 +68,14 @@ class TeamsTransport:
 
         async def on_error(context: TurnContext, error: Exception) -> None:
             log.exception("Teams turn failed (activity %s)", context.activity.id, exc_info=error)
-            await context.send_activity(
-                "Sorry, something went wrong on my side. Please try again in a minute."
-            )
+            if context.activity.type != "message":
+                return  # a proactive send (a digest, a reminder): no apology into that conversation
+            try:
+                await context.send_activity(
+                    "Sorry, something went wrong on my side. Please try again in a minute."
+                )
+            except Exception as failed:
+                log.error("teams: could not say sorry either (activity %s): %s", context.activity.id, failed)
 
         self.adapter.on_turn_error = on_error
 

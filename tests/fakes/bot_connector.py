@@ -28,6 +28,10 @@ class FakeConnector:
     sent: list[Sent] = field(default_factory=list)
     created: list[dict] = field(default_factory=list)
     server: TestServer | None = None
+    # Answers to give first to sends and conversation creations: an HTTP status (500, 429 comes with
+    # Retry-After: 0), then the connector works again.
+    failing: list[int] = field(default_factory=list)
+    refused: list[tuple[int, dict]] = field(default_factory=list)  # (status, body) of refused calls
     _ids = itertools.count(1)
 
     async def start(self) -> FakeConnector:
@@ -55,7 +59,18 @@ class FakeConnector:
             await asyncio.wait_for(self._changed.wait_for(lambda: len(self.sent) >= count), timeout)
         return self.sent
 
+    async def _fail(self, request: web.Request) -> web.Response | None:
+        if not self.failing:
+            return None
+        status = self.failing.pop(0)
+        self.refused.append((status, await request.json()))
+        headers = {"Retry-After": "0"} if status == 429 else {}
+        return web.json_response({"error": {"code": "ServiceError", "message": "try later"}}, status=status,
+                                 headers=headers)  # fmt: skip
+
     async def _send(self, request: web.Request) -> web.Response:
+        if (failed := await self._fail(request)) is not None:
+            return failed
         async with self._changed:
             self.sent.append(
                 Sent(
@@ -69,6 +84,8 @@ class FakeConnector:
         return web.json_response({"id": f"reply-{next(self._ids)}"})
 
     async def _create(self, request: web.Request) -> web.Response:
+        if (failed := await self._fail(request)) is not None:
+            return failed
         body = await request.json()
         self.created.append(body)
         activity = body.get("activity") or {}

@@ -159,3 +159,31 @@ async def test_not_json_is_refused(teams):
         f"{teams.base_url}/api/messages", data="hi", headers={"Content-Type": "text/plain"}
     )
     assert response.status == 415
+
+
+async def test_connector_errors_are_retried_and_a_failed_proactive_send_is_reported(teams, connector):
+    import json
+
+    import pytest
+
+    from bot.teams.delivery import DeliveryFailed
+
+    # 429 with Retry-After, then 500: the answer still arrives, on the third try.
+    connector.failing = [429, 500]
+    await teams.say("can I paste a client contract into ChatGPT Enterprise?")
+    (answer,) = await connector.wait(1, timeout=15)
+    assert [status for status, _ in connector.refused] == [429, 500]
+    assert "ChatGPT Enterprise" in json.dumps(answer.activity)
+
+    # A proactive post the connector keeps refusing: the caller hears of it, and no apology is posted.
+    connector.failing = [500, 500, 500]
+    reply = Reply(status=Status.INFO, headline="Weekly AI digest: 42 hours saved")
+    with pytest.raises(DeliveryFailed, match="HTTP 500"):
+        await teams.bot.send_to("a:1personal-ana", reply)
+    assert len(connector.sent) == 1 and "Sorry" not in json.dumps([s.activity for s in connector.sent])
+
+    # 4xx is not retried.
+    connector.failing = [403]
+    with pytest.raises(DeliveryFailed, match="HTTP 403"):
+        await teams.bot.send_to("a:1personal-ana", reply)
+    assert [status for status, _ in connector.refused][-2:] == [500, 403]
