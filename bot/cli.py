@@ -23,7 +23,7 @@ from bot.console.json_answer import json_answer
 from bot.directory import DirectoryError
 from bot.explain import explain_kb, explain_question, words_json
 from bot.settings import Settings, load_settings
-from bot.wiring import build_services, open_database
+from bot.wiring import ConfigError, build_services, open_database
 from handlers import ask as ask_handler
 from handlers.services import Services
 from knowledge import KnowledgeError, load_knowledge, schema, validate_knowledge
@@ -87,6 +87,9 @@ def _friendly_errors(*, with_database: bool = True) -> Iterator[None]:
         raise typer.Exit(1) from None
     except DirectoryError as error:
         typer.secho(f"The people directory has a problem: {error}", fg="red", err=True)
+        raise typer.Exit(1) from None
+    except ConfigError as error:
+        typer.secho(f"The configuration has a problem: {error}", fg="red", err=True)
         raise typer.Exit(1) from None
     except SQLAlchemyError as error:
         typer.secho("Cannot open the database:", fg="red", bold=True, err=True)

@@ -53,6 +53,8 @@ def build_web_app(
         }
         if SOCKET_MODE in app:
             checks["slack_socket_mode"] = app[SOCKET_MODE]["status"]
+        if teams is not None and teams.transport.config.dev_mode:
+            checks["teams"] = "DEV MODE: unauthenticated, for the Bot Framework Emulator only"
         status = 200
         if services.database is not None:
             try:

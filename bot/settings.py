@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     teams_it_conversation: str | None = Field(
         None, description="Teams conversation id for 'Ask a human' questions."
     )
+    teams_service_hosts: str = Field(
+        "", description="Comma-separated hosts a Teams serviceUrl may name (a leading '*.' matches subdomains); "
+        "Microsoft's Bot Framework and Teams hosts when unset, plus localhost in dev mode.",
+    )  # fmt: skip
     slack_api_url: str | None = Field(
         None, description="Slack Web API base URL (only for testing against a stand-in)."
     )

@@ -67,6 +67,11 @@ def build_teams(settings: Settings, services: Services, router):
     """The Teams bot, when an app id is configured (or dev mode is switched on)."""
     if not settings.microsoft_app_id and not settings.teams_dev_mode:
         return None
+    if settings.teams_dev_mode and settings.microsoft_app_id:
+        raise ConfigError(
+            "AIGUIDE_TEAMS_DEV_MODE is for the Bot Framework Emulator without an app id; it cannot be on "
+            "with MICROSOFT_APP_ID set. Unset one of them."
+        )
     from bot.teams.bot import AiguideTeamsBot
     from bot.teams.transport import TeamsConfig, TeamsTransport
 
@@ -77,8 +82,26 @@ def build_teams(settings: Settings, services: Services, router):
         tenant_id=settings.microsoft_app_tenant_id,
         dev_mode=settings.teams_dev_mode,
         it_conversation=settings.teams_it_conversation,
+        service_hosts=service_hosts(settings),
     )
     return AiguideTeamsBot(TeamsTransport(config), services, router)
+
+
+class ConfigError(ValueError):
+    """Settings that contradict each other; the message says which and what to do."""
+
+
+# Where Teams and the Bot Framework send from: the public cloud, the US government clouds.
+TEAMS_SERVICE_HOSTS = (
+    "smba.trafficmanager.net", "*.botframework.com", "*.botframework.us", "*.botframework.azure.us",
+    "smba.infra.gcc.teams.microsoft.com", "smba.infra.gov.teams.microsoft.us", "smba.infra.dod.teams.microsoft.us",
+)  # fmt: skip
+
+
+def service_hosts(settings: Settings) -> tuple[str, ...]:
+    configured = tuple(h.strip().lower() for h in settings.teams_service_hosts.split(",") if h.strip())
+    hosts = configured or TEAMS_SERVICE_HOSTS
+    return (*hosts, "localhost", "127.0.0.1") if settings.teams_dev_mode else hosts
 
 
 def digest_targets(settings: Settings):

@@ -308,3 +308,42 @@ async def test_a_digest_whose_sender_died_after_posting_is_not_posted_again(tmp_
         (run,) = digest_runs.runs(session)
     assert (run.status, run.message_ref) == ("sent", "1764000000.000100")
     assert "already posted by the replica that stopped" in server.log()
+
+
+async def test_teams_refuses_a_service_url_it_does_not_know_and_dev_mode_shows_in_health(tmp_path):
+    connector = await FakeConnector().start()
+    evil = await FakeConnector().start()  # 127.0.0.1 is allowed in dev mode: named otherwise below
+    server = ServerProcess(tmp_path, {"AIGUIDE_TEAMS_DEV_MODE": "true"})
+    try:
+        await server.start()
+        async with ClientSession() as session:
+            async with session.get(f"{server.url}/healthz") as response:
+                assert "DEV MODE" in (await response.json())["teams"]
+            activity = copy.deepcopy(payload("teams_message_personal"))
+            activity.update(
+                serviceUrl=evil.url.replace("127.0.0.1", "attacker.example"), text=QUESTION, id="m1"
+            )
+            async with session.post(f"{server.url}/api/messages", json=activity) as reply:
+                assert reply.status in (200, 201, 202)
+            activity.update(serviceUrl=connector.url, id="m2")
+            async with session.post(f"{server.url}/api/messages", json=activity) as reply:
+                assert reply.status in (200, 201, 202)
+        await connector.wait(1, timeout=15)
+        assert evil.sent == []
+    finally:
+        assert await server.stop() == 0
+        await connector.close()
+        await evil.close()
+    assert "is not an allowed host" in server.log()
+
+
+async def test_dev_mode_with_an_app_id_is_refused_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    env = ServerProcess(tmp_path, {"AIGUIDE_TEAMS_DEV_MODE": "true", "MICROSOFT_APP_ID": "a-real-app",
+                                   "MICROSOFT_APP_PASSWORD": "pw"}).env  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "bot", "serve"], env=env, cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "cannot be on with MICROSOFT_APP_ID set" in done.stderr

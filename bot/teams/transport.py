@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 from aiohttp import web
 from botbuilder.core import Bot, BotAdapter, TurnContext
@@ -21,6 +22,8 @@ class TeamsConfig:
     tenant_id: str = ""
     dev_mode: bool = False  # no app id: only for the Bot Framework Emulator on a developer's machine
     it_conversation: str | None = None  # conversation key where "ask a human" questions are posted
+    # Hosts a serviceUrl may name ("*.botframework.com" matches subdomains); empty: any (tests only).
+    service_hosts: tuple[str, ...] = ()
     # Overrides of Microsoft's endpoints, for tests against local stand-ins only.
     openid_metadata_url: str | None = None
     token_issuer: str | None = None
@@ -84,7 +87,7 @@ class TeamsTransport:
             return web.Response(status=415, text="Bot Framework activities are JSON")
         if self.config.app_id and not request.headers.get("Authorization"):
             return web.Response(status=401)
-        turn = _TurnWatch(bot)
+        turn = _TurnWatch(bot, self.config.service_hosts)
         try:
             response = await self.adapter.process(request, turn)
         except web.HTTPUnauthorized:
@@ -115,13 +118,27 @@ class TeamsTransport:
 class _TurnWatch(Bot):
     """Tells whether authentication let the request through to the bot."""
 
-    def __init__(self, bot: Bot):
+    def __init__(self, bot: Bot, service_hosts: tuple[str, ...] = ()):
         self.bot = bot
         self.started = False
+        self.service_hosts = service_hosts
 
     async def on_turn(self, context: TurnContext) -> None:
         self.started = True
+        url = context.activity.service_url or ""
+        if self.service_hosts and not allowed_service_url(url, self.service_hosts):
+            # Nothing is stored or sent: a reply would go to whatever server the caller named.
+            log.warning("refused a Teams activity whose serviceUrl %r is not an allowed host", url[:200])
+            return
         await self.bot.on_turn(context)
+
+
+def allowed_service_url(url: str, hosts: tuple[str, ...]) -> bool:
+    parsed = urlparse(url)
+    host = (parsed.hostname or "").lower()
+    if not host or (parsed.scheme != "https" and host not in ("localhost", "127.0.0.1")):
+        return False
+    return any(host == h or (h.startswith("*.") and host.endswith(h[1:])) for h in hosts)
 
 
 def reference_of(context: TurnContext) -> dict:
