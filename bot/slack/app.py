@@ -219,7 +219,9 @@ class SlackSurface:
         event = body["event"]
         if not event.get("user") or event.get("bot_id") or event.get("user") == context.get("bot_user_id"):
             return  # other bots (two bots could answer each other forever), workflow posts, ourselves
-        thread = event.get("thread_ts") or event.get("ts")
+        in_dm = event.get("channel_type") == "im" or str(event.get("channel", "")).startswith("D")
+        # A DM is answered in the DM (unless the person wrote in a thread); a mention in its thread.
+        thread = event.get("thread_ts") if in_dm else (event.get("thread_ts") or event.get("ts"))
         if not await self._first_delivery(f"slack:{body.get('event_id') or event.get('ts')}"):
             log.info("ignoring a repeated delivery of %s", body.get("event_id"))
             return
