@@ -450,16 +450,33 @@ def digest_send(
 @app.command("demo-data")
 def demo_data(
     weeks: Annotated[int, typer.Option(help="How many weeks of history to make up.")] = 13,
+    force: Annotated[bool, typer.Option(help="Add it even to a database that holds real data.")] = False,
+    remove: Annotated[bool, typer.Option("--remove", help="Take back everything demo-data added.")] = False,
 ) -> None:
     """Fill the database with a made-up quarter of wins and questions, to see a full digest at once."""
-    from bot.demo import fill
+    from bot.demo import RealData, fill
+    from bot.demo import remove as take_back
 
     services = _services(None)
     assert services.database is not None
-    counts = fill(services.database, services.knowledge, today=services.today(), weeks=weeks)
+    if remove:
+        counts = take_back(services.database)
+        typer.echo(
+            f"Removed {counts['people']} made-up people, {counts['wins']} wins and {counts['questions']} questions."
+        )
+        return
+    try:
+        counts = fill(services.database, services.knowledge, today=services.today(), weeks=weeks, force=force)
+    except RealData:
+        typer.secho(
+            "This database holds real people or questions; made-up ones would mix with them in the digests. "
+            "Use an empty database (AIGUIDE_DATA_DIR=/tmp/demo aiguide demo-data), or --force.",
+            fg="red", err=True,
+        )  # fmt: skip
+        raise typer.Exit(1) from None
     typer.echo(
         f"Added {counts['people']} people, {counts['wins']} wins and {counts['questions']} questions over {weeks} weeks. "
-        "Try: aiguide digest preview --png digest.png"
+        "Try: aiguide digest preview --png digest.png. Take them back with: aiguide demo-data --remove"
     )
 
 

@@ -6,7 +6,7 @@ import random
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 from sqlmodel import col, select
 
 from knowledge import KnowledgeBase
@@ -45,14 +45,80 @@ OUTCOMES = {
     "learning": ["learned the new reporting tool"],
     "wellbeing": ["went home on time on Friday"],
 }
-UNKNOWN = ["DeepSeek", "Perplexity Pro", "Otter.ai", "Gemini", "Fireflies.ai", "Claude"]
+DEMO_USER = "UDEMO"  # every made-up person's user id starts so; `--remove` finds them by it
+
+
+class RealData(RuntimeError):
+    """The database holds people or questions that demo-data did not make."""
+
+
+def unknown_tools(kb: KnowledgeBase, count: int = 6) -> list[str]:
+    """Well-known products this knowledge base does not list: the tools people ask about unprompted."""
+    from knowledge.catalog import load_catalog
+    from knowledge.phrases import compact
+
+    listed = {compact(name) for tool in kb.tools for name in (tool.name, *tool.aliases)}
+    products = kb.catalog.products if kb.catalog else load_catalog().products
+    names = [p.name for p in products if not {compact(n) for n in p.names} & listed]
+    return names[:count] or ["An unlisted tool"]
+
+
+def _tasks(kb: KnowledgeBase) -> list[tuple[str, str | None]]:
+    """The made-up tasks, each with the use case this knowledge base reads in it (or none)."""
+    from knowledge.understand import understand
+
+    return [(task, understand(task, kb.indexes).use_case) for task, _ in TASKS]
+
+
+def holds_real_data(database: Database) -> bool:
+    with database.session() as session:
+        person = session.exec(
+            select(Person.id).where(~col(Person.user_id).startswith(DEMO_USER)).limit(1)
+        ).first()
+        question = session.exec(
+            select(Question.id).where(~col(Question.request_id).startswith("demo-q-")).limit(1)
+        ).first()
+    return person is not None or question is not None
+
+
+def remove(database: Database) -> dict[str, int]:
+    """Takes back everything demo-data added: its people (their wins, votes and requests go with them),
+    its questions, and review requests nobody real asked for."""
+    with database.session() as session:
+        demo_people = list(session.exec(select(Person.id).where(col(Person.user_id).startswith(DEMO_USER))))
+        counts = {
+            "people": len(demo_people),
+            "wins": len(list(session.exec(select(Win.id).where(col(Win.person_id).in_(demo_people))))),
+            "questions": len(
+                list(session.exec(select(Question.id).where(col(Question.request_id).startswith("demo-q-"))))
+            ),
+        }
+        for model, column in ((QuestionVote, QuestionVote.person_id), (ToolRequester, ToolRequester.person_id),
+                              (Win, Win.person_id)):  # fmt: skip
+            session.execute(delete(model).where(col(column).in_(demo_people)))
+        demo_questions = select(Question.id).where(col(Question.request_id).startswith("demo-q-"))
+        session.execute(delete(QuestionVote).where(col(QuestionVote.question_id).in_(demo_questions)))
+        session.execute(delete(Question).where(col(Question.request_id).startswith("demo-q-")))
+        asked = select(ToolRequester.tool_request_id)
+        # An open request has at least one requester; one left with none was asked for by demo people only.
+        session.execute(
+            delete(ToolRequest).where(ToolRequest.status == "open", ~col(ToolRequest.id).in_(asked))
+        )
+        session.execute(delete(Person).where(col(Person.id).in_(demo_people)))
+    return counts
 
 
 def fill(
-    database: Database, kb: KnowledgeBase, *, today: date, weeks: int = 13, seed: int = 7
+    database: Database, kb: KnowledgeBase, *, today: date, weeks: int = 13, seed: int = 7, force: bool = False
 ) -> dict[str, int]:
+    """Adds a made-up quarter; refuses (RealData) a database that holds real people or questions unless
+    `force`."""
+    if not force and holds_real_data(database):
+        raise RealData("this database holds real people or questions")
     rng = random.Random(seed)
     usable = [t for t in kb.tools if t.status in ("approved", "limited", "pilot")]
+    unknown_names = unknown_tools(kb)
+    tasks = _tasks(kb)
     start = today - timedelta(days=7 * weeks)
     people, wins, questions = [], [], []
     with database.session() as session:
@@ -62,7 +128,7 @@ def fill(
                 people.append(
                     {
                         "platform": "slack",
-                        "user_id": f"UDEMO{len(people):04d}",
+                        "user_id": f"{DEMO_USER}{len(people):04d}",
                         "pseudonym": f"person-{secrets.token_hex(4)}",
                         "display_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
                         "department": department,
@@ -73,7 +139,9 @@ def fill(
                 )
         session.execute(insert(Person), people)
         ids = list(
-            session.exec(select(Person.id).where(col(Person.user_id).like("UDEMO%")).order_by(col(Person.id)))
+            session.exec(
+                select(Person.id).where(col(Person.user_id).startswith(DEMO_USER)).order_by(col(Person.id))
+            )
         )
         for person_id, person in zip(ids, people, strict=True):
             keen = rng.random()
@@ -83,7 +151,7 @@ def fill(
                     continue
                 growth = 0.5 + day / (7 * weeks)  # adoption grows through the quarter
                 if rng.random() < 0.6 * growth:
-                    task, use_case = rng.choice(TASKS)
+                    task, use_case = rng.choice(tasks)
                     tool = rng.choice(usable) if rng.random() > 0.08 else None
                     category = rng.choice(list(OUTCOMES)) if rng.random() > 0.2 else None
                     wins.append(
@@ -92,7 +160,7 @@ def fill(
                             "person_id": person_id,
                             "minutes": rng.choice([15, 20, 30, 45, 60, 90, 120]),
                             "tool_id": tool.id if tool else None,
-                            "tool_name": tool.name if tool else rng.choice(UNKNOWN),
+                            "tool_name": tool.name if tool else rng.choice(unknown_names),
                             "tool_known": tool is not None,
                             "tool_status": tool.status if tool else None,
                             "use_case": use_case,
@@ -119,9 +187,9 @@ def fill(
                             "platform": "slack",
                             "verdict": verdict,
                             "tool_ids": [] if unknown else [rng.choice(kb.tools).id],
-                            "unknown_tools": [rng.choice(UNKNOWN)] if unknown else [],
+                            "unknown_tools": [rng.choice(unknown_names)] if unknown else [],
                             "data_class": rng.choice([None, *[c.id for c in kb.data_classes]]),
-                            "use_case": rng.choice(TASKS)[1],
+                            "use_case": rng.choice(tasks)[1],
                             "text": None,
                             "department": person["department"],
                             "asked_at": datetime.combine(when, time(rng.randint(8, 18)), tzinfo=UTC),
@@ -131,11 +199,16 @@ def fill(
             session.execute(insert(Win), wins)
         if questions:
             session.execute(insert(Question), questions)
-        for name in UNKNOWN[:3]:
+        for name in unknown_names[:3]:
             key = name.lower().replace(".", "").replace(" ", "")
-            request = ToolRequest(tool_key=key, tool_name=name, created_at=now(session))
-            session.add(request)
-            session.flush()
+            # Someone really asked for it already: the made-up people join that request.
+            request = session.exec(
+                select(ToolRequest).where(ToolRequest.tool_key == key, ToolRequest.status == "open")
+            ).first()
+            if request is None:
+                request = ToolRequest(tool_key=key, tool_name=name, created_at=now(session))
+                session.add(request)
+                session.flush()
             for i, person_id in enumerate(rng.sample(ids, rng.randint(2, 9))):
                 session.add(ToolRequester(request_id=f"demo-req-{request.id}-{i}", tool_request_id=request.id,
                                           person_id=person_id, reason="it would save me time on client work",

@@ -14,6 +14,14 @@ def _cell(value: object) -> object:
     return value
 
 
+def _xlsx_cell(value: object) -> object:
+    # XLSX cannot hold most control characters; one of them in a pasted text would fail the whole file.
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = _cell(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def write_csv(path: Path, columns: Sequence[str], rows: list[dict]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(columns))
@@ -29,5 +37,5 @@ def write_xlsx(path: Path, columns: Sequence[str], rows: list[dict], title: str)
     sheet = book.create_sheet(title=title[:31])
     sheet.append(list(columns))
     for row in rows:
-        sheet.append([_cell(row[c]) for c in columns])
+        sheet.append([_xlsx_cell(row[c]) for c in columns])
     book.save(path)

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from handlers import outcomes
 from handlers.model import Fact, Reply, Request, Section, Status
+from handlers.redaction import redact
 from handlers.services import Services
 from storage import wins
 from storage.people import set_days_off, set_department, set_reminders
@@ -83,7 +84,7 @@ async def _department(request: Request, services: Services, name: str) -> Reply:
 
     def work(session: Session) -> str:
         person = services.person(session, request.actor, request.platform)
-        return set_department(session, person_id=person.id or 0, department=name).department or ""
+        return set_department(session, person_id=person.id or 0, department=redact(name)).department or ""
 
     department = await services.transaction(work)
     return Reply(status=Status.SUCCESS, headline=f"Got it: you are in {department}.")

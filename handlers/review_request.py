@@ -7,6 +7,7 @@ import re
 from sqlmodel import Session
 
 from handlers.model import Fact, Reply, Request, Section, Status
+from handlers.redaction import redact
 from handlers.services import Services
 from handlers.win_parse import find_tool
 from knowledge.phrases import compact
@@ -55,7 +56,7 @@ async def handle(request: Request, services: Services) -> Reply:
             tool_name=display,
             tool_id=tool_id,
             person_id=person.id or 0,
-            reason=reason,
+            reason=redact(reason),
         )
 
     outcome = await services.transaction(work)

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from handlers import outcomes
 from handlers.model import Action, Fact, Form, FormField, Reply, Request, Section, Status
+from handlers.redaction import redact
 from handlers.services import Services
 from handlers.win_parse import (
     EXAMPLE,
@@ -75,16 +76,18 @@ async def _log(request: Request, services: Services, text: str) -> Reply:
 async def _store(
     request: Request, services: Services, parsed: WinDraft, department: str | None = None
 ) -> Reply:
+    fields = _redacted(parsed.fields())
+
     def work(session: Session) -> tuple[Win, bool, Person]:
         person = services.person(session, request.actor, request.platform)
         if department and not person.department:
-            set_department(session, person_id=person.id or 0, department=department, source="asked")
+            set_department(session, person_id=person.id or 0, department=redact(department), source="asked")
         win, created = wins.add_win(
             session,
             request_id=request.request_id,
             person_id=person.id or 0,
             department=person.department,
-            **parsed.fields(),
+            **fields,
         )
         return win, created, person
 
@@ -246,7 +249,17 @@ async def _edit(request: Request, services: Services, rest: str) -> Reply:
     return await _apply(request, services, win_id, changes)
 
 
+def _redacted(fields: dict) -> dict:
+    """Wins are free text like questions: keys, emails and numbers in them are stored redacted too."""
+    return {
+        k: redact(v) if k in ("task", "outcome") and isinstance(v, str) and v else v
+        for k, v in fields.items()
+    }
+
+
 async def _apply(request: Request, services: Services, win_id: int, changes: dict) -> Reply:
+    changes = _redacted(changes)
+
     def work(session: Session) -> Win | None:
         person = services.person(session, request.actor, request.platform)
         return wins.update_win(session, win_id=win_id, person_id=person.id or 0, **changes)

@@ -150,3 +150,51 @@ def test_digest_preview_after_demo_data(env, tmp_path):
     it = run(env, "digest", "preview", "--it", "--week", "2026-W47")
     assert "IT digest, week of 16 Nov" in it.output
     assert run(env, "digest", "preview", "--week", "last week").exit_code == 2
+
+
+def test_demo_data_keeps_to_the_knowledge_base_refuses_real_data_and_can_be_taken_back(env, tmp_path):
+    import sqlite3
+
+    # A real person asked for DeepSeek first: demo data must neither crash on it nor mix with it unasked.
+    assert run(env, "chat", input="request DeepSeek because it reads scanned PDFs\nquit\n").exit_code == 0
+    refused = run(env, "demo-data", "--weeks", "2")
+    assert refused.exit_code == 1 and "holds real people or questions" in refused.output
+    added = run(env, "demo-data", "--weeks", "2", "--force")
+    assert added.exit_code == 0, added.output
+    db = sqlite3.connect(tmp_path / "aiguide.db")
+    listed = {"chatgpt enterprise", "chatgpt", "microsoft 365 copilot", "claude", "perplexity", "otter.ai"}
+    unknown = {name.lower() for (name,) in db.execute("SELECT tool_name FROM wins WHERE tool_known = 0")}
+    assert unknown and not unknown & listed, unknown  # "not on the list" means not in the policy in force
+    use_cases = {u for (u,) in db.execute("SELECT DISTINCT use_case FROM wins WHERE use_case IS NOT NULL")}
+    from knowledge import load_knowledge
+
+    assert use_cases <= {u.id for u in load_knowledge().use_cases}
+    removed = run(env, "demo-data", "--remove")
+    assert removed.exit_code == 0 and removed.output.startswith("Removed ")
+    assert db.execute("SELECT count(*) FROM people WHERE user_id LIKE 'UDEMO%'").fetchone() == (0,)
+    assert db.execute("SELECT count(*) FROM wins").fetchone() == (0,)
+    # The real person's request is still there, with them as its only requester.
+    assert db.execute("SELECT tool_name FROM tool_requests").fetchall() == [("DeepSeek",)]
+    assert db.execute("SELECT count(*) FROM tool_requesters").fetchone() == (1,)
+
+
+def test_free_text_is_stored_redacted_and_a_control_character_does_not_break_the_export(env, tmp_path):
+    import sqlite3
+
+    session = "\n".join([
+        "win 30m drafted the reply to ana.lima@client.example with ChatGPT -> sent it with key AKIAIOSFODNN7EXAMPLE",
+        "request DeepSeek because bob@corp.example said it reads PDFs",
+        "can I use DeepSeek for a memo?\x07 with a bell",
+        "quit",
+    ])  # fmt: skip
+    assert run(env, "chat", input=session + "\n").exit_code == 0
+    db = sqlite3.connect(tmp_path / "aiguide.db")
+    ((task, outcome),) = db.execute("SELECT task, outcome FROM wins").fetchall()
+    assert "ana.lima@" not in task and "[email]" in task
+    assert "AKIA" not in outcome and "[token]" in outcome
+    ((reason,),) = db.execute("SELECT reason FROM tool_requesters").fetchall()
+    assert "bob@corp.example" not in reason
+    book = tmp_path / "questions.xlsx"
+    result = run(env, "export", "questions", "--out", str(book), "--since", "2020-01-01")
+    assert result.exit_code == 0, result.output
+    assert any("with a bell" in str(cell) for row in load_workbook(book).active.values for cell in row)
