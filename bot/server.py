@@ -97,9 +97,7 @@ def build_web_app(
                     {"ok": False, "error": "bad_request", "detail": "expected a Slack JSON or form payload"},
                     status=400,
                 )
-            # Counted only once the body is in: a client that never sends it must not hold answers back.
-            with slack.ack_first.acking():
-                response = await slack.app.async_dispatch(bolt_request)
+            response = await slack.app.async_dispatch(bolt_request)
             return await to_aiohttp_response(response)
 
         app.router.add_post("/slack/events", slack_events)

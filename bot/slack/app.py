@@ -21,7 +21,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.in_flight import InFlight
 from bot.slack import delivery, inbound, render
-from bot.slack.ack_first import AckFirst
 from handlers import ask as ask_handler
 from handlers import feedback
 from handlers.model import Action, Actor, Reply, Request, Status, Visibility
@@ -56,7 +55,6 @@ class SlackSurface:
         self.router = router
         self._people: dict[str, tuple[float, Actor]] = {}
         self._http: aiohttp.ClientSession | None = None
-        self.ack_first = AckFirst()
         self.in_flight = InFlight()
         oauth = None
         if config.client_id and config.client_secret and services.database is not None:
@@ -179,7 +177,6 @@ class SlackSurface:
         await ack()
         request = None
         try:
-            await self.ack_first.turn()
             actor = await self.actor(client, body["user_id"], body.get("user_name", ""))
             request = inbound.from_command(body, actor)
             reply = await self.dispatch(request)
@@ -215,7 +212,6 @@ class SlackSurface:
         await self._converse(body, client, context)
 
     async def _converse(self, body, client, context) -> None:
-        await self.ack_first.turn()
         event = body["event"]
         if not event.get("user") or event.get("bot_id") or event.get("user") == context.get("bot_user_id"):
             return  # other bots (two bots could answer each other forever), workflow posts, ourselves
@@ -283,7 +279,6 @@ class SlackSurface:
     async def on_action(self, ack, body, action, client) -> None:
         await ack()
         try:
-            await self.ack_first.turn()
             command, text = render.decode_action(action["value"])
             actor = await self.actor(client, body["user"]["id"], body["user"].get("name", ""))
             if command == "share":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -20,6 +21,7 @@ from storage import addresses
 
 log = logging.getLogger(__name__)
 EMAIL_TTL = 3600.0
+EMAIL_WAIT = 3.0  # seconds a member lookup may take before the person is served without it
 WELCOME = Reply(
     status=Status.INFO,
     headline="Hi, I'm aiguide: ask me which AI tools you may use, for what, and with which data.",
@@ -80,8 +82,9 @@ class AiguideTeamsBot(TeamsActivityHandler):
         return await feedback.escalation_failed(reply, self.services)
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
-        await self._remember(turn_context)
-        await self._send(turn_context, self._activity(WELCOME), "welcome")
+        # Teams sends both this and a members-added event for one install: one welcome.
+        if await self._remember(turn_context):
+            await self._send(turn_context, self._activity(WELCOME), "welcome")
 
     async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
         await self._forget(turn_context)
@@ -89,8 +92,9 @@ class AiguideTeamsBot(TeamsActivityHandler):
     async def on_teams_members_added(
         self, members_added: list[ChannelAccount], team_info, turn_context: TurnContext
     ):
-        if any(m.id == turn_context.activity.recipient.id for m in members_added):
-            await self._remember(turn_context)
+        if any(m.id == turn_context.activity.recipient.id for m in members_added) and await self._remember(
+            turn_context
+        ):
             await self._send(turn_context, self._activity(WELCOME), "welcome")
 
     async def on_teams_members_removed(self, members_removed: list[ChannelAccount], team_info, turn_context):
@@ -144,7 +148,8 @@ class AiguideTeamsBot(TeamsActivityHandler):
 
     # --- memory ------------------------------------------------------------------------------
 
-    async def _remember(self, turn_context: TurnContext) -> None:
+    async def _remember(self, turn_context: TurnContext) -> bool:
+        """Stores where the conversation is; True when it was not known (a new install)."""
         activity = turn_context.activity
         reference = reference_of(turn_context)
         key = inbound.conversation_key(activity.serialize())
@@ -157,11 +162,15 @@ class AiguideTeamsBot(TeamsActivityHandler):
             # A 1:1 chat is found again by the person's id, for their weekly reminder.
             sender = activity.from_property
             name = getattr(sender, "aad_object_id", None) or sender.id
-        await self.services.transaction(
-            lambda session: addresses.save_address(
+
+        def work(session) -> bool:
+            new = addresses.find_address(session, platform=Platform.TEAMS, key=key) is None
+            addresses.save_address(
                 session, platform=Platform.TEAMS, key=key, reference=reference, kind=kind, name=name
             )
-        )
+            return new
+
+        return await self.services.transaction(work)
 
     async def _forget(self, turn_context: TurnContext) -> None:
         key = inbound.conversation_key(turn_context.activity.serialize())
@@ -177,7 +186,8 @@ class AiguideTeamsBot(TeamsActivityHandler):
             return cached[1]
         email = None
         try:
-            member = await TeamsInfo.get_member(turn_context, sender.id)
+            # Bounded: the answer must be out inside Teams' 15 s, a slow connector or not.
+            member = await asyncio.wait_for(TeamsInfo.get_member(turn_context, sender.id), EMAIL_WAIT)
             email = getattr(member, "email", None) or getattr(member, "user_principal_name", None)
         except Exception as error:  # the person is still served without it
             log.info("no Teams member details for %s: %s", sender.id, error)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlmodel import select
 
 from bot.teams.render import CARD_CONTENT_TYPE
@@ -187,3 +189,15 @@ async def test_connector_errors_are_retried_and_a_failed_proactive_send_is_repor
     with pytest.raises(DeliveryFailed, match="HTTP 403"):
         await teams.bot.send_to("a:1personal-ana", reply)
     assert [status for status, _ in connector.refused][-2:] == [500, 403]
+
+
+async def test_one_welcome_per_install(teams, connector):
+    # Teams sends an installation update and a members-added event for the same install.
+    await teams.send(activity("teams_installation_update_add", connector.url))
+    await connector.wait(1)
+    added = activity("teams_installation_update_add", connector.url)
+    added.update(type="conversationUpdate", membersAdded=[{"id": added["recipient"]["id"]}], id="added-1")
+    added.pop("action", None)
+    await teams.send(added)
+    await asyncio.sleep(0.3)
+    assert len(connector.sent) == 1
