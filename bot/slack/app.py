@@ -177,11 +177,30 @@ class SlackSurface:
         await ack()
         request = None
         try:
-            actor = await self.actor(client, body["user_id"], body.get("user_name", ""))
-            request = inbound.from_command(body, actor)
-            reply = await self.dispatch(request)
+
+            async def work() -> tuple[Request, Reply]:
+                actor = await self.actor(client, body["user_id"], body.get("user_name", ""))
+                made = inbound.from_command(body, actor)
+                return made, await self.dispatch(made)
+
+            task = asyncio.ensure_future(work())
+            waiting = None
+            if body.get("command") == "/aiwin" and not body.get("text", "").strip():
+                # The form: its trigger id expires 3 s after the command, a slow lookup or not.
+                done, _ = await asyncio.wait({task}, timeout=FORM_WAIT)
+                if not done:
+                    waiting = await client.views_open(
+                        trigger_id=body["trigger_id"], view=render.waiting_modal("Log an AI win")
+                    )
+            request, reply = await task
             if reply.form is not None:
-                await self._open_form(client, body["trigger_id"], reply, channel=body.get("channel_id"))
+                if waiting is not None:
+                    view = self._form_view(reply, channel=body.get("channel_id"))
+                    await client.views_update(
+                        view_id=waiting["view"]["id"], hash=waiting["view"].get("hash"), view=view
+                    )
+                else:
+                    await self._open_form(client, body["trigger_id"], reply, channel=body.get("channel_id"))
                 return
             share = ()
             if request.command is None and reply.status not in (Status.ERROR, Status.INFO) and request.text:
@@ -388,11 +407,13 @@ class SlackSurface:
         reply = await self.dispatch(request)
         await client.views_publish(user_id=actor.user_id, view=render.home_view(reply))
 
-    async def _open_form(self, client, trigger_id: str, reply: Reply, channel: str | None) -> None:
+    def _form_view(self, reply: Reply, channel: str | None) -> dict:
         assert reply.form is not None
         intro = reply.sections[0].text if reply.sections else ""
-        view = render.modal(reply.form, metadata={"ch": channel} if channel else None, intro=intro)
-        await client.views_open(trigger_id=trigger_id, view=view)
+        return render.modal(reply.form, metadata={"ch": channel} if channel else None, intro=intro)
+
+    async def _open_form(self, client, trigger_id: str, reply: Reply, channel: str | None) -> None:
+        await client.views_open(trigger_id=trigger_id, view=self._form_view(reply, channel))
 
     async def _escalated(self, client, reply: Reply, request_id: str) -> Reply:
         """Posts the question to IT first, so that the person is told it reached IT only once it has."""

@@ -130,6 +130,17 @@ def modal(form: Form, *, metadata: dict | None = None, intro: str = "") -> dict:
     return view.to_dict()
 
 
+def waiting_modal(title: str) -> dict:
+    """Opened at once while the real form is being prepared: a trigger id is good for 3 seconds only."""
+    view = View(
+        type="modal",
+        title=_plain(title, 24),
+        close=_plain("Cancel", 24),
+        blocks=[SectionBlock(text=MarkdownTextObject(text="Getting the form ready…"))],
+    )
+    return view.to_dict()
+
+
 def _input(field: FormField) -> InputBlock:
     element: object
     if field.kind == "choice":

@@ -303,3 +303,16 @@ async def test_a_slow_form_closes_in_time_and_the_result_follows(slack):
     (confirmation,) = await slack.fake.wait_for("chat.postEphemeral", timeout=10)
     assert confirmation["user"] == "U0SLOW" and confirmation["text"].startswith("Logged win #")
     assert len(rows(slack, Win)) == 1
+
+
+async def test_aiwin_opens_its_form_inside_the_trigger_window_when_lookups_are_slow(slack):
+    slack.fake.delays["users.info"] = 3.5  # a new person: users.info is asked, and it is slow
+    started = time.monotonic()
+    await slack.command("", command="/aiwin", user="U0SLOWER")
+    (opened,) = await slack.fake.wait_for("views.open", timeout=10)
+    took = time.monotonic() - started
+    assert took < 3.0, f"views.open went out {took:.1f} s after the command"
+    assert opened["view"]["blocks"][0]["text"]["text"] == "Getting the form ready…"
+    (updated,) = await slack.fake.wait_for("views.update", timeout=10)
+    assert updated["view_id"] == "V0001" and updated["view"]["callback_id"] == "aiguide_form"
+    assert any(b.get("block_id") == "minutes" for b in updated["view"]["blocks"])
