@@ -69,9 +69,13 @@ def to_request(activity: Mapping, actor: Actor) -> Request:
     submission = submitted(activity.get("value"))
     if submission is not None:
         command, text, form = submission
-        # A double-clicked form is one submission of one card: key it by the card's message.
+        # A double-clicked form is one submission of one card by one person: keyed by the card's message
+        # and who sent it, so a form shared in a channel stores one win for each person who submits it.
+        who = (activity.get("from") or {}).get("id", "")
         key = (
-            f"form:{activity['replyToId']}" if form and activity.get("replyToId") else activity.get("id", "")
+            f"form:{activity['replyToId']}:{who}"
+            if form and activity.get("replyToId")
+            else activity.get("id", "")
         )
         return Request(text=text, command=command, form=form, request_id=f"teams:{key}", **common)
     return Request(text=clean_text(activity), request_id=f"teams:{activity.get('id', '')}", **common)

@@ -50,11 +50,13 @@ class TeamsDriver:
         body = activity(name, self.connector.url, id=f"msg-{self._n}", text=text, **changes)
         return await self.send(body)
 
-    async def submit(self, value: dict, reply_to: str = "1764170650000"):
+    async def submit(self, value: dict, reply_to: str = "1764170650000", sender: dict | None = None):
         self._n += 1
         body = activity(
             "teams_card_submit", self.connector.url, id=f"f:submit-{self._n}", value=value, replyToId=reply_to
         )
+        if sender is not None:
+            body["from"] = sender
         return await self.send(body)
 
 

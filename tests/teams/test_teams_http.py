@@ -201,3 +201,17 @@ async def test_one_welcome_per_install(teams, connector):
     await teams.send(added)
     await asyncio.sleep(0.3)
     assert len(connector.sent) == 1
+
+
+async def test_a_form_shared_in_a_channel_stores_one_win_for_each_person(teams):
+    await teams.say("win")
+    (form,) = await teams.connector.wait(1)
+    submit = card_of(form)["actions"][0]["data"]
+    values = {**submit, "minutes": "30m", "tool": "m365-copilot", "task": "summarised the board pack",
+              "department": "Strategy"}  # fmt: skip
+    await teams.submit(values, reply_to="shared-form")
+    await teams.submit(values, reply_to="shared-form", sender={"id": "29:2ben", "name": "Ben Okafor"})
+    sent = await teams.connector.wait(3)
+    assert runs(card_of(sent[1]))[0].startswith("✅ Logged win #1")
+    assert runs(card_of(sent[2]))[0].startswith("✅ Logged win #2")  # not "Already logged" with Ana's win
+    assert len(rows(teams, Win)) == 2
