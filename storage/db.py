@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -77,16 +79,23 @@ class Database:
             )
         self._write_lock = threading.RLock() if self.is_sqlite else None
         self._worker = SerialWorker() if self.is_sqlite else None
+        # PostgreSQL work gets threads of its own: in the default pool it would queue behind (and hold
+        # up) other blocking calls, such as botbuilder's connector requests.
+        self._pool = (
+            None if self.is_sqlite else ThreadPoolExecutor(max_workers=16, thread_name_prefix="database")
+        )
 
     async def run(self, work: Callable[[], T]) -> T:
         """Run blocking database work off the event loop.
 
         SQLite work goes to one thread, since it would queue on the write lock anyway; PostgreSQL
-        work goes to the default thread pool, where transactions run side by side.
+        work goes to the database's own thread pool, where transactions run side by side.
         """
         if self._worker is not None:
             return await self._worker.run(work)
-        return await asyncio.to_thread(work)
+        return await asyncio.get_running_loop().run_in_executor(
+            self._pool, contextvars.copy_context().run, work
+        )
 
     @contextmanager
     def session(self, clock: Callable[[], datetime] | None = None) -> Iterator[Session]:

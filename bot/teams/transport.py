@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlparse
 
+import requests
 from aiohttp import web
 from botbuilder.core import Bot, BotAdapter, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ConversationParameters, ConversationReference
+from botframework.connector.auth import jwt_token_extractor as _jwt_token_extractor
 
 log = logging.getLogger(__name__)
+
+# botframework-connector fetches its signing keys with a blocking `requests.get` (no timeout) inside an
+# async method: a slow OpenID endpoint would freeze the event loop, Slack included. The same fetch, in
+# threads of its own and with a timeout.
+_KEY_FETCH = ThreadPoolExecutor(max_workers=2, thread_name_prefix="teams-keys")
+KEY_FETCH_TIMEOUT_S = 10
+
+
+async def _refresh_off_the_loop(self) -> None:
+    def fetch() -> list:
+        metadata = requests.get(self.url, timeout=KEY_FETCH_TIMEOUT_S)
+        metadata.raise_for_status()
+        keys = requests.get(metadata.json()["jwks_uri"], timeout=KEY_FETCH_TIMEOUT_S)
+        keys.raise_for_status()
+        return keys.json()["keys"]
+
+    self.keys = await asyncio.get_running_loop().run_in_executor(_KEY_FETCH, fetch)
+    self.last_updated = datetime.now()
+
+
+_jwt_token_extractor._OpenIdMetadata._refresh = _refresh_off_the_loop
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,12 @@ def new_key():
 class OpenIdStandIn:
     def __init__(self, keys: dict[str, object]):
         self.keys = keys  # kid → private key; only their public halves are published
+        self.delay = 0.0  # seconds each answer takes: a slow Microsoft endpoint
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
+                time.sleep(stand_in.delay)
                 if self.path == "/openid":
                     body = {"issuer": ISSUER, "jwks_uri": f"{stand_in.url}/keys",
                             "id_token_signing_alg_values_supported": ["RS256"]}  # fmt: skip

@@ -85,3 +85,32 @@ async def test_a_token_for_another_bot_or_service_url(secured):
 def test_no_app_id_without_dev_mode_refuses_to_start():
     with pytest.raises(InsecureTeamsConfig, match="MICROSOFT_APP_ID"):
         TeamsTransport(TeamsConfig())
+
+
+async def test_a_slow_key_endpoint_does_not_freeze_the_server(kb, sqlite_database, connector):
+    import asyncio
+    import time
+
+    trusted = new_key()
+    stand_in = OpenIdStandIn({"trusted-key": trusted})
+    stand_in.delay = 1.5
+    config = TeamsConfig(app_id=APP_ID, app_password="secret", app_type="MultiTenant",
+                         openid_metadata_url=f"{stand_in.url}/openid")  # fmt: skip
+    server, driver = await start_teams(
+        kb, sqlite_database, connector, config, credentials_factory=NoOutboundTokens()
+    )
+    try:
+        bearer = token(trusted, "trusted-key", app_id=APP_ID, service_url=connector.url)
+        teams_request = asyncio.ensure_future(
+            driver.send(message(driver), {"Authorization": f"Bearer {bearer}"})
+        )
+        await asyncio.sleep(0.2)  # the Teams request is now waiting for the keys
+        started = time.monotonic()
+        async with driver.session.get(f"{driver.base_url}/healthz") as health:
+            assert health.status == 200
+        assert time.monotonic() - started < 0.5, "the event loop was blocked by the key fetch"
+        assert (await teams_request).status in (200, 201)
+    finally:
+        await driver.session.close()
+        await server.close()
+        stand_in.close()
