@@ -101,15 +101,21 @@ async def test_a_slow_key_endpoint_does_not_freeze_the_server(kb, sqlite_databas
     )
     try:
         bearer = token(trusted, "trusted-key", app_id=APP_ID, service_url=connector.url)
-        teams_request = asyncio.ensure_future(
-            driver.send(message(driver), {"Authorization": f"Bearer {bearer}"})
-        )
-        await asyncio.sleep(0.2)  # the Teams request is now waiting for the keys
-        started = time.monotonic()
-        async with driver.session.get(f"{driver.base_url}/healthz") as health:
-            assert health.status == 200
-        assert time.monotonic() - started < 0.5, "the event loop was blocked by the key fetch"
-        assert (await teams_request).status in (200, 201)
+        gaps: list[float] = []
+
+        async def ticker() -> None:  # how long the event loop goes without running anything else
+            last = time.monotonic()
+            while True:
+                await asyncio.sleep(0.05)
+                now = time.monotonic()
+                gaps.append(now - last)
+                last = now
+
+        ticking = asyncio.ensure_future(ticker())
+        response = await driver.send(message(driver), {"Authorization": f"Bearer {bearer}"})
+        ticking.cancel()
+        assert response.status in (200, 201)
+        assert max(gaps) < 0.5, f"the event loop stood still for {max(gaps):.1f} s during the key fetch"
     finally:
         await driver.session.close()
         await server.close()
