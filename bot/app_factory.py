@@ -26,25 +26,16 @@ async def create_app(
     settings: Settings, *, say: Say | None = None, warn: Say | None = None
 ) -> web.Application:
     """The whole server. `say` and `warn` print the start-up summary (the CLI passes its console)."""
-    from bot.scheduler import (
-        DigestScheduler,
-        NudgeScheduler,
-        slack_nudger,
-        slack_posted_check,
-        slack_sender,
-        start_ticking,
-        teams_nudger,
-        teams_sender,
-    )
+    from bot.scheduler import DigestScheduler, NudgeScheduler, start_ticking
     from bot.server import build_web_app
-    from bot.wiring import build_services, build_slack, build_teams, digest_targets
+    from bot.wiring import build_services, build_surfaces, digest_targets
 
     say = say or log.info
     warn = warn or log.warning
     services = build_services(settings)
-    router = build_router()
-    slack = build_slack(settings, services, router)
-    if slack is None:
+    surfaces = build_surfaces(settings, services, build_router())
+    names = {s.name for s in surfaces}
+    if "slack" not in names:
         warn(
             "Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)."
         )
@@ -53,8 +44,7 @@ async def create_app(
             say("Slack: POST /slack/events")
         if settings.slack_app_token:
             say("Slack: Socket Mode")
-    teams = build_teams(settings, services, router)
-    if teams is None:
+    if "teams" not in names:
         warn("Teams is off: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to turn it on.")
     else:
         say("Teams: POST /api/messages")
@@ -63,17 +53,11 @@ async def create_app(
                 "WARNING: Teams DEV MODE: /api/messages accepts unauthenticated requests and replies to any "
                 "serviceUrl a caller names. Use it only with the Bot Framework Emulator on your own machine."
             )
-    web_app = build_web_app(
-        services, slack=slack, slack_app_token=settings.slack_app_token, teams=teams,
-        drain_seconds=settings.drain_seconds,
-    )  # fmt: skip
+    web_app = build_web_app(services, surfaces, drain_seconds=settings.drain_seconds)
 
-    senders, nudgers, checks = {}, {}, {}
-    if slack is not None:
-        senders["slack"], nudgers["slack"] = slack_sender(slack), slack_nudger(slack)
-        checks["slack"] = slack_posted_check(slack)
-    if teams is not None:
-        senders["teams"], nudgers["teams"] = teams_sender(teams), teams_nudger(teams)
+    senders = {s.name: s.digest_sender() for s in surfaces}
+    nudgers = {s.name: s.nudger() for s in surfaces}
+    checks = {s.name: check for s in surfaces if (check := s.posted_check()) is not None}
     targets = digest_targets(settings)
     for target in targets:
         if target.platform not in senders:

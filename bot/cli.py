@@ -407,8 +407,7 @@ def digest_send(
     now: Annotated[bool, typer.Option("--now", help="Send it now, outside its schedule.")] = False,
 ) -> None:
     """Send one digest now (for admins: whoever can run this command on the server)."""
-    from bot.scheduler import slack_sender, teams_sender
-    from bot.wiring import build_slack, build_teams, digest_targets
+    from bot.wiring import build_surfaces, digest_targets
     from handlers import digest
 
     if not now:
@@ -422,18 +421,16 @@ def digest_send(
         typer.secho(f"No digest target {target_name!r} (known: {known}).", fg="red", err=True)
         raise typer.Exit(2)
     services = _services(None)
-    router = build_router()
-    surface = (
-        build_slack(settings, services, router)
-        if target.platform == "slack"
-        else build_teams(settings, services, router)
-    )
+    with _friendly_errors():
+        surface = next(
+            (s for s in build_surfaces(settings, services, build_router()) if s.name == target.platform), None
+        )
     if surface is None:
         typer.secho(
             f"{target.platform} is not configured, so {target_name} cannot be sent.", fg="red", err=True
         )
         raise typer.Exit(1)
-    sender = slack_sender(surface) if target.platform == "slack" else teams_sender(surface)
+    sender = surface.digest_sender()
     start, end = digest.last_full_week(services.today())
 
     async def send() -> str:

@@ -11,17 +11,17 @@ import asyncio
 import logging
 import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, field_validator
 
+from bot.surface import PersonSender, PostedCheck, Sender
 from handlers import digest
 from handlers.model import Action, Reply, Section, Status
 from handlers.services import Services
-from storage import addresses, digest_runs, nudges
-from storage.models import Person
+from storage import digest_runs, nudges
 
 log = logging.getLogger(__name__)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -76,12 +76,6 @@ def covered_week(scheduled: datetime) -> tuple[date, date, str]:
     start, end = digest.last_full_week(scheduled.date())
     year, week, _ = start.isocalendar()
     return start, end, f"{year}-W{week:02d}"
-
-
-# Posts the digest with its run key ("leaders:2026-W47") in the post, returns a message reference.
-Sender = Callable[[DigestTarget, Reply, str], Awaitable[str]]
-# The reference of a post already carrying that run key, None when there is none; raises when it cannot tell.
-PostedCheck = Callable[[DigestTarget, str], Awaitable[str | None]]
 
 
 class DigestScheduler:
@@ -174,70 +168,6 @@ class DigestScheduler:
         return await digest.leadership(self.services, start, end, self.services.digest)
 
 
-def slack_sender(slack) -> Sender:
-    """Posts the digest to a Slack channel, with the chart as an image when there is one."""
-    from bot.chart import png
-    from bot.slack import render
-
-    async def send(target: DigestTarget, reply: Reply, key: str) -> str:
-        client = slack.app.client
-        message = render.message(reply)
-        posted = await client.chat_postMessage(
-            channel=target.channel,
-            text=message.text,
-            blocks=message.blocks,
-            unfurl_links=False,
-            unfurl_media=False,
-            metadata={"event_type": DIGEST_EVENT, "event_payload": {"run": key}},
-        )
-        if reply.chart is not None:
-            await client.files_upload_v2(
-                channel=target.channel, content=png(reply.chart), filename="ai-hours-by-week.png",
-                title=reply.chart.title, alt_txt=reply.chart.title, thread_ts=posted.get("ts"),
-            )  # fmt: skip
-        return str(posted.get("ts") or "")
-
-    return send
-
-
-DIGEST_EVENT = "aiguide_digest"
-
-
-def slack_posted_check(slack) -> PostedCheck:
-    """Looks through the digest channel's last two days for a post carrying the run key."""
-
-    async def posted(target: DigestTarget, key: str) -> str | None:
-        client = slack.app.client
-        oldest = f"{(slack.services.clock() - CATCH_UP).timestamp():.6f}"
-        cursor = None
-        for _ in range(5):  # at most 1,000 messages: a digest channel is not a chat room
-            page = await client.conversations_history(
-                channel=target.channel, oldest=oldest, limit=200, include_all_metadata=True, cursor=cursor
-            )
-            for message in page.get("messages") or ():
-                metadata = message.get("metadata") or {}
-                if (
-                    metadata.get("event_type") == DIGEST_EVENT
-                    and (metadata.get("event_payload") or {}).get("run") == key
-                ):
-                    return str(message.get("ts"))
-            cursor = (page.get("response_metadata") or {}).get("next_cursor")
-            if not cursor:
-                break
-        return None
-
-    return posted
-
-
-def teams_sender(teams) -> Sender:
-    async def send(target: DigestTarget, reply: Reply, key: str) -> str:
-        if not await teams.send_to(target.channel, reply):
-            raise LookupError(f"aiguide was never added to Teams conversation {target.channel}")
-        return f"teams:{target.channel}"
-
-    return send
-
-
 def start_ticking(*schedulers, clock: Callable[[], datetime], minutes: int = 5):
     """APScheduler 3 inside the running loop; every tick asks the database what is due, at `clock`'s time."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -271,8 +201,6 @@ NUDGE = Reply(
     actions=(Action("Log a win", "win", ""), Action("Stop these reminders", "stop", "reminders")),
     footer="You get this because you turned reminders on (me reminders on).",
 )
-
-PersonSender = Callable[[Person], Awaitable[str]]  # sends the reminder to one person
 
 
 class NudgeScheduler:
@@ -325,28 +253,3 @@ class NudgeScheduler:
             )
             done.append(person.id or 0)
         return done
-
-
-def slack_nudger(slack) -> PersonSender:
-    from bot.slack import render
-
-    async def send(person: Person) -> str:
-        message = render.message(NUDGE)
-        posted = await slack.app.client.chat_postMessage(
-            channel=person.user_id, text=message.text, blocks=message.blocks
-        )
-        return str(posted.get("ts") or "")
-
-    return send
-
-
-def teams_nudger(teams) -> PersonSender:
-    async def send(person: Person) -> str:
-        key = await teams.services.transaction(
-            lambda s: addresses.personal_conversation(s, platform="teams", user_id=person.user_id)
-        )
-        if key is None or not await teams.send_to(key, NUDGE):
-            raise LookupError("no 1:1 chat with this person yet")
-        return f"teams:{key}"
-
-    return send

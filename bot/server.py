@@ -1,49 +1,39 @@
-"""One aiohttp server for every HTTP surface: Slack's events endpoint and a health check."""
+"""One aiohttp server for every chat surface (Slack's events endpoint and Socket Mode, Teams' messages
+endpoint) and the health check."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from sqlalchemy import text
 
-from bot.slack.app import SlackSurface
+from bot.surface import Surface
 from handlers.services import Services
 
-log = logging.getLogger(__name__)
-
-
-class _WithoutBodies(logging.Filter):
-    """slack_bolt logs the whole body of a request whose signature fails: a user's question, or 1 MB
-    of whatever an unsigned caller posts. Keep the line, drop the body."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if ", body: " in message:
-            record.msg, record.args = message.split(", body: ", 1)[0] + ", body not logged)", ()
-        return True
-
-
-for _name in ("slack_bolt.RequestVerification", "slack_bolt.AsyncRequestVerification"):
-    logging.getLogger(_name).addFilter(_WithoutBodies())
-
-SOCKET_MODE = web.AppKey(
-    "slack_socket_mode", dict
-)  # {"status": "connecting" | "connected" | "not connected: ..."}
+if TYPE_CHECKING:
+    from bot.slack.app import SlackSurface
 
 
 def build_web_app(
     services: Services,
+    surfaces: Sequence[Surface] = (),
     *,
     slack: SlackSurface | None = None,
     slack_app_token: str | None = None,
     teams=None,
     drain_seconds: float = 20.0,
 ) -> web.Application:
-    """With `slack_app_token` Slack talks over Socket Mode (no public URL); the same app serves both."""
+    """/healthz and every chat surface's endpoints and start/stop steps on one aiohttp app. `slack` and
+    `teams` are shorthands for a surface each (with `slack_app_token`, Slack talks over Socket Mode)."""
+    surfaces = list(surfaces)
+    if slack is not None:
+        if slack_app_token:
+            slack.app_token = slack_app_token
+        surfaces.append(slack)
+    if teams is not None:
+        surfaces.append(teams)
     app = web.Application()
 
     async def health(_request: web.Request) -> web.Response:
@@ -51,10 +41,8 @@ def build_web_app(
             "knowledge_base": f"policy {services.knowledge.policy.version}",
             "database": "not configured",
         }
-        if SOCKET_MODE in app:
-            checks["slack_socket_mode"] = app[SOCKET_MODE]["status"]
-        if teams is not None and teams.transport.config.dev_mode:
-            checks["teams"] = "DEV MODE: unauthenticated, for the Bot Framework Emulator only"
+        for surface in surfaces:
+            checks.update(surface.health())
         status = 200
         if services.database is not None:
             try:
@@ -66,105 +54,6 @@ def build_web_app(
         return web.json_response({"ok": status == 200, **checks}, status=status)
 
     app.router.add_get("/healthz", health)
-    if slack is not None:
-
-        async def open_slack(_app: web.Application) -> None:
-            await slack.open()
-
-        async def finish_slack(_app: web.Application) -> None:
-            # aiohttp has stopped accepting; what was acknowledged is answered before connections close.
-            await slack.in_flight.drain(drain_seconds, "Slack answers")
-
-        async def close_slack(_app: web.Application) -> None:
-            await slack.close()
-
-        app.on_startup.append(open_slack)
-        app.on_shutdown.append(finish_slack)
-        app.on_cleanup.append(close_slack)
-    if slack is not None and slack.config.signing_secret:
-
-        async def slack_events(request: web.Request) -> web.Response:
-            # The body is read raw and untouched: the signature is computed over its exact bytes.
-            try:
-                bolt_request = await to_bolt_request(request)
-                if not isinstance(bolt_request.body, dict):
-                    raise ValueError("not an object")
-            except Exception as error:  # only parsing runs here: whatever it raises, the body is bad
-                log.warning(
-                    "slack: refused a body that is not a Slack payload (%s)", error.__class__.__name__
-                )
-                return web.json_response(
-                    {"ok": False, "error": "bad_request", "detail": "expected a Slack JSON or form payload"},
-                    status=400,
-                )
-            response = await slack.app.async_dispatch(bolt_request)
-            return await to_aiohttp_response(response)
-
-        app.router.add_post("/slack/events", slack_events)
-        flow = slack.app.oauth_flow
-        if flow is not None:
-
-            async def install(request: web.Request) -> web.Response:
-                return await to_aiohttp_response(
-                    await flow.handle_installation(await to_bolt_request(request))
-                )
-
-            async def oauth_redirect(request: web.Request) -> web.Response:
-                return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
-
-            app.router.add_get(flow.install_path, install)
-            app.router.add_get(flow.redirect_uri_path, oauth_redirect)
-    if teams is not None:
-
-        async def teams_messages(request: web.Request) -> web.Response:
-            return await teams.transport.process(request, teams)
-
-        app.router.add_post("/api/messages", teams_messages)
-    if slack is not None and slack_app_token:
-        _add_socket_mode(app, slack, slack_app_token)
+    for surface in surfaces:
+        surface.mount(app, drain_seconds=drain_seconds)
     return app
-
-
-def _add_socket_mode(app: web.Application, slack: SlackSurface, app_token: str) -> None:
-    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-    # Made here, inside the running loop: its client binds an aiohttp session to the loop.
-    handler = AsyncSocketModeHandler(slack.app, app_token)
-
-    state = {"status": "connecting"}
-    app[SOCKET_MODE] = state  # mutated, not reassigned: the app is frozen once it runs
-
-    async def keep_connecting() -> None:
-        # Slack unreachable at start-up is not fatal: HTTP, Teams and /healthz keep serving while this
-        # retries; once connected, the client itself reconnects when Slack drops the socket.
-        delay = 1.0
-        while True:
-            try:
-                await handler.connect_async()  # not start_async(): that would sleep forever in our loop
-                log.info("Slack: connected over Socket Mode")
-                state["status"] = "connected"
-                return
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                state["status"] = f"not connected: {error.__class__.__name__}"
-                log.warning("Slack Socket Mode: cannot connect (%s: %s); retrying in %.0f s",
-                            error.__class__.__name__, error, delay)  # fmt: skip
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 60.0)
-
-    tasks: list[asyncio.Task] = []
-
-    async def connect(_app: web.Application) -> None:
-        tasks.append(asyncio.create_task(keep_connecting()))
-
-    async def close(_app: web.Application) -> None:
-        for task in tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await handler.close_async()
-
-    app.on_startup.append(connect)
-    # First of the shutdown steps: no new envelopes while the acknowledged ones are being answered.
-    app.on_shutdown.insert(0, close)

@@ -59,6 +59,7 @@ def build_slack(settings: Settings, services: Services, router):
         it_channel=settings.slack_it_channel,
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,
+        app_token=settings.slack_app_token,
     )
     return SlackSurface(config, services, router)
 
@@ -85,6 +86,14 @@ def build_teams(settings: Settings, services: Services, router):
         service_hosts=service_hosts(settings),
     )
     return AiguideTeamsBot(TeamsTransport(config), services, router)
+
+
+# Every chat platform aiguide can run: a builder each, returning its Surface or None when not configured.
+SURFACES = (build_slack, build_teams)
+
+
+def build_surfaces(settings: Settings, services: Services, router) -> list:
+    return [surface for build in SURFACES if (surface := build(settings, services, router)) is not None]
 
 
 class ConfigError(ValueError):

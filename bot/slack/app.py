@@ -46,6 +46,7 @@ class SlackConfig:
     it_channel: str | None = None  # channel id where "ask a human" questions are posted
     client_id: str | None = None  # with client_secret: the OAuth install flow for several workspaces
     client_secret: str | None = None
+    app_token: str | None = None  # an app-level token: Socket Mode, no public URL needed
 
 
 class SlackSurface:
@@ -56,6 +57,8 @@ class SlackSurface:
         self._people: dict[str, tuple[float, Actor]] = {}
         self._http: aiohttp.ClientSession | None = None
         self.in_flight = InFlight()
+        self.app_token = config.app_token  # Socket Mode, when set
+        self.socket_state = {"status": "off"}
         oauth = None
         if config.client_id and config.client_secret and services.database is not None:
             from bot.slack.oauth import oauth_settings
@@ -84,6 +87,33 @@ class SlackSurface:
         ]
         self._seen: dict[str, None] = {}  # event keys, while the database cannot de-duplicate
         self._register()
+
+    # --- the Surface the server and the scheduler use ------------------------------------------
+
+    name = "slack"
+
+    def mount(self, app, *, drain_seconds: float) -> None:
+        from bot.slack.http import mount_slack
+
+        mount_slack(app, self, drain_seconds=drain_seconds)
+
+    def health(self) -> dict[str, str]:
+        return {"slack_socket_mode": self.socket_state["status"]} if self.app_token else {}
+
+    def digest_sender(self):
+        from bot.slack.digests import slack_sender
+
+        return slack_sender(self)
+
+    def posted_check(self):
+        from bot.slack.digests import slack_posted_check
+
+        return slack_posted_check(self)
+
+    def nudger(self):
+        from bot.slack.digests import slack_nudger
+
+        return slack_nudger(self)
 
     # --- connections ---------------------------------------------------------------------------
 

@@ -46,6 +46,35 @@ class AiguideTeamsBot(TeamsActivityHandler):
         self.router = router
         self._emails: dict[str, tuple[float, str | None]] = {}
 
+    # --- the Surface the server and the scheduler use ------------------------------------------
+
+    name = "teams"
+
+    def mount(self, app, *, drain_seconds: float) -> None:
+        # A Teams turn is answered inside its HTTP request: aiohttp's own shutdown waits for those.
+        async def messages(request):
+            return await self.transport.process(request, self)
+
+        app.router.add_post("/api/messages", messages)
+
+    def health(self) -> dict[str, str]:
+        if self.transport.config.dev_mode:
+            return {"teams": "DEV MODE: unauthenticated, for the Bot Framework Emulator only"}
+        return {}
+
+    def digest_sender(self):
+        from bot.teams.digests import teams_sender
+
+        return teams_sender(self)
+
+    def posted_check(self):
+        return None  # Teams offers no look at what was posted: digests go out at most once
+
+    def nudger(self):
+        from bot.teams.digests import teams_nudger
+
+        return teams_nudger(self)
+
     # --- turns -------------------------------------------------------------------------------
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from slack_sdk.models.blocks import Block
 
-from bot.scheduler import DigestScheduler, DigestTarget, slack_sender
+from bot.scheduler import DigestScheduler, DigestTarget
+from bot.slack.digests import slack_sender
 
 
 async def test_slack_digest_with_its_chart(slack):
@@ -26,7 +27,8 @@ async def test_slack_digest_with_its_chart(slack):
 
 
 async def test_reminder_dm_offers_the_win_form_and_a_way_out(slack):
-    from bot.scheduler import NudgeScheduler, slack_nudger
+    from bot.scheduler import NudgeScheduler
+    from bot.slack.digests import slack_nudger
 
     await slack.command("me reminders on")
     await slack.fake.wait_for("response_url")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.scheduler import DigestScheduler, DigestTarget, teams_sender
+from bot.scheduler import DigestScheduler, DigestTarget
+from bot.teams.digests import teams_sender
 
 from .conftest import activity
 
