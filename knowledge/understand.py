@@ -138,7 +138,7 @@ def understand(question: str, indexes: Indexes) -> Understanding:
                 use_cases.append(uid)
         words.append((match.start, Word(_text(tokens, match), "use case: " + ", ".join(ids), source)))
 
-    for index, category in _owned(question, tokens, indexes):
+    for index, category in _owned(question, tokens, indexes, data_spans):
         classes = set(indexes.class_of.get(category, ()))
         if classes and not _negated(tokens, Match(index, index + 1, "", frozenset()), indexes):
             data.update(classes)
@@ -369,9 +369,12 @@ def _already_public(tokens: list[Token], indexes: Indexes) -> list[tuple[int, in
     return spans
 
 
-def _owned(question: str, tokens: list[Token], indexes: Indexes) -> list[tuple[int, str]]:
+def _owned(
+    question: str, tokens: list[Token], indexes: Indexes, data_spans: set[int]
+) -> list[tuple[int, str]]:
     """(token index, category) for people whose data the question is about: "a patient's chart",
-    "the grades of my students", "students with their grades", "d'un client", "eines Patienten"."""
+    "the grades of my students", "students with their grades", "d'un client", "eines Patienten", "the
+    call with the customer"."""
     if not indexes.owners:
         return []
     possessed = {m.group(1).lower() for m in _POSSESSED.finditer(question)}
@@ -387,7 +390,18 @@ def _owned(question: str, tokens: list[Token], indexes: Indexes) -> list[tuple[i
             for w in before[next((i for i, w in enumerate(before) if w in _OF_WORDS), 0) :]
         )
         theirs = len(after) == 2 and after[0] in _WITH_THEIR and after[1] in _THEIR
-        if token.text in possessed or token.stem in possessed or of or theirs:
+        # "the call with the customer", "my session with a student", "una reunión con un cliente": what
+        # was said with them is about them.
+        # Not "with patient data": there the person's word is part of the data already read.
+        with_them = (
+            index not in data_spans
+            and any(w in _WITH_THEIR for w in before[-3:])
+            and all(
+                w in LINKING_WORDS or w in _WITH_THEIR
+                for w in before[next((i for i, w in enumerate(before) if w in _WITH_THEIR), 0) :]
+            )
+        )
+        if token.text in possessed or token.stem in possessed or of or theirs or with_them:
             found.append((index, category))
     return found
 

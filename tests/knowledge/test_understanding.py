@@ -188,3 +188,14 @@ def test_naming_the_data_answers_the_clarifying_question(kb):
     )
     assert answer.carried == ("tool",) and answer.tools[0].tool_id == "chatgpt-enterprise"
     assert answer.verdict != "clarify"
+
+
+def test_what_was_said_with_a_person_is_about_them(kb):
+    reading = understand("can chatgpt summarise the call with the customer?", kb.indexes)
+    assert "confidential" in reading.data_classes
+    assert (
+        "confidential"
+        in understand("¿puedo resumir una reunión con un cliente en chatgpt?", kb.indexes).data_classes
+    )
+    # "with" before the data itself names no person: "with client data" is read as that data, once
+    assert understand("is chatgpt ok with public data?", kb.indexes).data_classes == ("public",)
