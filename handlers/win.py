@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from handlers import outcomes
@@ -34,6 +36,8 @@ _SUB = re.compile(
     r"^(?:(?P<bare>list|undo)|(?P<delete>delete|remove)\s+#?(?P<id>\d+)|(?P<sub>edit|outcome)\s+(?P<rest>#?\d+\b.*))\s*$",
     re.IGNORECASE | re.DOTALL,
 )
+
+log = logging.getLogger(__name__)
 
 
 async def handle(request: Request, services: Services) -> Reply:
@@ -91,7 +95,14 @@ async def _store(
         )
         return win, created, person
 
-    win, created, person = await services.transaction(work)
+    try:
+        win, created, person = await services.transaction(work)
+    except SQLAlchemyError as error:
+        log.error("win not stored (request %s): %s", request.request_id, error.__class__.__name__)
+        return _problem(
+            "I could not save it just now: the database is not answering. Please send it again in a few "
+            "minutes; nothing was stored."
+        )
     return _logged_reply(win, created, person, services.knowledge)
 
 

@@ -347,3 +347,25 @@ async def test_dev_mode_with_an_app_id_is_refused_in_one_line(tmp_path):
                           text=True, timeout=60)  # fmt: skip
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "cannot be on with MICROSOFT_APP_ID set" in done.stderr
+
+
+async def test_a_win_sent_while_the_database_is_locked_is_not_lost_silently(tmp_path):
+    import sqlite3
+
+    fake = await _slack_api()
+    server, driver = await _slack_http(tmp_path, fake, AIGUIDE_DRAIN_SECONDS="5")
+    lock = sqlite3.connect(tmp_path / "aiguide.db", isolation_level=None)
+    try:
+        lock.execute("BEGIN EXCLUSIVE")
+        await driver.command(
+            "30m drafted the release notes with Copilot -> shipped on time", command="/aiwin"
+        )
+        (answer,) = await fake.wait_for("response_url", 1, timeout=60)
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+        await driver.close()
+        assert await server.stop() == 0
+        await fake.close()
+    assert answer["text"] == "That win was not saved." or "not saved" in json.dumps(answer)
+    assert "send it again" in json.dumps(answer)
