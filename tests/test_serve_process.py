@@ -214,7 +214,6 @@ async def test_other_bots_and_workflow_posts_are_not_answered(tmp_path):
 
 
 async def test_sigterm_during_a_burst_answers_every_acknowledged_command(tmp_path):
-
     fake = await _slack_api()
     fake.slow = 0.3  # answers still being posted when the stop comes
     server, driver = await _slack_http(tmp_path, fake)
