@@ -34,6 +34,8 @@ async def _refresh_off_the_loop(self) -> None:
         return keys.json()["keys"]
 
     self.keys = await asyncio.get_running_loop().run_in_executor(_KEY_FETCH, fetch)
+    # botframework's own cache bookkeeping: its `get` compares this with its own datetime.now(), so it
+    # must be the same clock (a key cache's age, not a time aiguide shows or stores).
     self.last_updated = datetime.now()
 
 
