@@ -68,6 +68,15 @@ CATEGORY = {
     "card_number": "financial",
     "iban": "financial",
 }  # fmt: skip
+# The catalog concept each pasted format is: where a knowledge base reads that concept, it reads the
+# pasted data (a name pasted is personal data, not the card data its category may also stand for).
+CONCEPT = {
+    "named_person": "names-with-details",
+    "email_address": "contact-details",
+    "us_ssn": "national-id",
+    "card_number": "card-number",
+    "iban": "bank-account",
+}
 
 
 def detect(text: str, names: tuple[str, ...] | None = None) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from knowledge.catalog import Catalog
 from knowledge.catalog_layer import CatalogLayer, catalog_layer
 from knowledge.detectors import CATEGORY as DETECTOR_CATEGORY
+from knowledge.detectors import CONCEPT as DETECTOR_CONCEPT
 from knowledge.phrases import LINKING_WORDS, PhraseIndex, compact, root, tokenize
 from knowledge.signals import Signals
 
@@ -105,7 +106,11 @@ def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Inde
         index.not_typo_keys(layer.known[index.roots])
 
     detectors = tuple(
-        (name, placement.data[c.id].classes, frozenset(rules_of.get(c.id, ())))
+        (
+            name,
+            placement.concept_targets.get(DETECTOR_CONCEPT.get(name, "")) or placement.data[c.id].classes,
+            frozenset(rules_of.get(c.id, ())),
+        )
         for c in signals.data
         for name in dict.fromkeys((*c.detectors, *(n for n, cid in DETECTOR_CATEGORY.items() if cid == c.id)))
     )

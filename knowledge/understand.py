@@ -381,8 +381,8 @@ def _owned(
     found = []
     for index, token in enumerate(tokens):
         category = indexes.owners.get(token.text) or indexes.owners.get(token.stem)
-        if category is None:
-            continue
+        if category is None or index in data_spans:
+            continue  # "sin datos de clientes": read (here, negated) with the data it belongs to
         before = [t.text for t in tokens[max(0, index - 3) : index]]
         after = [t.text for t in tokens[index + 1 : index + 3]]
         of = any(w in _OF_WORDS for w in before[-3:]) and all(
