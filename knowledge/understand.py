@@ -456,6 +456,20 @@ _POINTERS = frozenset(
 )  # fmt: skip
 
 
+_ABOUT = frozenset({"with", "of", "from", "about", "on", "con", "de", "del", "sobre", "avec", "du", "des", "sur",
+                    "mit", "von", "vom", "uber"})  # fmt: skip
+
+
+def _described_after(tokens: list[Token], index: int, data_spans: set[int]) -> bool:
+    """The content handed over is followed by "with", "of", "about" ... and data the question placed."""
+    if index >= len(tokens) or tokens[index].text not in _ABOUT:
+        return False
+    clause = tokens[index].clause
+    return any(
+        i in data_spans for i in range(index + 1, min(index + 5, len(tokens))) if tokens[i].clause == clause
+    )
+
+
 def _handed_over(
     tokens: list[Token], hands: list[Match], tools: list[Match], data_spans: set[int], indexes: Indexes
 ) -> str | None:
@@ -476,6 +490,8 @@ def _handed_over(
                 break
             taken.append(index)
             index += 1
+        if _described_after(tokens, index, data_spans):
+            continue  # "summarise the call WITH THE CUSTOMER": what follows says what it holds
         content = [
             i
             for i in taken

@@ -199,3 +199,9 @@ def test_what_was_said_with_a_person_is_about_them(kb):
     )
     # "with" before the data itself names no person: "with client data" is read as that data, once
     assert understand("is chatgpt ok with public data?", kb.indexes).data_classes == ("public",)
+
+
+def test_content_described_by_the_data_after_it_is_not_asked_about(kb):
+    reading = understand("can chatgpt enterprise summarise the call with the customer?", kb.indexes)
+    assert not reading.handed and "confidential" in reading.data_classes
+    assert understand("can chatgpt enterprise summarise the call?", kb.indexes).handed == "the call"
