@@ -146,3 +146,31 @@ def test_no_name_of_a_process_is_also_a_data_phrase():
     data = {compact(p, roots=True) for c in signals.data for p in c.all_phrases}
     clashes = [p for p in signals.conversation.words("not_data") if compact(p, roots=True) in data]
     assert clashes == []
+
+
+def test_a_concept_of_a_broad_category_is_read_on_a_class_of_its_own():
+    # The bank-like KB files card numbers as cardholder data and board minutes as confidential; the
+    # catalog's financial category holds both, so it spans several classes.
+    from pathlib import Path
+
+    from knowledge.understand import understand
+
+    kb = load_knowledge(Path(__file__).parent / "kbs" / "bank" / "kb")
+    assert kb.signal_map.data["financial"].target == "cardholder-data"
+    read = lambda q: understand(q, kb.indexes).data_classes  # noqa: E731
+    assert read("Kann Copilot das Protokoll der Vorstandssitzung zusammenfassen?")[-1] == "confidential"
+    assert read("can I paste a card number into copilot?")[-1] == "cardholder-data"
+    # a concept the catalog rates below its category lands on the class named for its level
+    assert read("can copilot summarise the budget for next year?")[-1] == "confidential"
+
+
+def test_spanish_and_french_phrases_match_in_the_singular_too():
+    # Snowball roots "préstamos" and "préstamo" apart; the catalog's "aprobar préstamos" finds both.
+    from pathlib import Path
+
+    from knowledge.understand import understand
+
+    indexes = load_knowledge(Path(__file__).parent / "kbs" / "bank" / "kb").indexes
+    plural = understand("¿puedo usar chatgpt para aprobar préstamos?", indexes).use_cases
+    singular = understand("¿puedo usar chatgpt para decidir si aprobamos un préstamo?", indexes).use_cases
+    assert plural == singular == ("credit-decisions",)
