@@ -6,6 +6,7 @@ what it does restate replaces the earlier reading. Deterministic, like the rest 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from knowledge.indexes import Indexes
@@ -54,7 +55,7 @@ def continue_from(context: Context, question: str, current: Understanding, index
     previous = context.reading
     carried: list[str] = []
     tools = current.tools
-    if not tools and previous.tools:
+    if not tools and previous.tools and not _instead(question):
         tools, edition = previous.tools, previous.edition
         if current.edition:
             # "and on my personal account?": the same tools as named, this time in that edition.
@@ -106,6 +107,17 @@ def continue_from(context: Context, question: str, current: Understanding, index
         use_cases=uses,
     )
     return Continued(reading, Context(reading, data_text), tuple(carried))
+
+
+_INSTEAD = re.compile(
+    r"\b(?:instead|stattdessen|alternativ\w*|en su lugar|en lugar de eso|[àa] la place|autre outil|otra herramienta"
+    r"|anderes tool|something else)\b"
+)
+
+
+def _instead(question: str) -> bool:
+    """ "what should I use instead?": the same task and data, and a tool other than the one named."""
+    return bool(_INSTEAD.search(question.lower()))
 
 
 _ADDING = frozenset({"and", "also", "plus", "y", "tambien", "et", "aussi", "und", "auch"})

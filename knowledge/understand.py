@@ -311,8 +311,9 @@ def _edition_nearby(
     never a word read as data."""
     kinds: set[str] = set()
     for match in tool_matches:
+        clause = tokens[match.start].clause
         for index in (match.start - 1, match.start - 2, match.end, match.end + 1):
-            if 0 <= index < len(tokens) and index not in data_spans:
+            if 0 <= index < len(tokens) and index not in data_spans and tokens[index].clause == clause:
                 word = tokens[index].text
                 if word in _PERSONAL_WORDS:
                     kinds.add("personal")  # a personal account is the stricter reading: safe to narrow to

@@ -205,3 +205,20 @@ def test_content_described_by_the_data_after_it_is_not_asked_about(kb):
     reading = understand("can chatgpt enterprise summarise the call with the customer?", kb.indexes)
     assert not reading.handed and "confidential" in reading.data_classes
     assert understand("can chatgpt enterprise summarise the call?", kb.indexes).handed == "the call"
+
+
+def test_what_to_use_instead_keeps_the_task_and_drops_the_tool(kb):
+    from knowledge import assess
+
+    first = assess(kb, "can I use otter for our client meeting notes?")
+    instead = assess(kb, "ok what should I use instead?", context=first.context)
+    assert instead.tools == () and instead.recommended
+    assert "otter" not in {v.tool_id for v in instead.recommended}
+
+
+def test_at_home_in_a_sentence_is_no_account_hint(kb):
+    reading = understand(
+        "a student said something about problems at home, can chatgpt enterprise help me write it up?",
+        kb.indexes,
+    )
+    assert reading.edition is None and reading.tools[0].tool_ids == ("chatgpt-enterprise",)
