@@ -149,6 +149,18 @@ def understand(question: str, indexes: Indexes) -> Understanding:
                 (index, Word(tokens[index].text, "data: " + ", ".join(sorted(classes)), f"owner: {category}"))
             )
 
+    # "notes from the budget meeting", "las notas de la junta": a meeting's notes, however it is named
+    meeting = indexes.concept_targets.get("meeting-notes") or indexes.class_of.get("internal", ())
+    for start, end in _meeting_notes(tokens) if meeting else ():
+        if not set(range(start, end)) & data_spans and not _negated(
+            tokens, Match(start, end, "", frozenset()), indexes
+        ):
+            data.update(meeting)
+            data_spans.update(range(start, end))
+            present_spans.update(range(start, end))
+            words.append((start, Word(_text(tokens, Match(start, end, "", frozenset())), "data: "
+                          + ", ".join(meeting), "catalog: notes of a meeting")))  # fmt: skip
+
     public = indexes.class_of.get("public", ())
     for start, end in _already_public(tokens, indexes) if public else ():
         if not set(range(start, end)) <= data_spans and not _negated(
@@ -341,6 +353,29 @@ _BETWEEN = frozenset(
      "sido", "ete", "est", "sont", "a", "ist", "sind", "wurde", "wurden", "worden", "da"}
 )  # fmt: skip
 _ON = frozenset({"on", "in", "at", "en", "sur", "dans", "auf", "im"})
+
+
+_NOTES = frozenset({"notes", "note", "minutes", "recap", "summary", "transcript", "notas", "nota", "minuta", "acta",
+                    "resumen", "compte", "rendu", "notizen", "protokoll", "mitschrift", "zusammenfassung"})  # fmt: skip
+_MEETINGS = frozenset({"meeting", "meetings", "call", "calls", "session", "sessions", "sync", "huddle", "standup",
+                       "stand", "reunion", "reuniones", "junta", "juntas", "llamada", "sesion", "appel", "seance",
+                       "besprechung", "sitzung", "telefonat", "termin"})  # fmt: skip
+
+
+def _meeting_notes(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Spans of notes of a meeting named in any words: a notes word, then within five words of the same
+    clause a meeting word ("notes from yesterday's budget meeting", "las notas de la junta")."""
+    spans = []
+    for start, token in enumerate(tokens):
+        if token.text not in _NOTES:
+            continue
+        for ahead in range(start + 1, min(start + 6, len(tokens))):
+            if tokens[ahead].clause != token.clause:
+                break
+            if tokens[ahead].text in _MEETINGS:
+                spans.append((start, ahead + 1))
+                break
+    return spans
 
 
 def _already_public(tokens: list[Token], indexes: Indexes) -> list[tuple[int, int]]:

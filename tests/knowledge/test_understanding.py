@@ -222,3 +222,10 @@ def test_at_home_in_a_sentence_is_no_account_hint(kb):
         kb.indexes,
     )
     assert reading.edition is None and reading.tools[0].tool_ids == ("chatgpt-enterprise",)
+
+
+def test_notes_of_a_meeting_however_it_is_named(kb):
+    for question in ("can chatgpt enterprise summarise the notes from yesterday's budget meeting?",
+                     "¿puede chatgpt enterprise resumir las notas de la junta de producción?"):  # fmt: skip
+        reading = understand(question, kb.indexes)
+        assert reading.data_classes and not reading.handed, question
