@@ -149,28 +149,22 @@ def understand(question: str, indexes: Indexes) -> Understanding:
                 (index, Word(tokens[index].text, "data: " + ", ".join(sorted(classes)), f"owner: {category}"))
             )
 
-    # "notes from the budget meeting", "las notas de la junta": a meeting's notes, however it is named
-    meeting = indexes.concept_targets.get("meeting-notes") or indexes.class_of.get("internal", ())
-    for start, end in _meeting_notes(tokens) if meeting else ():
-        if not set(range(start, end)) & data_spans and not _negated(
-            tokens, Match(start, end, "", frozenset()), indexes
-        ):
-            data.update(meeting)
+    # Data named by how a sentence is built rather than by a phrase: "notes from the budget meeting" are a
+    # meeting's notes, "a report that's already out" is public. Words already read as data are not read again.
+    shaped = (
+        (_meeting_notes(tokens), indexes.concept_targets.get("meeting-notes") or indexes.class_of.get("internal", ()),
+         "catalog: notes of a meeting"),
+        (_already_public(tokens, indexes), indexes.class_of.get("public", ()), "catalog: already published"),
+    )  # fmt: skip
+    for spans, classes, source in shaped:
+        for start, end in spans if classes else ():
+            span = Match(start, end, "", frozenset())
+            if set(range(start, end)) & data_spans or _negated(tokens, span, indexes):
+                continue
+            data.update(classes)
             data_spans.update(range(start, end))
             present_spans.update(range(start, end))
-            words.append((start, Word(_text(tokens, Match(start, end, "", frozenset())), "data: "
-                          + ", ".join(meeting), "catalog: notes of a meeting")))  # fmt: skip
-
-    public = indexes.class_of.get("public", ())
-    for start, end in _already_public(tokens, indexes) if public else ():
-        if not set(range(start, end)) <= data_spans and not _negated(
-            tokens, Match(start, end, "", frozenset()), indexes
-        ):
-            data.update(public)
-            data_spans.update(range(start, end))
-            present_spans.update(range(start, end))
-            words.append((start, Word(_text(tokens, Match(start, end, "", frozenset())), "data: "
-                          + ", ".join(public), "catalog: already published")))  # fmt: skip
+            words.append((start, Word(_text(tokens, span), "data: " + ", ".join(classes), source)))
 
     mentions = set(secret_rules) | owner_rules
     mention_matches = [

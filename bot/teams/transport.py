@@ -6,10 +6,8 @@ import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import urlparse
 
-import requests
 from aiohttp import web
 from botbuilder.core import Bot, BotAdapter, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
@@ -19,24 +17,19 @@ from botframework.connector.auth import jwt_token_extractor as _jwt_token_extrac
 log = logging.getLogger(__name__)
 
 # botframework-connector fetches its signing keys with a blocking `requests.get` (no timeout) inside an
-# async method: a slow OpenID endpoint would freeze the event loop, Slack included. The same fetch, in
-# threads of its own and with a timeout.
+# async method: a slow OpenID endpoint would freeze the event loop, Slack included. Its own refresh is run
+# in threads of its own instead (it keeps its cache bookkeeping), and the turn waits at most
+# KEY_FETCH_TIMEOUT_S for it.
 _KEY_FETCH = ThreadPoolExecutor(max_workers=2, thread_name_prefix="teams-keys")
-KEY_FETCH_TIMEOUT_S = 10
+KEY_FETCH_TIMEOUT_S = 20
+_blocking_refresh = _jwt_token_extractor._OpenIdMetadata._refresh
 
 
 async def _refresh_off_the_loop(self) -> None:
-    def fetch() -> list:
-        metadata = requests.get(self.url, timeout=KEY_FETCH_TIMEOUT_S)
-        metadata.raise_for_status()
-        keys = requests.get(metadata.json()["jwks_uri"], timeout=KEY_FETCH_TIMEOUT_S)
-        keys.raise_for_status()
-        return keys.json()["keys"]
+    def fetch() -> None:
+        asyncio.run(_blocking_refresh(self))  # a coroutine that only blocks: its own loop, in this thread
 
-    self.keys = await asyncio.get_running_loop().run_in_executor(_KEY_FETCH, fetch)
-    # botframework's own cache bookkeeping: its `get` compares this with its own datetime.now(), so it
-    # must be the same clock (a key cache's age, not a time aiguide shows or stores).
-    self.last_updated = datetime.now()
+    await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(_KEY_FETCH, fetch), KEY_FETCH_TIMEOUT_S)
 
 
 _jwt_token_extractor._OpenIdMetadata._refresh = _refresh_off_the_loop
