@@ -35,6 +35,7 @@ def build_web_app(
     if teams is not None:
         surfaces.append(teams)
     app = web.Application()
+    _log_questions_in_batches(app, services)
 
     async def health(_request: web.Request) -> web.Response:
         checks = {
@@ -44,6 +45,11 @@ def build_web_app(
         for surface in surfaces:
             checks.update(surface.health())
         status = 200
+        batch = services.question_batch
+        if batch is not None:
+            checks["question_log"] = f"{batch.pending} waiting" + (
+                " for the database" if batch.failing else ""
+            )
         if services.database is not None:
             try:
                 await services.transaction(lambda session: session.exec(text("SELECT 1")).one())
@@ -57,3 +63,24 @@ def build_web_app(
     for surface in surfaces:
         surface.mount(app, drain_seconds=drain_seconds)
     return app
+
+
+def _log_questions_in_batches(app: web.Application, services: Services) -> None:
+    """While the server runs, asked questions are written a batch at a time (see storage.question_batch);
+    what is queued at shutdown is written after the surfaces have finished their work."""
+    if services.database is None or services.question_batch is not None:
+        return
+    from storage.question_batch import QuestionBatch
+
+    batch = QuestionBatch(services.database, services.clock)
+
+    async def start(_app: web.Application) -> None:
+        services.question_batch = batch
+        batch.start()
+
+    async def stop(_app: web.Application) -> None:
+        await batch.stop()
+        services.question_batch = None
+
+    app.on_startup.append(start)
+    app.on_cleanup.insert(0, stop)

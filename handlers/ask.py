@@ -107,6 +107,8 @@ async def answer(request: Request, services: Services, *, data_class: str | None
             # (a locked SQLite file would otherwise hold the answer for a minute).
             await asyncio.wait_for(_log_question(request, services, assessment), LOG_WAIT_S)
             logged = True
+        except QuestionLogWaiting:
+            pass
         except TimeoutError:
             log.warning("question not logged within %.0f s (request %s)", LOG_WAIT_S, request.request_id)
         except Exception:
@@ -115,6 +117,10 @@ async def answer(request: Request, services: Services, *, data_class: str | None
     if logged and assessment.verdict not in (Overall.NO_MATCH, Overall.CLARIFY):
         reply = replace(reply, actions=(*reply.actions, *feedback_actions(request.request_id)))
     return reply
+
+
+class QuestionLogWaiting(Exception):
+    """The question is queued, but the database is away: the answer goes out without feedback buttons."""
 
 
 def feedback_actions(question_ref: str) -> tuple[Action, ...]:
@@ -126,9 +132,36 @@ def feedback_actions(question_ref: str) -> tuple[Action, ...]:
 
 
 async def _log_question(request: Request, services: Services, assessment: Assessment) -> None:
-    from storage import questions  # only answers that are logged need the database layer
-
     text = redact(request.text)[:4000] if services.store_question_text else None
+    batch = services.question_batch
+    if batch is not None:
+        from storage.question_batch import Asked, AskedBy
+
+        entry = services.directory.lookup(request.actor)
+        batch.add(
+            Asked(
+                request_id=request.request_id,
+                by=AskedBy(
+                    platform=str(request.platform),
+                    user_id=request.actor.user_id,
+                    display_name=request.actor.display_name,
+                    email=request.actor.email,
+                    directory_department=entry.department if entry else None,
+                ),
+                verdict=str(assessment.verdict),
+                asked_at=services.clock(),
+                tool_ids=[v.tool_id for v in assessment.tools if v.tool_id],
+                unknown_tools=[v.name for v in assessment.tools if v.tool_id is None],
+                data_class=assessment.understanding.data_class,
+                use_case=assessment.understanding.use_case,
+                text=text,
+            )
+        )
+        if batch.failing:
+            # Queued, and written when the database is back; no 👍 or "Ask a human" that would fail now.
+            raise QuestionLogWaiting
+        return
+    from storage import questions  # only answers that are logged need the database layer
 
     def work(session: Session) -> None:
         person = services.person(session, request.actor, request.platform)

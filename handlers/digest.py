@@ -69,6 +69,7 @@ async def leadership(services: Services, start: date, end: date, settings: Diges
             digests.adoption(session, start=quarter_start, end=end),
         )
 
+    await services.questions_written()
     week, previous, quarter, active, quarter_active = await services.transaction(work)
     trend = [sum(parts.values()) for _, parts in week.weekly_minutes]
     peak = max(trend) or 1
@@ -185,6 +186,7 @@ def _goals(goals: Goals, quarter: digests.WinTotals, active: digests.Adoption) -
 
 async def it_digest(services: Services, start: date, end: date) -> Reply:
     kb = services.knowledge
+    await services.questions_written()
     figures = await services.transaction(
         lambda session: digests.question_figures(session, start=start, end=end)
     )

@@ -25,6 +25,7 @@ async def vote(request: Request, services: Services) -> Reply:
         )
         return True
 
+    await services.questions_written()
     if not await services.transaction(work):
         return Reply(
             status=Status.ERROR, headline="I can't find that answer any more; ask your question again."
@@ -52,6 +53,7 @@ async def escalate(request: Request, services: Services) -> Reply:
             return question, False, mine
         return question, feedback.mark_escalated(session, question_id=question.id or 0), True
 
+    await services.questions_written()
     question, first, mine = await services.transaction(work)
     if question is not None and not mine:
         # In a shared thread anyone sees the button; only the asker may send their question on.

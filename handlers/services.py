@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from storage.db import Database
     from storage.models import Person
+    from storage.question_batch import QuestionBatch
 
 T = TypeVar("T")
 
@@ -52,6 +53,8 @@ class Services:
     escalation_target: str | None = None  # where "ask a human" goes, e.g. "#it-ai-help"; None: nowhere
     digest: DigestSettings = field(default_factory=DigestSettings)
     conversations: Conversations = field(default_factory=Conversations)
+    # Set by the server: questions are logged in batches. None (the CLI, most tests): one at a time.
+    question_batch: QuestionBatch | None = None
 
     def today(self) -> date:
         return self.clock().date()
@@ -81,6 +84,11 @@ class Services:
                 return work(session)
 
         return await database.run(run)
+
+    async def questions_written(self) -> None:
+        """Write queued questions now, before something looks one up (a 👍, "Ask a human")."""
+        if self.question_batch is not None:
+            await self.question_batch.flush()
 
     def person(self, session: Session, actor: Actor, platform: str) -> Person:
         from storage.people import upsert_person  # the database layer loads only where it is used

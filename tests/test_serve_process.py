@@ -237,6 +237,8 @@ async def test_sigterm_during_a_burst_answers_every_acknowledged_command(tmp_pat
     assert answered == questions + wins, server.log()[-3000:]
     with sqlite3.connect(tmp_path / "aiguide.db") as db:
         assert db.execute("SELECT count(*) FROM wins").fetchone()[0] == wins
+        # Questions are logged in batches: what was queued at the stop is written before the exit.
+        assert db.execute("SELECT count(*) FROM questions").fetchone()[0] == questions
     assert "finishing" in server.log() and "are lost" not in server.log()
 
 
@@ -280,6 +282,8 @@ async def test_a_locked_database_does_not_hold_back_answers(tmp_path):
     finally:
         await _stop_all(server, driver, fake)
     assert "not logged within" in server.log() or "de-duplication in memory" in server.log()
+    with sqlite3.connect(tmp_path / "aiguide.db") as db:  # kept while the file was locked, written after
+        assert db.execute("SELECT count(*) FROM questions").fetchone()[0] == 2
 
 
 async def test_a_digest_whose_sender_died_after_posting_is_not_posted_again(tmp_path):

@@ -1,4 +1,5 @@
-"""Reply → Block Kit (built with slack_sdk's models, so Slack's limits are checked as we build).
+"""Reply → Block Kit: forms and views with slack_sdk's models (so Slack's limits are checked as we build),
+answers as plain dicts (see `message`).
 
 Every string in a Reply is plain text: it is escaped here, and nowhere else.
 """
@@ -9,9 +10,7 @@ import json
 from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
     Block,
-    ButtonElement,
     CheckboxesElement,
     ContextBlock,
     DividerBlock,
@@ -63,49 +62,54 @@ def section_mrkdwn(section: Section) -> str:
 
 
 def message(reply: Reply, *, extra_actions: tuple[Action, ...] = ()) -> Message:
-    blocks: list[Block] = [
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=_clip(f"{ICON[reply.status]} *{escape(reply.headline)}*", MAX_SECTION)
-            )
-        )
-    ]
+    """An answer as Block Kit JSON.
+
+    Every answer goes through here, so it is built as plain dicts: slack_sdk's models validate each
+    object again on every to_dict(), which cost more CPU than deciding the answer. The limits the
+    models check are applied here (clipping), and tests/slack/test_slack_blocks.py holds the output
+    equal to the models' for generated replies.
+    """
+    blocks: list[dict] = [_mrkdwn_section(f"{ICON[reply.status]} *{escape(reply.headline)}*")]
     body = [section_mrkdwn(s) for s in reply.sections]
     room = (
         MAX_BLOCKS - 1 - (1 if reply.footer else 0) - _action_blocks(len(reply.actions) + len(extra_actions))
     )
     shown = body[: max(room - 1, 0)] if len(body) > room else body
-    for text in shown:
-        if text:
-            blocks.append(SectionBlock(text=MarkdownTextObject(text=_clip(text, MAX_SECTION))))
+    blocks += [_mrkdwn_section(text) for text in shown if text]
     if len(shown) < len(body):
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"…and {len(body) - len(shown)} more")]))
+        blocks.append(_context(f"…and {len(body) - len(shown)} more"))
     actions = (*reply.actions, *extra_actions)
     for start in range(0, len(actions), MAX_BUTTONS):
-        blocks.append(
-            ActionsBlock(
-                elements=[_button(a, start + i) for i, a in enumerate(actions[start : start + MAX_BUTTONS])]
-            )
-        )
+        buttons = [_button(a, start + i) for i, a in enumerate(actions[start : start + MAX_BUTTONS])]
+        blocks.append({"elements": buttons, "type": "actions"})
     if reply.footer:
-        blocks.append(
-            ContextBlock(elements=[MarkdownTextObject(text=_clip(escape(reply.footer), MAX_SECTION))])
-        )
-    return Message(text=_clip(escape(reply.headline), 3000), blocks=[b.to_dict() for b in blocks])
+        blocks.append(_context(escape(reply.footer)))
+    return Message(text=_clip(escape(reply.headline), 3000), blocks=blocks)
+
+
+def _mrkdwn_section(text: str) -> dict:
+    return {"text": {"text": _clip(text, MAX_SECTION), "type": "mrkdwn"}, "type": "section"}
+
+
+def _context(text: str) -> dict:
+    return {"elements": [{"text": _clip(text, MAX_SECTION), "type": "mrkdwn"}], "type": "context"}
 
 
 def _action_blocks(count: int) -> int:
     return (count + MAX_BUTTONS - 1) // MAX_BUTTONS
 
 
-def _button(action: Action, index: int) -> ButtonElement:
+def _button(action: Action, index: int) -> dict:
     value = json.dumps({"c": action.command, "t": action.text}, ensure_ascii=False)
-    return ButtonElement(
-        text=_plain(action.label, 75),
-        action_id=f"{ACTION_PREFIX}{index}",
-        value=value[:2000],
-        style=action.style if action.style in ("primary", "danger") else None,
-    )
+    button = {
+        "action_id": f"{ACTION_PREFIX}{index}",
+        "text": {"emoji": True, "text": _clip(action.label, 75), "type": "plain_text"},
+        "type": "button",
+        "value": value[:2000],
+    }
+    if action.style in ("primary", "danger"):
+        button["style"] = action.style
+    return button
 
 
 def decode_action(value: str) -> tuple[str, str]:

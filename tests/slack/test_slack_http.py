@@ -33,7 +33,8 @@ def buttons(blocks: list[dict]) -> list[tuple[str, dict]]:
     ]
 
 
-def rows(slack, model):
+async def rows(slack, model):
+    await slack.services.questions_written()  # the server logs questions in batches
     with slack.services.database.session() as session:
         return list(session.exec(select(model)))
 
@@ -64,7 +65,7 @@ async def test_slash_question_answered_privately_with_share_button(slack):
     labels = [label for label, _ in buttons(answer["blocks"])]
     assert labels == ["👍 Helpful", "👎 Not helpful", "Ask a human", "Share in channel"]
     assert answer["unfurl_links"] is False and "link_names" not in answer
-    (question,) = rows(slack, Question)
+    (question,) = await rows(slack, Question)
     assert (question.platform, question.verdict) == ("slack", "conditional")
 
 
@@ -78,7 +79,7 @@ async def test_dm_is_answered_in_the_dm_and_a_retry_is_processed_once(slack):
     assert (posted["channel"], posted.get("thread_ts")) == ("D0ANA", None)  # not hidden behind "1 reply"
     assert posted["text"] == "No, don't use Otter.ai for this."
     assert "Microsoft 365 Copilot" in texts(posted["blocks"])
-    assert len(rows(slack, Question)) == 1
+    assert len(await rows(slack, Question)) == 1
 
 
 async def test_mention_in_a_channel_is_answered_in_the_thread_without_the_mention(slack):
@@ -86,7 +87,7 @@ async def test_mention_in_a_channel_is_answered_in_the_thread_without_the_mentio
     (posted,) = await slack.fake.wait_for("chat.postMessage")
     assert (posted["channel"], posted["thread_ts"]) == ("C0PROJECT", "1764170100.000200")
     assert posted["text"] == "DeepSeek is not on the approved list, so not for company work yet."
-    (question,) = rows(slack, Question)
+    (question,) = await rows(slack, Question)
     assert question.text == "can we use DeepSeek for the market scan?"
 
 
@@ -104,11 +105,11 @@ async def test_aiwin_one_line_logs_and_offers_undo(slack):
     (reply,) = await slack.fake.wait_for("response_url")
     assert reply["text"] == "Logged win #1: 45 min saved with Microsoft 365 Copilot."
     assert ("Undo", {"c": "win", "t": "delete 1"}) in buttons(reply["blocks"])
-    (win,) = rows(slack, Win)
+    (win,) = await rows(slack, Win)
     assert (win.minutes, win.tool_id, win.outcome_category) == (45, "m365-copilot", "client_service")
     await slack.press("win", "delete 1")
     await slack.fake.wait_for("response_url", 2)
-    assert rows(slack, Win) == []
+    assert await rows(slack, Win) == []
 
 
 async def test_bad_aiwin_explains_and_stores_nothing(slack):
@@ -118,7 +119,7 @@ async def test_bad_aiwin_explains_and_stores_nothing(slack):
     assert "win 45m drafted the RFP response with Copilot -&gt; sent to the client two days early" in texts(
         reply["blocks"]
     )
-    assert rows(slack, Win) == []
+    assert await rows(slack, Win) == []
 
 
 async def test_aiwin_without_text_opens_the_modal_and_validates_inline(slack):
@@ -139,7 +140,7 @@ async def test_aiwin_without_text_opens_the_modal_and_validates_inline(slack):
         "minutes": "Write the time saved, e.g. 45m, 1h30 or 1.5h.",
         "task": "Say in a few words what AI helped you with.",
     }
-    assert rows(slack, Win) == []
+    assert await rows(slack, Win) == []
 
     accepted = await slack.submit(
         {
@@ -153,7 +154,7 @@ async def test_aiwin_without_text_opens_the_modal_and_validates_inline(slack):
     (confirmation,) = await slack.fake.wait_for("chat.postEphemeral")
     assert (confirmation["channel"], confirmation["user"]) == ("C0PROJECT", "U0ANA")
     assert confirmation["text"] == "Logged win #1: 1 h 30 min saved with Microsoft 365 Copilot."
-    (win,) = rows(slack, Win)
+    (win,) = await rows(slack, Win)
     assert (win.minutes, win.share, win.department, win.use_case) == (90, True, "Strategy", "meeting-notes")
 
 
@@ -162,7 +163,7 @@ async def test_recorded_view_submission_payload(slack):
 
     await slack.interact(payload("slack_view_submission"))
     await slack.fake.wait_for("chat.postEphemeral")
-    (win,) = rows(slack, Win)
+    (win,) = await rows(slack, Win)
     assert (win.minutes, win.tool_id, win.outcome, win.department) == (
         90, "m365-copilot", "sent to the client the same afternoon", "Strategy",
     )  # fmt: skip
@@ -177,7 +178,7 @@ async def test_review_button_files_a_request(slack):
     (reply,) = await slack.fake.wait_for("response_url")
     assert reply["text"] == "Thanks: IT will review DeepSeek. You are the first to ask."
     assert reply["replace_original"] is False
-    assert [r.tool_name for r in rows(slack, ToolRequest)] == ["DeepSeek"]
+    assert [r.tool_name for r in await rows(slack, ToolRequest)] == ["DeepSeek"]
 
 
 async def test_helpful_vote_and_ask_a_human(slack):
@@ -186,7 +187,7 @@ async def test_helpful_vote_and_ask_a_human(slack):
     actions = dict(buttons(answer["blocks"]))
     await slack.press(**{"command": actions["👎 Not helpful"]["c"], "text": actions["👎 Not helpful"]["t"]})
     await slack.fake.wait_for("response_url", 2)
-    assert [v.helpful for v in rows(slack, QuestionVote)] == [False]
+    assert [v.helpful for v in await rows(slack, QuestionVote)] == [False]
 
     await slack.press(actions["Ask a human"]["c"], actions["Ask a human"]["t"])
     (it_post,) = await slack.fake.wait_for("chat.postMessage")
@@ -211,7 +212,7 @@ async def test_share_in_channel_posts_the_answer_publicly(slack):
     assert public["text"] == "No, don't use Otter.ai for this."
     assert "Ana Lima asked: “is Otter ok for meeting notes?”" in texts(public["blocks"])
     assert buttons(public["blocks"]) == []
-    assert len(rows(slack, Question)) == 1  # sharing is not a second question
+    assert len(await rows(slack, Question)) == 1  # sharing is not a second question
     assert slack.fake.of("chat.postMessage") == []
 
 
@@ -253,7 +254,12 @@ async def test_rate_limited_web_api_is_retried(slack):
 async def test_health_check(slack):
     response = await slack.session.get(f"{slack.base_url}/healthz")
     assert response.status == 200
-    assert await response.json() == {"ok": True, "knowledge_base": "policy 2026.11", "database": "ok"}
+    assert await response.json() == {
+        "ok": True,
+        "knowledge_base": "policy 2026.11",
+        "database": "ok",
+        "question_log": "0 waiting",
+    }
 
 
 async def test_private_replies_to_a_channel_mention_are_ephemeral(slack):
@@ -287,7 +293,7 @@ async def test_a_burst_of_commands_is_acknowledged_and_every_one_answered(slack)
     answers = await slack.fake.wait_for("response_url", 30, timeout=10)
     assert len(answers) == 30
     assert {a["text"] for a in answers} == {"No, don't use Otter.ai for this."}
-    assert len(rows(slack, Question)) == 30
+    assert len(await rows(slack, Question)) == 30
 
 
 async def test_a_slow_form_closes_in_time_and_the_result_follows(slack):
@@ -302,7 +308,7 @@ async def test_a_slow_form_closes_in_time_and_the_result_follows(slack):
     assert response.status == 200 and took < 3.0, f"the form was answered after {took:.1f} s"
     (confirmation,) = await slack.fake.wait_for("chat.postEphemeral", timeout=10)
     assert confirmation["user"] == "U0SLOW" and confirmation["text"].startswith("Logged win #")
-    assert len(rows(slack, Win)) == 1
+    assert len(await rows(slack, Win)) == 1
 
 
 async def test_aiwin_opens_its_form_inside_the_trigger_window_when_lookups_are_slow(slack):

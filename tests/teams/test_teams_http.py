@@ -37,7 +37,8 @@ def runs(card: dict) -> list[str]:
     return found
 
 
-def rows(teams, model):
+async def rows(teams, model):
+    await teams.services.questions_written()  # the server logs questions in batches
     with teams.services.database.session() as session:
         return list(session.exec(select(model)))
 
@@ -53,7 +54,7 @@ async def test_personal_question_gets_an_answer_card(teams):
     assert "ChatGPT Enterprise: Allowed" in runs(card)
     assert [a["title"] for a in card["actions"]] == ["👍 Helpful", "👎 Not helpful", "Ask a human"]
     assert sent.activity["summary"] == "Only in ChatGPT Enterprise, not in ChatGPT (personal account)."
-    (question,) = rows(teams, Question)
+    (question,) = await rows(teams, Question)
     assert (question.platform, question.verdict) == ("teams", "conditional")
 
 
@@ -62,7 +63,7 @@ async def test_channel_mention_is_stripped_and_answered_in_the_thread(teams):
     (sent,) = await teams.connector.wait()
     assert sent.conversation.startswith("19:project-apollo@thread.tacv2")
     assert runs(card_of(sent))[0] == "❓ DeepSeek is not on the approved list, so not for company work yet."
-    (question,) = rows(teams, Question)
+    (question,) = await rows(teams, Question)
     assert question.text == "can we use DeepSeek for the market scan?"
 
 
@@ -70,7 +71,7 @@ async def test_card_button_files_a_review_request(teams):
     await teams.send(activity("teams_card_submit", teams.connector.url))
     (sent,) = await teams.connector.wait()
     assert runs(card_of(sent))[0] == "✅ Thanks: IT will review DeepSeek. You are the first to ask."
-    assert [r.tool_name for r in rows(teams, ToolRequest)] == ["DeepSeek"]
+    assert [r.tool_name for r in await rows(teams, ToolRequest)] == ["DeepSeek"]
 
 
 async def test_win_form_card_validates_and_saves(teams):
@@ -86,7 +87,7 @@ async def test_win_form_card_validates_and_saves(teams):
     again = card_of(sent[1])
     assert "Write the time saved, e.g. 45m, 1h30 or 1.5h." in runs(again)
     assert next(e for e in again["body"] if e.get("id") == "minutes")["value"] == "ages"
-    assert rows(teams, Win) == []
+    assert await rows(teams, Win) == []
 
     values = {**submit, "minutes": "1h30", "tool": "m365-copilot", "task": "minutes of the steering call",
               "outcome_category": "speed", "share": "true", "department": "Strategy"}  # fmt: skip
@@ -95,7 +96,7 @@ async def test_win_form_card_validates_and_saves(teams):
     sent = await teams.connector.wait(4)
     assert runs(card_of(sent[2]))[0] == "✅ Logged win #1: 1 h 30 min saved with Microsoft 365 Copilot."
     assert runs(card_of(sent[3]))[0].startswith("✅ Already logged as win #1")
-    (win,) = rows(teams, Win)
+    (win,) = await rows(teams, Win)
     assert (win.minutes, win.share, win.department) == (90, True, "Strategy")
 
 
@@ -105,7 +106,7 @@ async def test_one_line_win_and_rejection(teams):
     first, second = await teams.connector.wait(2)
     assert runs(card_of(first))[0] == "✅ Logged win #1: 45 min saved with Microsoft 365 Copilot."
     assert runs(card_of(second))[0] == "❗ That win was not saved."
-    assert len(rows(teams, Win)) == 1
+    assert len(await rows(teams, Win)) == 1
 
 
 async def test_ask_a_human_posts_to_the_it_conversation(teams):
@@ -126,7 +127,7 @@ async def test_installation_saves_the_conversation_and_a_restart_can_still_post(
     await teams.send(activity("teams_installation_update_add", connector.url))
     (welcome,) = await connector.wait()
     assert runs(card_of(welcome))[0].startswith("💡 Hi, I'm aiguide")
-    (stored,) = rows(teams, StoredAddress)
+    (stored,) = await rows(teams, StoredAddress)
     assert (stored.key, stored.kind, stored.name) == ("19:leadership@thread.tacv2", "channel", "Leadership")
 
     # A new process: nothing in memory, only the database.
@@ -214,4 +215,4 @@ async def test_a_form_shared_in_a_channel_stores_one_win_for_each_person(teams):
     sent = await teams.connector.wait(3)
     assert runs(card_of(sent[1]))[0].startswith("✅ Logged win #1")
     assert runs(card_of(sent[2]))[0].startswith("✅ Logged win #2")  # not "Already logged" with Ana's win
-    assert len(rows(teams, Win)) == 2
+    assert len(await rows(teams, Win)) == 2

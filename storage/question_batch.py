@@ -1,0 +1,181 @@
+"""The questions log, written in batches while the server runs.
+
+A transaction per question (a session, a person lookup, an insert, a commit, a hop to the database
+thread) cost more CPU than reading the question and rendering the answer together. The server queues
+each asked question and writes whatever is queued in one transaction, a few times a second; a click
+on an answer's 👍 or "Ask a human" writes the queue first, so it always finds its question.
+
+While the database is down the queue is kept (bounded) and tried again; on shutdown it is written
+before the server closes. A kill -9 loses what was queued, at most a fraction of a second of
+question statistics: never an answer, a win or a request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from storage.db import Database
+from storage.models import Question
+from storage.people import upsert_person
+
+log = logging.getLogger(__name__)
+
+INTERVAL_S = 0.2
+MAX_PENDING = 20_000
+_DIALECTS = {"sqlite": sqlite, "postgresql": postgresql}
+
+
+@dataclass(frozen=True)
+class AskedBy:
+    platform: str
+    user_id: str
+    display_name: str = ""
+    email: str | None = None
+    directory_department: str | None = None
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One question to log: who asked, what aiguide answered, and when."""
+
+    request_id: str
+    by: AskedBy
+    verdict: str
+    asked_at: datetime
+    tool_ids: list[str] = field(default_factory=list)
+    unknown_tools: list[str] = field(default_factory=list)
+    data_class: str | None = None
+    use_case: str | None = None
+    text: str | None = None
+
+
+def write(session: Session, batch: list[Asked]) -> None:
+    """Store the batch in the session's transaction; a request id already stored is left as it was."""
+    people: dict[tuple[str, str], tuple[int | None, str | None]] = {}
+    rows = []
+    for asked in batch:
+        who = asked.by
+        key = (who.platform, who.user_id)
+        if key not in people:
+            person = upsert_person(session, **asdict(who))
+            people[key] = (person.id, person.department)
+        person_id, department = people[key]
+        rows.append(
+            {
+                "request_id": asked.request_id,
+                "person_id": person_id,
+                "platform": asked.by.platform,
+                "verdict": asked.verdict,
+                "tool_ids": asked.tool_ids,
+                "unknown_tools": asked.unknown_tools,
+                "data_class": asked.data_class,
+                "use_case": asked.use_case,
+                "text": asked.text,
+                "department": department,
+                "asked_at": asked.asked_at,
+                "escalated_at": None,
+            }
+        )
+    dialect = _DIALECTS[session.get_bind().dialect.name]
+    statement = dialect.insert(Question.__table__).on_conflict_do_nothing(index_elements=["request_id"])  # type: ignore[attr-defined]
+    session.execute(statement, rows)
+
+
+class QuestionBatch:
+    def __init__(
+        self,
+        database: Database,
+        clock: Callable[[], datetime],
+        *,
+        interval: float = INTERVAL_S,
+        max_pending: int = MAX_PENDING,
+    ):
+        self.database = database
+        self.clock = clock
+        self.interval = interval
+        self.max_pending = max_pending
+        self._pending: list[Asked] = []
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task | None = None
+        self._wake = asyncio.Event()
+        self.failing = False
+        self.dropped = 0
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def add(self, asked: Asked) -> None:
+        if len(self._pending) >= self.max_pending:
+            # The database has been away for a long time: keep the newest questions, and say so.
+            self._pending.pop(0)
+            self.dropped += 1
+            if self.dropped == 1 or self.dropped % 1000 == 0:
+                log.error(
+                    "question log: %d questions dropped while the database is unavailable", self.dropped
+                )
+        self._pending.append(asked)
+        if len(self._pending) >= 500:
+            self._wake.set()
+
+    async def flush(self) -> int:
+        """Write what is queued now; the number written. Raises when the database fails (the queue stays)."""
+        async with self._lock:
+            batch, self._pending = self._pending, []
+            if not batch:
+                return 0
+            try:
+                await self.database.run(lambda: self._write(batch))
+            except BaseException as error:
+                self._pending[:0] = batch[-self.max_pending :]
+                if not self.failing:
+                    log.warning(
+                        "question log: the database failed (%r); questions are kept and retried", error
+                    )
+                self.failing = True
+                raise
+            if self.failing:
+                log.warning("question log: the database is back; %d questions written", len(batch))
+                self.failing = False
+            return len(batch)
+
+    def _write(self, batch: list[Asked]) -> None:
+        with self.database.session(self.clock) as session:
+            write(session, batch)
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="question-log")
+
+    async def stop(self) -> None:
+        """Stop the timer and write what is left."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        try:
+            await self.flush()
+        except Exception as error:
+            log.error("question log: %d questions not written at shutdown: %s", self.pending, error)
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.interval)
+            self._wake.clear()
+            try:
+                await self.flush()
+            except Exception as error:
+                if not self.failing:
+                    log.warning(
+                        "question log: the database failed (%s); questions are kept and retried", error
+                    )
+                self.failing = True
