@@ -57,11 +57,17 @@ class Indexes:
     # Rule mentions of four or more telling words, as (rule id, their roots): "outside counsel guidelines
     # prohibit AI" also holds when all but one of them stand close together ("guidelines say no AI").
     loose_mentions: tuple[tuple[str, frozenset[str]], ...] = ()
+    loose_uses: tuple[tuple[str, frozenset[str]], ...] = ()
     only: frozenset[str] = frozenset()  # "just", "solo", "nur": see `only` in conversation.yaml
     # "already" words, "published" words, words for the web: see `already` in conversation.yaml
     published: tuple[frozenset[str], frozenset[str], frozenset[str]] = (frozenset(), frozenset(), frozenset())
+    # "not yet" word runs and "published" word runs: see `not_yet` in conversation.yaml
+    not_yet: tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]] = (frozenset(), frozenset())
     catalog: CatalogLayer | None = None
     class_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # data category -> this KB's classes
+    owner_classes: dict[str, tuple[str, ...]] = field(
+        default_factory=dict
+    )  # "a client's X": category -> classes
     uses_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # use-case category -> use cases
     rules_of: dict[str, frozenset[str]] = field(default_factory=dict)  # data category -> rules it triggers
     organisation: frozenset[str] = frozenset()  # distinctive words of the organisation's name
@@ -124,6 +130,11 @@ def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Inde
         sources=sources,
         catalog=layer,
         class_of={c: p.classes for c, p in placement.data.items() if p.target},
+        owner_classes={
+            c.id: classes
+            for c in signals.data
+            if (classes := placement.concept_targets.get(c.owner_concept) or placement.data[c.id].classes)
+        },
         uses_of={c: ids for c, ids in placement.use_cases.items() if ids},
         rules_of={c: frozenset(ids) for c, ids in rules_of.items()},
         concept_classes=placement.concept_classes,
@@ -138,7 +149,12 @@ def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Inde
         negators=frozenset({"no", "not", "without", "excluding", "exclude", "except"})
         | {t.text for phrase in talk.words("negators") for t in tokenize(phrase) if t.text not in _FILLERS},
         loose_mentions=_loose_mentions(kb),
+        loose_uses=_loose_uses(kb),
         only=frozenset(t.text for word in talk.words("only") for t in tokenize(word)),
+        not_yet=(
+            frozenset(tuple(t.text for t in tokenize(p)) for p in talk.words("not_yet")),
+            frozenset(tuple(t.text for t in tokenize(p)) for p in talk.words("not_yet_published")),
+        ),
         published=tuple(  # type: ignore[arg-type]
             frozenset(t.text for word in talk.words(kind) for t in tokenize(word))
             for kind in ("already", "published", "on_the_web")
@@ -152,18 +168,36 @@ _UNTELLING = frozenset({"ai", "tool", "tools", "use", "using", "used", "data", "
 LOOSE_MIN_WORDS = 4
 
 
+def _telling(phrase: str) -> frozenset[str]:
+    return frozenset(
+        root(t.stem)
+        for t in tokenize(phrase)
+        if t.text not in LINKING_WORDS and t.text not in _FILLERS and t.text not in _UNTELLING
+    )
+
+
 def _loose_mentions(kb: KnowledgeBase) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Rule mentions as people rephrase them: of 2 or 3 telling words, all of them close together in one
+    clause, in any order ("unpublished phase 2 results" ~ "unpublished results"); of 4 or more, all but one."""
     found = []
     for rule in kb.rules:
         for phrase in rule.mentions:
-            words = {
-                root(t.stem)
-                for t in tokenize(phrase)
-                if t.text not in LINKING_WORDS and t.text not in _FILLERS and t.text not in _UNTELLING
-            }
-            if len(words) >= LOOSE_MIN_WORDS:
-                found.append((rule.id, frozenset(words)))
-    return tuple(found)
+            words = _telling(phrase)
+            if len(words) >= 2:
+                found.append((rule.id, words))
+    return tuple(dict.fromkeys(found))
+
+
+def _loose_uses(kb: KnowledgeBase) -> tuple[tuple[str, frozenset[str]], ...]:
+    """A use case's examples of 2 or 3 telling words, read when all of them come close together in one
+    clause: "decide which refund requests to approve" ~ "approve refund"."""
+    found = []
+    for use in kb.use_cases:
+        for phrase in use.examples:
+            words = _telling(phrase)
+            if 2 <= len(words) < LOOSE_MIN_WORDS:
+                found.append((use.id, words))
+    return tuple(dict.fromkeys(found))
 
 
 def _tool_index(kb: KnowledgeBase, catalog: Catalog, signals: Signals, sources) -> PhraseIndex:

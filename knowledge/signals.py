@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from knowledge import layer_cache
 
@@ -65,8 +65,17 @@ class DataSignal(_Entry):
     concepts: tuple[Concept, ...] = ()
     # The people this data is about ("patient", "Kunde"): "a patient's X" is data of this category.
     owners: Phrases = Field(default_factory=dict)
+    # The concept "a client's X" is read as, when the KB spreads the category over several classes: the
+    # category's general data, not the most sensitive thing that happens to share a word with it.
+    owner_concept: str = ""
     detectors: tuple[str, ...] = ()
     markings: bool = False  # names classification markings: no guide for placing other categories
+
+    @model_validator(mode="after")
+    def _owner_concept_is_one_of_ours(self) -> DataSignal:
+        if self.owner_concept and self.owner_concept not in {c.id for c in self.concepts}:
+            raise ValueError(f"owner_concept {self.owner_concept!r} is not a concept of {self.id}")
+        return self
 
     @property
     def groups(self) -> tuple[tuple[str, Phrases], ...]:
@@ -143,6 +152,8 @@ class Conversation(_Entry):
     already: Phrases = Field(default_factory=dict)
     published: Phrases = Field(default_factory=dict)
     on_the_web: Phrases = Field(default_factory=dict)
+    not_yet: Phrases = Field(default_factory=dict)
+    not_yet_published: Phrases = Field(default_factory=dict)
     not_data: Phrases = Field(default_factory=dict)
     only: Phrases = Field(default_factory=dict)
 

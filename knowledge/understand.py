@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from knowledge.detectors import detect
-from knowledge.indexes import Indexes
+from knowledge.indexes import LOOSE_MIN_WORDS, Indexes
 from knowledge.phrases import LINKING_WORDS, Match, PhraseIndex, Token, root, tokenize
 
 # Only plain negations count, and only right before the data they negate. Anything that could be
@@ -130,6 +130,12 @@ def understand(question: str, indexes: Indexes) -> Understanding:
             ids = sorted({u for c, _, _ in m.payloads for u in indexes.uses_of.get(c, ())})
             if ids and not indexes.use_cases.has_key(m.key):
                 use_matches.append((m, ids, f"catalog: {_names(m)}"))
+    found_uses = {u for _, ids, _ in use_matches for u in ids}
+    for use_id, telling in indexes.loose_uses:
+        span = None if use_id in found_uses else _loosely(tokens, telling)
+        if span is not None and not _negated(tokens, span, indexes):
+            found_uses.add(use_id)
+            use_matches.append((span, [use_id], "knowledge base, loosely"))
     use_matches.sort(key=lambda item: (-item[0].width, -len(item[0].key), item[0].start))
     use_cases: list[str] = []
     for match, ids, source in use_matches:
@@ -139,7 +145,7 @@ def understand(question: str, indexes: Indexes) -> Understanding:
         words.append((match.start, Word(_text(tokens, match), "use case: " + ", ".join(ids), source)))
 
     for index, category in _owned(question, tokens, indexes, data_spans):
-        classes = set(indexes.class_of.get(category, ()))
+        classes = set(indexes.owner_classes.get(category, ()))
         if classes and not _negated(tokens, Match(index, index + 1, "", frozenset()), indexes):
             data.update(classes)
             data_spans.add(index)
@@ -155,16 +161,26 @@ def understand(question: str, indexes: Indexes) -> Understanding:
         (_meeting_notes(tokens), indexes.concept_targets.get("meeting-notes") or indexes.class_of.get("internal", ()),
          "catalog: notes of a meeting"),
         (_already_public(tokens, indexes), indexes.class_of.get("public", ()), "catalog: already published"),
+        (_not_yet_public(tokens, indexes),
+         (*(indexes.concept_targets.get("not-yet-public") or indexes.class_of.get("internal", ())),
+          *indexes.concept_classes.get("not-yet-public", ())),
+         "catalog: not yet public"),
     )  # fmt: skip
     for spans, classes, source in shaped:
         for start, end in spans if classes else ():
             span = Match(start, end, "", frozenset())
-            if set(range(start, end)) & data_spans or _negated(tokens, span, indexes):
+            not_yet = source == "catalog: not yet public"
+            # "before they're PUBLISHED": the word read alone as public data is read with its "not yet";
+            # the "not" there is the reading itself, not a negation of it.
+            if not not_yet and (set(range(start, end)) & data_spans or _negated(tokens, span, indexes)):
                 continue
             data.update(classes)
             data_spans.update(range(start, end))
             present_spans.update(range(start, end))
+            classes = tuple(dict.fromkeys(classes))
             words.append((start, Word(_text(tokens, span), "data: " + ", ".join(classes), source)))
+            if not_yet:
+                owner_rules.update(indexes.concept_rules.get("not-yet-public", ()))
 
     mentions = set(secret_rules) | owner_rules
     mention_matches = [
@@ -218,18 +234,23 @@ def understand(question: str, indexes: Indexes) -> Understanding:
 
 
 def _loosely(tokens: list[Token], telling: frozenset[str]) -> Match | None:
-    """All but one of a long mention's telling words close together (a mention, as rephrased)."""
+    """A phrase as rephrased: its telling words close together, in any order. Of 2 or 3 words, all of
+    them in one clause; of 4 or more, all but one."""
     hits = [(i, r) for i, t in enumerate(tokens) if (r := root(t.stem)) in telling]
-    reach = len(telling) + 4
+    if len(hits) < 2:
+        return None
+    short = len(telling) < LOOSE_MIN_WORDS
+    need = len(telling) if short else len(telling) - 1
+    reach = len(telling) + (3 if short else 4)
     for first, (start, _) in enumerate(hits):
         seen: set[str] = set()
         end = start
         for index, word in hits[first:]:
-            if index >= start + reach:
+            if index >= start + reach or (short and tokens[index].clause != tokens[start].clause):
                 break
             seen.add(word)
             end = index
-        if len(seen) >= len(telling) - 1:
+        if len(seen) >= need:
             return Match(start, end + 1, "", frozenset())
     return None
 
@@ -397,6 +418,44 @@ def _already_public(tokens: list[Token], indexes: Indexes) -> list[tuple[int, in
                     spans.append((start, ahead + 1))
                     break
     return spans
+
+
+def _not_yet_public(tokens: list[Token], indexes: Indexes) -> list[tuple[int, int]]:
+    """Spans that say something is not public yet: "before they're published", "prices not yet
+    announced", "antes de que se publiquen", "pas encore annoncés", "noch nicht veröffentlicht"."""
+    cues, published = indexes.not_yet
+    if not cues:
+        return []
+    texts = [t.text for t in tokens]
+    spans = []
+    for start in range(len(tokens)):
+        for width in (3, 2, 1):
+            if tuple(texts[start : start + width]) in cues:
+                break
+        else:
+            continue
+        clause = tokens[start].clause
+        # Past a pronoun and "is", "been" and the like: "before THEY'RE published", "antes de que SE publiquen".
+        for ahead in range(start + width, min(start + width + 4, len(tokens))):
+            if tokens[ahead].clause != clause:
+                break
+            hit = next((w for w in (2, 1) if tuple(texts[ahead : ahead + w]) in published), 0)
+            if hit:
+                spans.append((start, ahead + hit))
+                break
+            if texts[ahead] not in _PAST_TO_PUBLISHED:
+                break
+    return spans
+
+
+# What may stand between "before" and "published": pronouns, "be" and "been", articles.
+_PAST_TO_PUBLISHED = _BETWEEN | frozenset(
+    {"they", "it", "we", "re", "they're", "its", "the", "these", "those", "them", "this", "that", "be", "been",
+     "get", "gets", "got", "officially", "formally", "publicly", "ellos", "les", "los", "las", "ete", "soient",
+     "soit", "ils", "elles", "sie", "es", "noch", "offiziell", "se", "hayan", "han", "haya", "sean", "sea",
+     "der", "die", "das", "dem", "den", "ihrer", "seiner", "la", "le", "l", "su", "sus", "leur", "leurs",
+     "sa", "son", "ses", "their", "our", "nuestra", "nuestro", "notre", "unserer"}
+)  # fmt: skip
 
 
 def _owned(

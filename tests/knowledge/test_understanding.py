@@ -229,3 +229,54 @@ def test_notes_of_a_meeting_however_it_is_named(kb):
                      "¿puede chatgpt enterprise resumir las notas de la junta de producción?"):  # fmt: skip
         reading = understand(question, kb.indexes)
         assert reading.data_classes and not reading.handed, question
+
+
+def _org(name):
+    from tests.knowledge.org_tables import org_kb
+
+    return org_kb(name).indexes
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can i paste the draft accounts of a listed client into copilot before they're published?",
+        "¿puedo pasar a copilot los resultados de un cliente antes de que se publiquen?",
+        "les résultats qui ne sont pas encore annoncés, dans copilot ?",
+        "darf ich Zahlen, die noch nicht veröffentlicht sind, in Copilot einfügen?",
+    ],
+)
+def test_what_is_not_public_yet_is_read_where_the_kb_files_unpublished_information(question):
+    # The accounting KB files "unpublished results" and "results before announcement" as inside information.
+    assert "inside-information" in understand(question, _org("accounting")).data_classes
+
+
+def test_before_with_nothing_about_publishing_says_nothing():
+    indexes = _org("accounting")
+    assert understand("can copilot summarise this before lunch?", indexes).data_classes == ()
+    assert (
+        "inside-information" not in understand("the published accounts, ok in copilot?", indexes).data_classes
+    )
+
+
+def test_a_clients_data_is_read_as_client_data_not_the_strictest_class_sharing_the_word():
+    # "listed client results" (inside information) shares the word "client" with the client category.
+    reading = understand("can I paste a client's corporation tax return into chatgpt?", _org("accounting"))
+    assert reading.data_classes == ("client-confidential",)
+
+
+def test_a_use_case_example_holds_when_its_words_are_apart_in_one_clause():
+    indexes = _org("retail")  # customer-decisions: "approve refund", "decide refund", ...
+    assert (
+        "customer-decisions"
+        in understand("can copilot decide which refund requests to approve?", indexes).use_cases
+    )
+    apart = understand("my manager will approve it. can copilot draft the refund email?", indexes)
+    assert "customer-decisions" not in apart.use_cases
+
+
+def test_a_short_rule_mention_holds_with_words_in_between():
+    indexes = _org("pharma")  # research-stays-in-tenant mentions "unpublished results"
+    reading = understand("can I paste the unpublished phase 2 efficacy results into chatgpt?", indexes)
+    assert "research-stays-in-tenant" in reading.mentions
+    assert "research-stays-in-tenant" not in understand("the results are published, ok?", indexes).mentions
