@@ -58,6 +58,8 @@ class Indexes:
     # prohibit AI" also holds when all but one of them stand close together ("guidelines say no AI").
     loose_mentions: tuple[tuple[str, frozenset[str]], ...] = ()
     loose_uses: tuple[tuple[str, frozenset[str]], ...] = ()
+    # Rule mentions made of "not public yet" and a thing ("unreleased price"): (rule id, the thing's roots)
+    not_yet_heads: tuple[tuple[str, frozenset[str]], ...] = ()
     only: frozenset[str] = frozenset()  # "just", "solo", "nur": see `only` in conversation.yaml
     # "already" words, "published" words, words for the web: see `already` in conversation.yaml
     published: tuple[frozenset[str], frozenset[str], frozenset[str]] = (frozenset(), frozenset(), frozenset())
@@ -150,6 +152,7 @@ def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Inde
         | {t.text for phrase in talk.words("negators") for t in tokenize(phrase) if t.text not in _FILLERS},
         loose_mentions=_loose_mentions(kb),
         loose_uses=_loose_uses(kb),
+        not_yet_heads=_not_yet_heads(kb, layer),
         only=frozenset(t.text for word in talk.words("only") for t in tokenize(word)),
         not_yet=(
             frozenset(tuple(t.text for t in tokenize(p)) for p in talk.words("not_yet")),
@@ -185,6 +188,21 @@ def _loose_mentions(kb: KnowledgeBase) -> tuple[tuple[str, frozenset[str]], ...]
             words = _telling(phrase)
             if len(words) >= 2:
                 found.append((rule.id, words))
+    return tuple(dict.fromkeys(found))
+
+
+def _not_yet_heads(kb: KnowledgeBase, layer: CatalogLayer) -> tuple[tuple[str, frozenset[str]], ...]:
+    """A rule about "unreleased prices" or "unannounced promotions" holds for "the prices, before they go
+    live": the rule's words for the thing, with anything read as not public yet."""
+    found = []
+    for rule in kb.rules:
+        for phrase in rule.mentions:
+            tokens = tokenize(phrase)
+            marked = [t for t in tokens if "not-yet-public" in layer.data.concepts_of(t.text)]
+            if marked and len(marked) < len(tokens):
+                head = _telling(" ".join(t.text for t in tokens if t not in marked))
+                if head:
+                    found.append((rule.id, head))
     return tuple(dict.fromkeys(found))
 
 

@@ -157,11 +157,12 @@ def understand(question: str, indexes: Indexes) -> Understanding:
 
     # Data named by how a sentence is built rather than by a phrase: "notes from the budget meeting" are a
     # meeting's notes, "a report that's already out" is public. Words already read as data are not read again.
+    not_yet_spans = _not_yet_public(tokens, indexes)
     shaped = (
         (_meeting_notes(tokens), indexes.concept_targets.get("meeting-notes") or indexes.class_of.get("internal", ()),
          "catalog: notes of a meeting"),
         (_already_public(tokens, indexes), indexes.class_of.get("public", ()), "catalog: already published"),
-        (_not_yet_public(tokens, indexes),
+        (not_yet_spans,
          (*(indexes.concept_targets.get("not-yet-public") or indexes.class_of.get("internal", ())),
           *indexes.concept_classes.get("not-yet-public", ())),
          "catalog: not yet public"),
@@ -183,6 +184,11 @@ def understand(question: str, indexes: Indexes) -> Understanding:
                 owner_rules.update(indexes.concept_rules.get("not-yet-public", ()))
 
     mentions = set(secret_rules) | owner_rules
+    if indexes.not_yet_heads and (
+        not_yet_spans or any(c == "not-yet-public" for m in catalog_data for _, c, _ in m.payloads)  # type: ignore[misc]
+    ):
+        present = {root(t.stem) for t in tokens}
+        mentions.update(rule for rule, head in indexes.not_yet_heads if head & present)
     mention_matches = [
         (m, set(map(str, m.payloads)), "knowledge base") for m in indexes.mentions.find(tokens, nested=True)
     ]

@@ -280,3 +280,47 @@ def test_a_short_rule_mention_holds_with_words_in_between():
     reading = understand("can I paste the unpublished phase 2 efficacy results into chatgpt?", indexes)
     assert "research-stays-in-tenant" in reading.mentions
     assert "research-stays-in-tenant" not in understand("the results are published, ok?", indexes).mentions
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can I use ChatGPT Enterprise to decide whether to give a customer a refund on a return?",
+        "¿se puede usar copilot para decidir si le devolvemos el dinero a un cliente?",
+        "est-ce que copilot peut décider si on rembourse ce client ?",
+        "kann Copilot entscheiden, ob wir die Rücksendung erstatten?",
+    ],
+)
+def test_an_ai_deciding_is_read_as_an_automated_decision(question):
+    # retail: customer-decisions (refunds, fraud blocks) is forbidden in every tool
+    assert "customer-decisions" in understand(question, _org("retail")).use_cases
+
+
+def test_deciding_between_tools_is_no_decision_about_anyone():
+    reading = understand(
+        "I can't decide between copilot and chatgpt for writing, which is better?", _org("retail")
+    )
+    assert "customer-decisions" not in reading.use_cases
+
+
+def test_a_rule_about_unreleased_things_holds_for_the_things_before_they_go_live():
+    indexes = _org("retail")  # unreleased-prices mentions "unreleased price", "unannounced promotion", ...
+    reading = understand(
+        "can I use deepl to translate the black friday promo prices before they go live", indexes
+    )
+    assert "unreleased-prices" in reading.mentions
+    assert "unreleased-prices" not in understand("can deepl translate our price list?", indexes).mentions
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can copilot summarise the SAE reports from last week?",
+        "draft the narrative for a serious adverse event case in chatgpt",
+        "¿puedo usar chatgpt para evaluar si un acontecimiento adverso es grave?",
+        "can claude analyse the subject listings from the phase 2 study?",
+        "Darf ich die Nebenwirkungsmeldungen in Copilot zusammenfassen?",
+    ],
+)
+def test_drug_safety_cases_and_trial_participants_are_health_data(question):
+    assert "patient-data" in understand(question, _org("pharma")).data_classes
