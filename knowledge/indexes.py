@@ -117,7 +117,9 @@ def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Inde
         (
             name,
             placement.concept_targets.get(DETECTOR_CONCEPT.get(name, "")) or placement.data[c.id].classes,
-            frozenset(rules_of.get(c.id, ())),
+            # A rule that names the concept ("IBAN", "bank details") holds for the number pasted itself.
+            frozenset(rules_of.get(c.id, ()))
+            | placement.concept_rules.get(DETECTOR_CONCEPT.get(name, ""), frozenset()),
         )
         for c in signals.data
         for name in dict.fromkeys((*c.detectors, *(n for n, cid in DETECTOR_CATEGORY.items() if cid == c.id)))

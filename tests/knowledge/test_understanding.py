@@ -324,3 +324,15 @@ def test_a_rule_about_unreleased_things_holds_for_the_things_before_they_go_live
 )
 def test_drug_safety_cases_and_trial_participants_are_health_data(question):
     assert "patient-data" in understand(question, _org("pharma")).data_classes
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can I paste 4111 1111 1111 1111 into ChatGPT Enterprise?",
+        "ChatGPT Enterprise: DE89 3704 0044 0532 0130 00",
+    ],
+)
+def test_a_pasted_number_triggers_the_rule_that_names_what_it_is(kb, question):
+    # special-category-data mentions "card number" and "iban" among health and ID words
+    assert "special-category-data" in understand(question, kb.indexes).mentions
