@@ -144,7 +144,10 @@ def understand(question: str, indexes: Indexes) -> Understanding:
                 use_cases.append(uid)
         words.append((match.start, Word(_text(tokens, match), "use case: " + ", ".join(ids), source)))
 
-    for index, category in _owned(question, tokens, indexes, data_spans):
+    categories_read = {category for m in catalog_data for category, _, _ in m.payloads}  # type: ignore[misc]
+    for index, category, written_to in _owned(question, tokens, indexes, data_spans):
+        if written_to and category in categories_read:
+            continue  # "a reply to a patient about their meds": the meds say which health data it holds
         classes = set(indexes.owner_classes.get(category, ()))
         if classes and not _negated(tokens, Match(index, index + 1, "", frozenset()), indexes):
             data.update(classes)
@@ -359,7 +362,15 @@ def _edition_nearby(
 
 
 # Words that make the next word's owner the owner of the data: "the chart OF a patient", "DE un cliente".
-_OF_WORDS = frozenset({"of", "de", "del", "d", "du", "des", "von", "vom", "eines", "einer"})
+_OF_WORDS = frozenset({"of", "de", "del", "d", "du", "des", "von", "vom", "eines", "einer",
+                       "about", "regarding", "concerning", "sobre", "acerca", "concernant", "uber", "betreffend"})  # fmt: skip
+_TO_FOR = frozenset({"to", "for", "para", "a", "al", "pour", "au", "aux", "an", "fur"})
+# What is written to or for a person: "a LETTER to a patient", "the NARRATIVE for the patient".
+_WRITTEN = frozenset(
+    {"letter", "email", "mail", "message", "reply", "response", "note", "narrative", "report", "summary", "update",
+     "invitation", "carta", "correo", "mensaje", "respuesta", "informe", "nota", "resumen", "lettre", "courriel",
+     "reponse", "rapport", "compte", "brief", "nachricht", "antwort", "bericht", "schreiben"}
+)  # fmt: skip
 _WITH_THEIR = frozenset({"with", "con", "avec", "mit"})
 _THEIR = frozenset(
     {"their", "his", "her", "its", "sus", "su", "leurs", "leur", "ses", "son", "sa", "ihren", "ihrer", "ihre",
@@ -466,8 +477,9 @@ _PAST_TO_PUBLISHED = _BETWEEN | frozenset(
 
 def _owned(
     question: str, tokens: list[Token], indexes: Indexes, data_spans: set[int]
-) -> list[tuple[int, str]]:
-    """(token index, category) for people whose data the question is about: "a patient's chart",
+) -> list[tuple[int, str, bool]]:
+    """(token index, category, only written to them) for people whose data the question is about: "a
+    patient's chart",
     "the grades of my students", "students with their grades", "d'un client", "eines Patienten", "the
     call with the customer"."""
     if not indexes.owners:
@@ -485,6 +497,9 @@ def _owned(
             for w in before[next((i for i, w in enumerate(before) if w in _OF_WORDS), 0) :]
         )
         theirs = len(after) == 2 and after[0] in _WITH_THEIR and after[1] in _THEIR
+        # "a letter to a patient", "the narrative for the patient", "una respuesta para el cliente":
+        # what is written to or for someone is about them.
+        to_them = _written_to(tokens, index)
         # "the call with the customer", "my session with a student", "una reunión con un cliente": what
         # was said with them is about them.
         # Not "with patient data": there the person's word is part of the data already read.
@@ -497,8 +512,32 @@ def _owned(
             )
         )
         if token.text in possessed or token.stem in possessed or of or theirs or with_them:
-            found.append((index, category))
+            found.append((index, category, False))
+        elif to_them:
+            found.append((index, category, True))
     return found
+
+
+def _written_to(tokens: list[Token], index: int) -> bool:
+    """A person's word after "to"/"for" that follows something written: "a letter to a (trial) patient",
+    "una carta a un paciente"."""
+    clause = tokens[index].clause
+    skipped = 0
+    for i in range(index - 1, 0, -1):
+        text = tokens[i].text
+        if tokens[i].clause != clause:
+            return False
+        if text in _TO_FOR:
+            j = i - 1
+            while j >= 0 and tokens[j].text in LINKING_WORDS:
+                j -= 1
+            if j >= 0 and tokens[j].clause == clause and tokens[j].stem in _WRITTEN:
+                return True
+        if text not in LINKING_WORDS and text not in _TO_FOR:
+            skipped += 1
+            if skipped > 1:
+                return False
+    return False
 
 
 def narrow(mention: ToolMention, edition: str, indexes: Indexes) -> ToolMention:

@@ -336,3 +336,25 @@ def test_drug_safety_cases_and_trial_participants_are_health_data(question):
 def test_a_pasted_number_triggers_the_rule_that_names_what_it_is(kb, question):
     # special-category-data mentions "card number" and "iban" among health and ID words
     assert "special-category-data" in understand(question, kb.indexes).mentions
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can the openai thing help me reword a letter to a trial patient about her next visit?",
+        "can deepl translate a letter to a patient in Lyon about her visit",
+        "¿puede chatgpt mejorar una carta a un paciente sobre su próxima visita?",
+    ],
+)
+def test_what_is_written_to_a_person_is_about_them(question):
+    assert "patient-data" in understand(question, _org("pharma")).data_classes
+
+
+def test_written_to_someone_is_read_as_the_data_it_names_of_their_kind():
+    indexes = _org("pharma")
+    # The adverse event says which patient data it is; the reading is no wider than that.
+    named = understand("draft a letter to a patient about her adverse event in copilot", indexes)
+    assert named.data_classes == ("patient-data",)
+    # Public opening hours say nothing about the patient: the letter to them is still about them.
+    other = understand("draft a letter to a patient with our public opening hours in copilot", indexes)
+    assert "patient-data" in other.data_classes
