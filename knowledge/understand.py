@@ -144,10 +144,13 @@ def understand(question: str, indexes: Indexes) -> Understanding:
                 use_cases.append(uid)
         words.append((match.start, Word(_text(tokens, match), "use case: " + ", ".join(ids), source)))
 
+    use_spans = {i for match, _, _ in use_matches for i in range(match.start, match.end)}
     categories_read = {category for m in catalog_data for category, _, _ in m.payloads}  # type: ignore[misc]
     for index, category, written_to in _owned(question, tokens, indexes, data_spans):
-        if written_to and category in categories_read:
-            continue  # "a reply to a patient about their meds": the meds say which health data it holds
+        if written_to and (category in categories_read or index in use_spans):
+            # "a reply to a patient about their meds": the meds say which health data it holds; "reply to
+            # the client" named as a task is the task, read by the use case.
+            continue
         classes = set(indexes.owner_classes.get(category, ()))
         if classes and not _negated(tokens, Match(index, index + 1, "", frozenset()), indexes):
             data.update(classes)

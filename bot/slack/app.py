@@ -342,11 +342,12 @@ class SlackSurface:
                 return
             reply = await self._escalated(client, reply, request.request_id)
             message = render.message(reply)
+            blocks, replace_original = _pressed_update(body, action, command, reply, message.blocks)
             # A button on the App Home has no message to answer: the answer goes to the person directly.
             await self.reply_privately(
                 client, request_id=request.request_id, response_url=body.get("response_url"),
                 channel=request.address.channel or None, user=actor.user_id, text=message.text,
-                blocks=message.blocks, response_type="ephemeral", replace_original=False,
+                blocks=blocks, response_type="ephemeral", replace_original=replace_original,
             )  # fmt: skip
         except Exception:
             log.exception("button failed (%s)", action.get("action_id"))
@@ -466,3 +467,30 @@ def _first_block(body: dict) -> str:
     """The first input block of a submitted form: where a general error is shown."""
     values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
     return next(iter(values), "value")
+
+
+def _pressed_update(body, action, command: str, reply: Reply, result: list[dict]) -> tuple[list[dict], bool]:
+    """(blocks, replace_original) for the answer to a pressed button: where the button's own message can
+    be updated, it is, so that an old button cannot be pressed twice.
+
+    - A message in a DM (an answer, a logged win): it stays, its buttons give way to the result.
+    - An ephemeral win confirmation ("Logged win #3 [Undo]"): Slack sends none of its content, so the
+      result ("Removed win #3") takes its place.
+    - Otherwise (a shared message in a channel, where others may still press; an ephemeral answer whose
+      content Slack does not send; a failure): the result comes as a reply of its own.
+    """
+    if reply.status == Status.ERROR:
+        return result, False
+    container = body.get("container") or {}
+    original = (body.get("message") or {}).get("blocks")
+    in_dm = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "").startswith("D")
+    if original and in_dm and not container.get("is_ephemeral"):
+        kept = [
+            b
+            for b in original
+            if not (b.get("type") == "actions" and b.get("block_id") == action.get("block_id"))
+        ]
+        return [*kept, *result][: render.MAX_BLOCKS], True
+    if container.get("is_ephemeral") and command == "win":
+        return result, True
+    return result, False

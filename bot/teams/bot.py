@@ -8,7 +8,7 @@ import time
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
-from botbuilder.schema import Activity, ChannelAccount
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
 from bot.teams import inbound, render
 from bot.teams.delivery import DeliveryFailed, with_retries
@@ -22,6 +22,8 @@ from storage import addresses
 log = logging.getLogger(__name__)
 EMAIL_TTL = 3600.0
 EMAIL_WAIT = 3.0  # seconds a member lookup may take before the person is served without it
+TYPING_WAIT = 1.5  # seconds the typing indicator may take before the answer goes ahead anyway
+REMEMBER_WAIT = 2.0  # seconds storing the conversation's address may take before the answer goes ahead
 WELCOME = Reply(
     status=Status.INFO,
     headline="Hi, I'm aiguide: ask me which AI tools you may use, for what, and with which data.",
@@ -79,7 +81,12 @@ class AiguideTeamsBot(TeamsActivityHandler):
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity.serialize()
-        await self._remember(turn_context)
+        await self._typing(turn_context)
+        try:
+            # The address is for digests and reminders later; the answer needs only the knowledge base.
+            await asyncio.wait_for(self._remember(turn_context), REMEMBER_WAIT)
+        except Exception as error:
+            log.warning("teams conversation not stored (the answer goes ahead): %r", error)
         actor = inbound.actor_of(activity, await self._email(turn_context))
         request = inbound.to_request(activity, actor)
         if not request.text and not request.command:
@@ -87,7 +94,29 @@ class AiguideTeamsBot(TeamsActivityHandler):
             return
         reply = await self.router.dispatch(request, self.services)
         reply = await self._escalated(reply, request.request_id)
-        await self._send(turn_context, self._activity(reply), f"answer to request {request.request_id}")
+        what = f"answer to request {request.request_id}"
+        pressed = activity.get("replyToId") if activity.get("value") else None
+        if pressed and not request.form and _replaces_its_card(request.command, reply, activity):
+            # "Logged win #3 [Undo]" becomes "Removed win #3": an old card's button cannot act twice.
+            update = self._activity(reply)
+            update.id = pressed
+            try:
+                await with_retries(
+                    lambda: turn_context.update_activity(update), f"update of the card, {what}"
+                )
+                return
+            except DeliveryFailed:
+                pass  # logged; the result is sent as a message of its own instead
+        await self._send(turn_context, self._activity(reply), what)
+
+    async def _typing(self, turn_context: TurnContext) -> None:
+        """ "aiguide is typing…" at once, so the person sees the question was received."""
+        try:
+            await asyncio.wait_for(
+                turn_context.send_activity(Activity(type=ActivityTypes.typing)), TYPING_WAIT
+            )
+        except Exception as error:  # only a courtesy: the answer still follows
+            log.info("teams typing indicator not sent: %r", error)
 
     async def _send(self, turn_context: TurnContext, activity: Activity, what: str) -> bool:
         try:
@@ -222,3 +251,12 @@ class AiguideTeamsBot(TeamsActivityHandler):
             log.info("no Teams member details for %s: %s", sender.id, error)
         self._emails[sender.id] = (time.monotonic() + EMAIL_TTL, email)
         return email
+
+
+def _replaces_its_card(command: str | None, reply: Reply, activity: dict) -> bool:
+    """A win's card in a personal chat is replaced by what its button did (a submitted form is answered
+    with a message of its own, so a mistake in it can be corrected). An answer's card keeps its
+    answer (Teams sends none of the card's content back), and a card in a channel is shared: there the
+    result is a message of its own, as is a failure."""
+    personal = ((activity.get("conversation") or {}).get("conversationType") or "personal") == "personal"
+    return command == "win" and personal and reply.status != Status.ERROR and reply.form is None

@@ -32,6 +32,9 @@ class FakeConnector:
     # Retry-After: 0), then the connector works again.
     failing: list[int] = field(default_factory=list)
     refused: list[tuple[int, dict]] = field(default_factory=list)  # (status, body) of refused calls
+    # Typing indicators, kept apart from messages: (conversation, how many messages had been sent before it)
+    typing: list[tuple[str, int]] = field(default_factory=list)
+    updated: list[Sent] = field(default_factory=list)  # cards replaced in place (PUT on an activity)
     _ids = itertools.count(1)
 
     async def start(self) -> FakeConnector:
@@ -39,6 +42,7 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{cid}/activities", self._send)
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._send)
         app.router.add_post("/v3/conversations", self._create)
+        app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
         app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
@@ -69,6 +73,10 @@ class FakeConnector:
                                  headers=headers)  # fmt: skip
 
     async def _send(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        if body.get("type") == "typing":
+            self.typing.append((request.match_info["cid"], len(self.sent)))
+            return web.json_response({"id": f"typing-{next(self._ids)}"})
         if (failed := await self._fail(request)) is not None:
             return failed
         async with self._changed:
@@ -82,6 +90,15 @@ class FakeConnector:
             )
             self._changed.notify_all()
         return web.json_response({"id": f"reply-{next(self._ids)}"})
+
+    async def _update(self, request: web.Request) -> web.Response:
+        if (failed := await self._fail(request)) is not None:
+            return failed
+        async with self._changed:
+            self.updated.append(Sent(request.match_info["cid"], request.match_info["aid"], await request.json(),
+                                     request.headers.get("Authorization")))  # fmt: skip
+            self._changed.notify_all()
+        return web.json_response({"id": request.match_info["aid"]})
 
     async def _create(self, request: web.Request) -> web.Response:
         if (failed := await self._fail(request)) is not None:

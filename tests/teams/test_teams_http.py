@@ -216,3 +216,39 @@ async def test_a_form_shared_in_a_channel_stores_one_win_for_each_person(teams):
     assert runs(card_of(sent[1]))[0].startswith("✅ Logged win #1")
     assert runs(card_of(sent[2]))[0].startswith("✅ Logged win #2")  # not "Already logged" with Ana's win
     assert len(await rows(teams, Win)) == 2
+
+
+async def test_typing_shows_before_the_answer(teams):
+    await teams.say("is Otter ok for meeting notes?")
+    (sent,) = await teams.connector.wait()
+    assert teams.connector.typing == [(sent.conversation, 0)]  # sent when no message had gone out yet
+    assert runs(card_of(sent))[0].startswith("⛔")
+
+
+async def test_a_database_that_is_down_does_not_hold_back_the_answer(teams, monkeypatch):
+    async def down(_work):
+        raise ConnectionError("database unreachable")
+
+    monkeypatch.setattr(teams.services.database, "run", down)
+    await teams.say("is Otter ok for meeting notes?")
+    (sent,) = await teams.connector.wait()
+    assert runs(card_of(sent))[0].startswith("⛔")
+
+
+async def test_an_old_undo_card_after_a_new_win_replaces_itself_and_acts_once(teams):
+    await teams.say("win 45m drafted the RFP response with Copilot -> sent to the client two days early")
+    await teams.say("win 30m summarized the board pack with Copilot -> decided in one meeting")
+    first, _ = await teams.connector.wait(2)
+    (undo,) = [a["data"] for a in card_of(first)["actions"] if a["title"] == "Undo"]
+
+    await teams.submit(undo, reply_to="card-of-win-1")  # the older card, pressed after the new win
+    (updated,) = teams.connector.updated or [None]
+    assert updated is not None and updated.reply_to == "card-of-win-1"
+    assert runs(card_of(updated))[0].startswith("✅ Removed win #1")
+    assert "actions" not in card_of(updated) or not card_of(updated)["actions"]
+    assert [w.id for w in await rows(teams, Win)] == [2]
+
+    await teams.submit(undo, reply_to="card-of-win-1")  # a second device still showing the old card
+    (_, _, error) = await teams.connector.wait(3)
+    assert not runs(card_of(error))[0].startswith("✅ Removed")  # told, as a message of its own
+    assert len(teams.connector.updated) == 1 and [w.id for w in await rows(teams, Win)] == [2]
