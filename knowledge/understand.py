@@ -130,9 +130,13 @@ def understand(question: str, indexes: Indexes) -> Understanding:
             ids = sorted({u for c, _, _ in m.payloads for u in indexes.uses_of.get(c, ())})
             if ids and not indexes.use_cases.has_key(m.key):
                 use_matches.append((m, ids, f"catalog: {_names(m)}"))
+    roots = [root(t.stem) for t in tokens]
+    present = frozenset(roots)
     found_uses = {u for _, ids, _ in use_matches for u in ids}
     for use_id, telling in indexes.loose_uses:
-        span = None if use_id in found_uses else _loosely(tokens, telling)
+        if use_id in found_uses or not telling <= present:
+            continue  # all of a short phrase's words, or none of it
+        span = _loosely(tokens, roots, present, telling)
         if span is not None and not _negated(tokens, span, indexes):
             found_uses.add(use_id)
             use_matches.append((span, [use_id], "knowledge base, loosely"))
@@ -207,7 +211,9 @@ def understand(question: str, indexes: Indexes) -> Understanding:
             label = "rule: " + ", ".join(sorted(rule_ids))
             words.append((match.start, Word(_text(tokens, match), label, source)))
     for rule_id, telling in indexes.loose_mentions:
-        span = None if rule_id in mentions else _loosely(tokens, telling)
+        if rule_id in mentions or telling.isdisjoint(present):
+            continue
+        span = _loosely(tokens, roots, present, telling)
         if span is not None and not _negated(tokens, span, indexes):
             mentions.add(rule_id)
             words.append(
@@ -245,14 +251,16 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     )
 
 
-def _loosely(tokens: list[Token], telling: frozenset[str]) -> Match | None:
+def _loosely(
+    tokens: list[Token], roots: list[str], present: frozenset[str], telling: frozenset[str]
+) -> Match | None:
     """A phrase as rephrased: its telling words close together, in any order. Of 2 or 3 words, all of
-    them in one clause; of 4 or more, all but one."""
-    hits = [(i, r) for i, t in enumerate(tokens) if (r := root(t.stem)) in telling]
-    if len(hits) < 2:
-        return None
+    them in one clause; of 4 or more, all but one. `roots` are the tokens' roots, `present` their set."""
     short = len(telling) < LOOSE_MIN_WORDS
     need = len(telling) if short else len(telling) - 1
+    if len(telling & present) < need:
+        return None  # most phrases: a word missing from the whole question
+    hits = [(i, r) for i, r in enumerate(roots) if r in telling]
     reach = len(telling) + (3 if short else 4)
     for first, (start, _) in enumerate(hits):
         seen: set[str] = set()

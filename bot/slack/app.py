@@ -213,16 +213,18 @@ class SlackSurface:
                 made = inbound.from_command(body, actor)
                 return made, await self.dispatch(made)
 
-            task = asyncio.ensure_future(work())
             waiting = None
             if body.get("command") == "/aiwin" and not body.get("text", "").strip():
                 # The form: its trigger id expires 3 s after the command, a slow lookup or not.
+                task = asyncio.ensure_future(work())
                 done, _ = await asyncio.wait({task}, timeout=FORM_WAIT)
                 if not done:
                     waiting = await client.views_open(
                         trigger_id=body["trigger_id"], view=render.waiting_modal("Log an AI win")
                     )
-            request, reply = await task
+                request, reply = await task
+            else:
+                request, reply = await work()
             if reply.form is not None:
                 if waiting is not None:
                     view = self._form_view(reply, channel=body.get("channel_id"))
