@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, field_validator
 
+from bot import metrics
 from bot.surface import PersonSender, PostedCheck, Sender
 from handlers import digest
 from handlers.model import Action, Reply, Section, Status
@@ -117,6 +118,7 @@ class DigestScheduler:
                 reference = await self.senders[target.platform](target, reply, key)
             except Exception as error:
                 log.exception("digest %s for %s failed", target.name, period)
+                metrics.DIGESTS.labels("failed").inc()
                 await self.services.transaction(
                     lambda s, t=target, p=period, e=error: digest_runs.mark_failed(
                         s, target=t.name, period=p, me=self.me, error=f"{e.__class__.__name__}: {e}"
@@ -129,6 +131,7 @@ class DigestScheduler:
                 )
             )
             log.info("digest %s for %s sent (%s)", target.name, period, reference)
+            metrics.DIGESTS.labels("sent").inc()
             sent.append(f"{target.name}:{period}")
         return sent
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 from sqlalchemy import text
 
+from bot import metrics
 from bot.surface import Surface
 from handlers.services import Services
 
@@ -55,11 +56,16 @@ def build_web_app(
                 await services.transaction(lambda session: session.exec(text("SELECT 1")).one())
                 checks["database"] = "ok"
             except Exception as error:  # the health check reports, it must not crash
+                metrics.DATABASE_ERRORS.labels("health check").inc()
                 checks["database"] = f"unreachable: {error.__class__.__name__}"
                 status = 503
         return web.json_response({"ok": status == 200, **checks}, status=status)
 
+    async def prometheus(_request: web.Request) -> web.Response:
+        return web.Response(body=metrics.exposition(), headers={"Content-Type": metrics.CONTENT_TYPE})
+
     app.router.add_get("/healthz", health)
+    app.router.add_get("/metrics", prometheus)
     for surface in surfaces:
         surface.mount(app, drain_seconds=drain_seconds)
     return app
@@ -76,6 +82,7 @@ def _log_questions_in_batches(app: web.Application, services: Services) -> None:
 
     async def start(_app: web.Application) -> None:
         services.question_batch = batch
+        metrics.watch_question_log(lambda: batch.pending)
         batch.start()
 
     async def stop(_app: web.Application) -> None:

@@ -141,3 +141,5 @@ class Reply:
     # (`handlers.feedback.escalation_failed`) and the person told the truth.
     escalated_question: int | None = None
     chart: Chart | None = None
+    # What the request changed, for the server's counters: "win_logged" when a new win was stored.
+    stored: str = ""

@@ -148,6 +148,7 @@ def _logged_reply(win: Win, created: bool, person: Person, kb: KnowledgeBase) ->
         sections=tuple(sections),
         actions=tuple(actions),
         footer=footer,
+        stored="win_logged" if created else "",
     )
 
 

@@ -164,13 +164,56 @@ async def test_failed_posts_are_retried_fall_back_and_are_logged(tmp_path):
         await driver.event("slack_event_message_im", text=QUESTION, ts="1764172000.000300")
         await fake.wait_for("chat.postMessage", 2, timeout=20)
         assert len(fake.of("failed:chat.postMessage")) == 2
+        # Everything is counted too: the operator sees failures and retries as rates in /metrics.
+        fake.failing["response_url"] = [404]
+        fake.failing["chat.postEphemeral"] = ["not_in_channel"]
+        fake.failing["chat.postMessage"] = ["cannot_dm_bot"]
+        await driver.command("is Otter ok for meeting notes?")
+        counted = await _metrics_until(
+            server, lambda m: m.total("aiguide_deliveries_total", outcome="failed"), 15
+        )
     finally:
         await driver.close()
         assert await server.stop() == 0
         await fake.close()
+    assert counted.total("aiguide_delivery_failures_total", surface="slack", reason="cannot_dm_bot") == 1
+    assert (
+        counted.total("aiguide_deliveries_total", surface="slack", outcome="ok") == 3
+    )  # ephemeral, DM, DM answer
+    assert counted.total("aiguide_delivery_retries_total", surface="slack") >= 2  # the two 500s
+    assert (
+        counted.total("aiguide_requests_total", surface="slack", outcome="conditional") == 2
+    )  # about ChatGPT
+    assert counted.total("aiguide_answer_seconds_count", surface="slack") == 4
     log = server.log()
     assert "response_url failed (request slack:" in log and "HTTP 404" in log
     assert "chat_postEphemeral failed (request slack:" in log and "not_in_channel" in log
+
+
+class Figures(list):
+    """The samples of one /metrics page: (name, labels, value)."""
+
+    def total(self, name: str, **labels: str) -> float:
+        return sum(v for n, got, v in self if n == name and all(got.get(k) == w for k, w in labels.items()))
+
+
+async def _metrics_until(server, ready, timeout: float) -> Figures:
+    """GET /metrics, parsed with prometheus-client's own parser, until `ready(figures)` holds."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        async with ClientSession() as session, session.get(f"{server.url}/metrics") as response:
+            assert response.status == 200 and response.headers["Content-Type"].startswith("text/plain")
+            text = await response.text()
+        figures = Figures(
+            (sample.name, sample.labels, sample.value)
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+        )
+        if ready(figures) or asyncio.get_running_loop().time() > deadline:
+            return figures
+        await asyncio.sleep(0.2)
 
 
 async def test_ask_a_human_says_so_when_the_post_to_it_failed(tmp_path):

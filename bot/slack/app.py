@@ -12,13 +12,9 @@ from dataclasses import dataclass, replace
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import metrics
 from bot.in_flight import InFlight
 from bot.slack import delivery, inbound, render
 from handlers import ask as ask_handler
@@ -80,11 +76,7 @@ class SlackSurface:
             client.base_url = config.api_url
         # 429s wait for Retry-After, 5xx and broken connections are tried again, a bounded number of
         # times; by default the SDK only retries broken connections.
-        client.retry_handlers = [
-            AsyncConnectionErrorRetryHandler(),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
-        ]
+        client.retry_handlers = delivery.retry_handlers()
         self._seen: dict[str, None] = {}  # event keys, while the database cannot de-duplicate
         self._register()
 
@@ -205,6 +197,7 @@ class SlackSurface:
 
     async def on_command(self, ack, body, client) -> None:
         await ack()
+        started = time.monotonic()
         request = None
         try:
 
@@ -244,6 +237,7 @@ class SlackSurface:
                 channel=body.get("channel_id"), user=body["user_id"], text=message.text, blocks=message.blocks,
                 response_type="ephemeral", **POST_OPTIONS,
             )  # fmt: skip
+            metrics.answered("slack", request.command, reply, started)
         except Exception:
             request_id = request.request_id if request else "?"
             log.exception("slash command failed (request %s)", request_id)
@@ -273,6 +267,7 @@ class SlackSurface:
             log.info("ignoring a repeated delivery of %s", body.get("event_id"))
             return
         request_id = f"slack:{body.get('event_id') or event.get('ts')}"
+        started = time.monotonic()
         try:
             actor = await self.actor(client, event["user"])
             request = inbound.from_message(body, actor, context.get("bot_user_id"))
@@ -291,6 +286,7 @@ class SlackSurface:
                 )  # fmt: skip
             else:
                 await self._post_in_conversation(client, request_id, event["channel"], thread, message)
+            metrics.answered("slack", request.command, reply, started)
         except Exception:
             log.exception("message failed (request %s)", request_id)
             await delivery.post(
@@ -306,6 +302,7 @@ class SlackSurface:
             )
         except Exception as error:
             log.warning("event de-duplication in memory: the database failed (%s)", error.__class__.__name__)
+            metrics.DATABASE_ERRORS.labels("event de-duplication").inc()
             if key in self._seen:
                 return False
             self._seen[key] = None
@@ -326,9 +323,13 @@ class SlackSurface:
             )  # fmt: skip
         if failed is not None:
             log.error("slack delivery failed (request %s): chat.postMessage: %s", request_id, failed)
+            metrics.failed("slack", failed)
+        else:
+            metrics.delivered("slack")
 
     async def on_action(self, ack, body, action, client) -> None:
         await ack()
+        started = time.monotonic()
         try:
             command, text = render.decode_action(action["value"])
             actor = await self.actor(client, body["user"]["id"], body["user"].get("name", ""))
@@ -351,6 +352,7 @@ class SlackSurface:
                 channel=request.address.channel or None, user=actor.user_id, text=message.text,
                 blocks=blocks, response_type="ephemeral", replace_original=replace_original,
             )  # fmt: skip
+            metrics.answered("slack", request.command, reply, started)
         except Exception:
             log.exception("button failed (%s)", action.get("action_id"))
             await delivery.post(client, "chat_postMessage", "?", channel=body["user"]["id"], text=SORRY)
@@ -382,6 +384,7 @@ class SlackSurface:
             )
         if failed is not None:
             log.error("slack delivery failed (request %s): share: %s", request.request_id, failed)
+            metrics.failed("slack", failed)
             await self.reply_privately(
                 client, request_id=request.request_id, response_url=None, channel=channel, user=actor.user_id,
                 text="I could not post the answer in this channel. Invite me with /invite @aiguide, or copy it.",
@@ -397,6 +400,7 @@ class SlackSurface:
             request, metadata = inbound.from_view_submission(body, actor)
             return request, metadata, await self.dispatch(request)
 
+        started = time.monotonic()
         task = asyncio.ensure_future(work())
         try:
             request, metadata, reply = await asyncio.wait_for(asyncio.shield(task), FORM_WAIT)
@@ -425,6 +429,7 @@ class SlackSurface:
             client, request_id=request.request_id, response_url=None, channel=metadata.get("ch"),
             user=request.actor.user_id, text=message.text, blocks=message.blocks,
         )  # fmt: skip
+        metrics.answered("slack", request.command, reply, started)
 
     async def on_home_opened(self, body, event, client) -> None:
         if event.get("tab", "home") != "home":
@@ -462,6 +467,7 @@ class SlackSurface:
         if failed is None:
             return reply
         log.error("slack delivery failed (request %s): question to IT: %s", request_id, failed)
+        metrics.failed("slack", failed)
         return await feedback.escalation_failed(reply, self.services)
 
 

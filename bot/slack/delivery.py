@@ -13,10 +13,47 @@ from dataclasses import dataclass
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot import metrics
+
 log = logging.getLogger(__name__)
+
+
+class _Counted:
+    """A retry handler that counts each retry it decides on."""
+
+    async def prepare_for_next_attempt_async(self, **arguments) -> None:
+        metrics.RETRIES.labels("slack").inc()
+        await super().prepare_for_next_attempt_async(**arguments)  # type: ignore[misc]
+
+
+class _ConnectionRetries(_Counted, AsyncConnectionErrorRetryHandler):
+    pass
+
+
+class _RateLimitRetries(_Counted, AsyncRateLimitErrorRetryHandler):
+    pass
+
+
+class _ServerErrorRetries(_Counted, AsyncServerErrorRetryHandler):
+    pass
+
+
+def retry_handlers() -> list[AsyncRetryHandler]:
+    """429s wait for Retry-After, 5xx and broken connections are tried again, a bounded number of times;
+    by default the SDK only retries broken connections."""
+    return [
+        _ConnectionRetries(),
+        _RateLimitRetries(max_retry_count=3),
+        _ServerErrorRetries(max_retry_count=2),
+    ]
 
 
 @dataclass(frozen=True)
@@ -82,6 +119,7 @@ async def reply_privately(
     if response_url:
         failed = await to_response_url(session, retry_handlers, response_url, request_id, message)
         if failed is None:
+            metrics.delivered("slack")
             return Outcome(True, "response_url")
         reasons.append(f"response_url: {failed}")
     content = {k: v for k, v in message.items() if k in ("text", "blocks")}
@@ -89,12 +127,15 @@ async def reply_privately(
         threaded = {**content, "thread_ts": message.get("thread_ts")} if message.get("thread_ts") else content
         failed = await post(client, "chat_postEphemeral", request_id, channel=channel, user=user, **threaded)
         if failed is None:
+            metrics.delivered("slack")
             return Outcome(True, "ephemeral")
         reasons.append(f"chat.postEphemeral: {failed}")
     failed = await post(client, "chat_postMessage", request_id, channel=user, **content)
     if failed is None:
+        metrics.delivered("slack")
         return Outcome(True, "dm")
     reasons.append(f"chat.postMessage: {failed}")
     reason = "; ".join(reasons)
     log.error("slack delivery failed (request %s): %s", request_id, reason)
+    metrics.failed("slack", failed)
     return Outcome(False, "none", reason)

@@ -10,6 +10,7 @@ from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
+from bot import metrics
 from bot.teams import inbound, render
 from bot.teams.delivery import DeliveryFailed, with_retries
 from bot.teams.transport import TeamsTransport, reference_of
@@ -80,6 +81,7 @@ class AiguideTeamsBot(TeamsActivityHandler):
     # --- turns -------------------------------------------------------------------------------
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
+        started = time.monotonic()
         activity = turn_context.activity.serialize()
         await self._typing(turn_context)
         try:
@@ -87,6 +89,7 @@ class AiguideTeamsBot(TeamsActivityHandler):
             await asyncio.wait_for(self._remember(turn_context), REMEMBER_WAIT)
         except Exception as error:
             log.warning("teams conversation not stored (the answer goes ahead): %r", error)
+            metrics.DATABASE_ERRORS.labels("teams conversation").inc()
         actor = inbound.actor_of(activity, await self._email(turn_context))
         request = inbound.to_request(activity, actor)
         if not request.text and not request.command:
@@ -104,10 +107,12 @@ class AiguideTeamsBot(TeamsActivityHandler):
                 await with_retries(
                     lambda: turn_context.update_activity(update), f"update of the card, {what}"
                 )
+                metrics.answered("teams", request.command, reply, started)
                 return
             except DeliveryFailed:
                 pass  # logged; the result is sent as a message of its own instead
         await self._send(turn_context, self._activity(reply), what)
+        metrics.answered("teams", request.command, reply, started)
 
     async def _typing(self, turn_context: TurnContext) -> None:
         """ "aiguide is typing…" at once, so the person sees the question was received."""

@@ -16,6 +16,8 @@ from typing import TypeVar
 import aiohttp
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
+from bot import metrics
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -46,7 +48,9 @@ async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T:
     pause = 0.5
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return await call()
+            result = await call()
+            metrics.delivered("teams")
+            return result
         except (
             HttpOperationError,
             ClientRequestError,
@@ -59,9 +63,11 @@ async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T:
             reason = f"HTTP {status}" if status else f"{error.__class__.__name__}: {error}"
             if not retryable or attempt == ATTEMPTS:
                 log.error("teams delivery failed (%s) after %d attempt(s): %s", what, attempt, reason)
+                metrics.failed("teams", reason)
                 raise DeliveryFailed(f"{what}: {reason}") from error
             wait = _retry_after(error) if status == 429 else None
             log.warning("teams %s: %s, trying again (%d of %d)", what, reason, attempt + 1, ATTEMPTS)
+            metrics.RETRIES.labels("teams").inc()
             await asyncio.sleep(pause if wait is None else wait)
             pause *= 2
     raise AssertionError("unreachable")

@@ -27,10 +27,18 @@ async def press_button(slack, label: str, message: dict) -> dict:
     return (await slack.fake.wait_for("response_url", count + 1))[-1]
 
 
+def wins_counted() -> float:
+    from bot.metrics import REGISTRY
+
+    return REGISTRY.get_sample_value("aiguide_wins_logged_total", {"surface": "slack"}) or 0.0
+
+
 async def test_an_old_undo_after_a_new_win_takes_back_its_own_win_and_only_once(slack):
+    counted = wins_counted()
     first = await log_win(slack, "45m drafted the RFP response with Copilot -> sent to the client early")
     second = await log_win(slack, "30m summarized the board pack with Copilot -> decided in one meeting")
     assert first["text"].startswith("Logged win #1") and second["text"].startswith("Logged win #2")
+    assert wins_counted() == counted + 2  # /metrics counts what was stored
 
     undone = await press_button(slack, "Undo", first)  # the older message's button, pressed after the new win
     assert undone["replace_original"] is True  # the confirmation becomes the result: no Undo left on it
