@@ -77,8 +77,9 @@ def delivered(surface: str) -> None:
     DELIVERIES.labels(surface, "ok").inc()
 
 
-def answered(surface: str, command: str | None, reply, started: float) -> None:
-    REQUESTS.labels(surface, command or "ask", str(reply.status)).inc()
+def answered(surface: str, command: str, reply, started: float) -> None:
+    """`command` is the router's name for what ran (a bounded set), never a word from the request."""
+    REQUESTS.labels(surface, command, str(reply.status)).inc()
     if reply.stored == "win_logged":
         WINS.labels(surface).inc()
     ANSWER_SECONDS.labels(surface).observe(max(time.monotonic() - started, 0.0))

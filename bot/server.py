@@ -86,8 +86,8 @@ def _log_questions_in_batches(app: web.Application, services: Services) -> None:
         batch.start()
 
     async def stop(_app: web.Application) -> None:
+        services.question_batch = None  # a straggler logs its question itself, not into a stopped queue
         await batch.stop()
-        services.question_batch = None
 
     app.on_startup.append(start)
     app.on_cleanup.insert(0, stop)

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from typing import TypeVar
+
 from sqlmodel import Session
 
 from handlers.model import Fact, Reply, Request, Section, Status
 from handlers.services import Services
 from storage import feedback
 from storage.models import Question
+
+T = TypeVar("T")
+
+
+async def _with_question(services: Services, work: Callable[[Session], T], found: Callable[[T], bool]) -> T:
+    """`work` once the questions log is written; when its question is not there yet, once more a moment
+    later: with several replicas, the one that answered may still have it queued."""
+    await services.questions_written()
+    result = await services.transaction(work)
+    if not found(result) and services.question_batch is not None:
+        await asyncio.sleep(2 * services.question_batch.interval)
+        result = await services.transaction(work)
+    return result
 
 
 async def vote(request: Request, services: Services) -> Reply:
@@ -25,8 +42,7 @@ async def vote(request: Request, services: Services) -> Reply:
         )
         return True
 
-    await services.questions_written()
-    if not await services.transaction(work):
+    if not await _with_question(services, work, found=bool):
         return Reply(
             status=Status.ERROR, headline="I can't find that answer any more; ask your question again."
         )
@@ -53,8 +69,7 @@ async def escalate(request: Request, services: Services) -> Reply:
             return question, False, mine
         return question, feedback.mark_escalated(session, question_id=question.id or 0), True
 
-    await services.questions_written()
-    question, first, mine = await services.transaction(work)
+    question, first, mine = await _with_question(services, work, found=lambda r: r[0] is not None)
     if question is not None and not mine:
         # In a shared thread anyone sees the button; only the asker may send their question on.
         return Reply(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from storage.question_batch import QuestionBatch
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def _utc_now() -> datetime:
@@ -88,7 +90,10 @@ class Services:
     async def questions_written(self) -> None:
         """Write queued questions now, before something looks one up (a 👍, "Ask a human")."""
         if self.question_batch is not None:
-            await self.question_batch.flush()
+            try:
+                await self.question_batch.flush()
+            except Exception as error:  # the queue keeps them; the lookup goes ahead with what is stored
+                log.warning("questions not written before a lookup: %r", error)
 
     def person(self, session: Session, actor: Actor, platform: str) -> Person:
         from storage.people import upsert_person  # the database layer loads only where it is used

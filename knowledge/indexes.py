@@ -67,9 +67,10 @@ class Indexes:
     not_yet: tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]] = (frozenset(), frozenset())
     catalog: CatalogLayer | None = None
     class_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # data category -> this KB's classes
-    owner_classes: dict[str, tuple[str, ...]] = field(
-        default_factory=dict
-    )  # "a client's X": category -> classes
+    # "a client's tax return": category -> classes of its general data (its owner_concept)
+    owner_classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # "a client's numbers", where nothing says which of their data: every class its concepts land on
+    owner_any_classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     uses_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # use-case category -> use cases
     rules_of: dict[str, frozenset[str]] = field(default_factory=dict)  # data category -> rules it triggers
     organisation: frozenset[str] = frozenset()  # distinctive words of the organisation's name
@@ -139,6 +140,11 @@ def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Inde
             for c in signals.data
             if (classes := placement.concept_targets.get(c.owner_concept) or placement.data[c.id].classes)
         },
+        owner_any_classes={
+            c.id: classes
+            for c in signals.data
+            if c.owners and (classes := _every_concepts_classes(c, placement))
+        },
         uses_of={c: ids for c, ids in placement.use_cases.items() if ids},
         rules_of={c: frozenset(ids) for c, ids in rules_of.items()},
         concept_classes=placement.concept_classes,
@@ -191,6 +197,16 @@ def _loose_mentions(kb: KnowledgeBase) -> tuple[tuple[str, frozenset[str]], ...]
             if len(words) >= 2:
                 found.append((rule.id, words))
     return tuple(dict.fromkeys(found))
+
+
+def _every_concepts_classes(category, placement) -> tuple[str, ...]:
+    """The classes any concept of a category is read as: where each concept placed on its own lands, the
+    category's placement for the others."""
+    found: dict[str, None] = {}
+    for concept in category.concepts or ((),):
+        own = placement.concept_targets.get(getattr(concept, "id", ""))
+        found.update(dict.fromkeys(own or placement.data[category.id].classes))
+    return tuple(found)
 
 
 def _not_yet_heads(kb: KnowledgeBase, layer: CatalogLayer) -> tuple[tuple[str, frozenset[str]], ...]:

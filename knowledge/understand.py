@@ -150,12 +150,17 @@ def understand(question: str, indexes: Indexes) -> Understanding:
 
     use_spans = {i for match, _, _ in use_matches for i in range(match.start, match.end)}
     categories_read = {category for m in catalog_data for category, _, _ in m.payloads}  # type: ignore[misc]
+    placed_before = bool(data)
     for index, category, written_to in _owned(question, tokens, indexes, data_spans):
         if written_to and (category in categories_read or index in use_spans):
             # "a reply to a patient about their meds": the meds say which health data it holds; "reply to
             # the client" named as a task is the task, read by the use case.
             continue
-        classes = set(indexes.owner_classes.get(category, ()))
+        # "a client's tax return": the return says what it is, the owner adds their general data. "a
+        # client's numbers": nothing says which of their data it is, so every class any of it is read as.
+        classes = set(
+            (indexes.owner_classes if placed_before else indexes.owner_any_classes).get(category, ())
+        )
         if classes and not _negated(tokens, Match(index, index + 1, "", frozenset()), indexes):
             data.update(classes)
             data_spans.add(index)
@@ -197,8 +202,7 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     if indexes.not_yet_heads and (
         not_yet_spans or any(c == "not-yet-public" for m in catalog_data for _, c, _ in m.payloads)  # type: ignore[misc]
     ):
-        present = {root(t.stem) for t in tokens}
-        mentions.update(rule for rule, head in indexes.not_yet_heads if head & present)
+        mentions.update(rule for rule, head in indexes.not_yet_heads if head <= present)
     mention_matches = [
         (m, set(map(str, m.payloads)), "knowledge base") for m in indexes.mentions.find(tokens, nested=True)
     ]
@@ -482,7 +486,7 @@ _PAST_TO_PUBLISHED = _BETWEEN | frozenset(
      "get", "gets", "got", "officially", "formally", "publicly", "ellos", "les", "los", "las", "ete", "soient",
      "soit", "ils", "elles", "sie", "es", "noch", "offiziell", "se", "hayan", "han", "haya", "sean", "sea",
      "der", "die", "das", "dem", "den", "ihrer", "seiner", "la", "le", "l", "su", "sus", "leur", "leurs",
-     "sa", "son", "ses", "their", "our", "nuestra", "nuestro", "notre", "unserer"}
+     "sa", "son", "ses", "their", "our", "nuestra", "nuestro", "notre", "unserer", "goes", "go", "going"}
 )  # fmt: skip
 
 

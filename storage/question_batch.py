@@ -3,7 +3,8 @@
 A transaction per question (a session, a person lookup, an insert, a commit, a hop to the database
 thread) cost more CPU than reading the question and rendering the answer together. The server queues
 each asked question and writes whatever is queued in one transaction, a few times a second; a click
-on an answer's 👍 or "Ask a human" writes the queue first, so it always finds its question.
+on an answer's 👍 or "Ask a human" writes the queue first, so it finds its question (on another
+replica, it looks again a moment later).
 
 While the database is down the queue is kept (bounded) and tried again; on shutdown it is written
 before the server closes. A kill -9 loses what was queued, at most a fraction of a second of
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
+from sqlalchemy import exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -31,6 +33,15 @@ log = logging.getLogger(__name__)
 INTERVAL_S = 0.2
 MAX_PENDING = 20_000
 _DIALECTS = {"sqlite": sqlite, "postgresql": postgresql}
+# The database being away (down, locked, unreachable): the questions wait for it.
+UNAVAILABLE = (
+    exc.OperationalError,
+    exc.InterfaceError,
+    exc.TimeoutError,
+    ConnectionError,
+    TimeoutError,
+    OSError,
+)
 
 
 @dataclass(frozen=True)
@@ -108,58 +119,91 @@ class QuestionBatch:
         self._wake = asyncio.Event()
         self.failing = False
         self.dropped = 0
+        self._closing = False
 
     @property
     def pending(self) -> int:
         return len(self._pending)
 
     def add(self, asked: Asked) -> None:
-        if len(self._pending) >= self.max_pending:
-            # The database has been away for a long time: keep the newest questions, and say so.
-            self._pending.pop(0)
-            self.dropped += 1
-            if self.dropped == 1 or self.dropped % 1000 == 0:
-                log.error(
-                    "question log: %d questions dropped while the database is unavailable", self.dropped
-                )
         self._pending.append(asked)
+        self._trim()
         if len(self._pending) >= 500:
             self._wake.set()
 
+    def _trim(self) -> None:
+        # The database has been away for a long time: keep the newest questions, and say so.
+        excess = len(self._pending) - self.max_pending
+        if excess > 0:
+            del self._pending[:excess]
+            before, self.dropped = self.dropped, self.dropped + excess
+            if before == 0 or before // 1000 != self.dropped // 1000:
+                log.error(
+                    "question log: %d questions dropped while the database is unavailable", self.dropped
+                )
+
     async def flush(self) -> int:
-        """Write what is queued now; the number written. Raises when the database fails (the queue stays)."""
+        """Write what is queued now; the number written. Raises when the database is unavailable (the
+        questions stay queued); a question the database refuses for good is logged and dropped."""
         async with self._lock:
             batch, self._pending = self._pending, []
             if not batch:
                 return 0
             try:
-                await self.database.run(lambda: self._write(batch))
-            except BaseException as error:
-                self._pending[:0] = batch[-self.max_pending :]
-                if not self.failing:
+                try:
+                    await self.database.run(lambda: self._write(batch))
+                    written = len(batch)
+                except UNAVAILABLE:
+                    raise
+                except Exception as error:
+                    # Not the database being away but something in the batch it will never take (a value
+                    # too long, a character it cannot store): one at a time, so only that question is lost.
+                    log.error(
+                        "question log: a batch of %d was refused (%r); writing one by one", len(batch), error
+                    )
+                    written = await self.database.run(lambda: self._write_each(batch))
+            except BaseException as error:  # unavailable, or the server stopping in the middle
+                self._pending[:0] = batch
+                self._trim()
+                if not self.failing and not isinstance(error, asyncio.CancelledError):
                     log.warning(
                         "question log: the database failed (%r); questions are kept and retried", error
                     )
-                self.failing = True
+                    self.failing = True
                 raise
             if self.failing:
-                log.warning("question log: the database is back; %d questions written", len(batch))
+                log.warning("question log: the database is back; %d questions written", written)
                 self.failing = False
-            return len(batch)
+            return written
 
     def _write(self, batch: list[Asked]) -> None:
         with self.database.session(self.clock) as session:
             write(session, batch)
 
+    def _write_each(self, batch: list[Asked]) -> int:
+        written = 0
+        for asked in batch:
+            try:
+                self._write([asked])
+                written += 1
+            except UNAVAILABLE:
+                raise
+            except Exception as error:
+                self.dropped += 1
+                log.error("question log: question of request %s not stored: %r", asked.request_id, error)
+        return written
+
     def start(self) -> None:
         if self._task is None:
+            self._closing = False
             self._task = asyncio.create_task(self._run(), name="question-log")
 
     async def stop(self) -> None:
-        """Stop the timer and write what is left."""
+        """Stop the timer (letting a write under way finish) and write what is left."""
         task, self._task = self._task, None
         if task is not None:
-            task.cancel()
+            self._closing = True
+            self._wake.set()
             await asyncio.gather(task, return_exceptions=True)
         try:
             await self.flush()
@@ -167,15 +211,11 @@ class QuestionBatch:
             log.error("question log: %d questions not written at shutdown: %s", self.pending, error)
 
     async def _run(self) -> None:
-        while True:
+        while not self._closing:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.interval)
             self._wake.clear()
-            try:
+            if self._closing:
+                return  # stop() writes what is left
+            with contextlib.suppress(Exception):  # flush says so, and keeps the questions
                 await self.flush()
-            except Exception as error:
-                if not self.failing:
-                    log.warning(
-                        "question log: the database failed (%s); questions are kept and retried", error
-                    )
-                self.failing = True

@@ -237,7 +237,7 @@ class SlackSurface:
                 channel=body.get("channel_id"), user=body["user_id"], text=message.text, blocks=message.blocks,
                 response_type="ephemeral", **POST_OPTIONS,
             )  # fmt: skip
-            metrics.answered("slack", request.command, reply, started)
+            metrics.answered("slack", self.router.resolve(request)[0].name, reply, started)
         except Exception:
             request_id = request.request_id if request else "?"
             log.exception("slash command failed (request %s)", request_id)
@@ -286,7 +286,7 @@ class SlackSurface:
                 )  # fmt: skip
             else:
                 await self._post_in_conversation(client, request_id, event["channel"], thread, message)
-            metrics.answered("slack", request.command, reply, started)
+            metrics.answered("slack", self.router.resolve(request)[0].name, reply, started)
         except Exception:
             log.exception("message failed (request %s)", request_id)
             await delivery.post(
@@ -345,14 +345,24 @@ class SlackSurface:
                 return
             reply = await self._escalated(client, reply, request.request_id)
             message = render.message(reply)
-            blocks, replace_original = _pressed_update(body, action, command, reply, message.blocks)
-            # A button on the App Home has no message to answer: the answer goes to the person directly.
+            blocks, replace_original = _pressed_update(body, action, command, text, reply, message.blocks)
+            if replace_original and body.get("response_url"):
+                failed = await self.respond(
+                    body["response_url"], request.request_id, text=message.text, blocks=blocks,
+                    replace_original=True, **POST_OPTIONS,
+                )  # fmt: skip
+                if failed is None:
+                    metrics.delivered("slack")
+                    metrics.answered("slack", self.router.resolve(request)[0].name, reply, started)
+                    return
+            # A reply of its own, the result alone. A button on the App Home has no message to answer:
+            # the answer goes to the person directly.
             await self.reply_privately(
                 client, request_id=request.request_id, response_url=body.get("response_url"),
                 channel=request.address.channel or None, user=actor.user_id, text=message.text,
-                blocks=blocks, response_type="ephemeral", replace_original=replace_original,
+                blocks=message.blocks, response_type="ephemeral", replace_original=False,
             )  # fmt: skip
-            metrics.answered("slack", request.command, reply, started)
+            metrics.answered("slack", self.router.resolve(request)[0].name, reply, started)
         except Exception:
             log.exception("button failed (%s)", action.get("action_id"))
             await delivery.post(client, "chat_postMessage", "?", channel=body["user"]["id"], text=SORRY)
@@ -382,7 +392,9 @@ class SlackSurface:
             failed = await delivery.post(
                 client, "chat_postMessage", request.request_id, channel=channel, **content
             )
-        if failed is not None:
+        if failed is None:
+            metrics.delivered("slack")
+        else:
             log.error("slack delivery failed (request %s): share: %s", request.request_id, failed)
             metrics.failed("slack", failed)
             await self.reply_privately(
@@ -429,7 +441,7 @@ class SlackSurface:
             client, request_id=request.request_id, response_url=None, channel=metadata.get("ch"),
             user=request.actor.user_id, text=message.text, blocks=message.blocks,
         )  # fmt: skip
-        metrics.answered("slack", request.command, reply, started)
+        metrics.answered("slack", self.router.resolve(request)[0].name, reply, started)
 
     async def on_home_opened(self, body, event, client) -> None:
         if event.get("tab", "home") != "home":
@@ -465,9 +477,10 @@ class SlackSurface:
                 text=message.text, blocks=message.blocks, **POST_OPTIONS,
             )  # fmt: skip
         if failed is None:
+            metrics.delivered("slack")
             return reply
         log.error("slack delivery failed (request %s): question to IT: %s", request_id, failed)
-        metrics.failed("slack", failed)
+        metrics.failed("slack", failed if self.config.it_channel else "not_configured")
         return await feedback.escalation_failed(reply, self.services)
 
 
@@ -477,7 +490,9 @@ def _first_block(body: dict) -> str:
     return next(iter(values), "value")
 
 
-def _pressed_update(body, action, command: str, reply: Reply, result: list[dict]) -> tuple[list[dict], bool]:
+def _pressed_update(
+    body, action, command: str, text: str, reply: Reply, result: list[dict]
+) -> tuple[list[dict], bool]:
     """(blocks, replace_original) for the answer to a pressed button: where the button's own message can
     be updated, it is, so that an old button cannot be pressed twice.
 
@@ -485,9 +500,11 @@ def _pressed_update(body, action, command: str, reply: Reply, result: list[dict]
     - An ephemeral win confirmation ("Logged win #3 [Undo]"): Slack sends none of its content, so the
       result ("Removed win #3") takes its place.
     - Otherwise (a shared message in a channel, where others may still press; an ephemeral answer whose
-      content Slack does not send; a failure): the result comes as a reply of its own.
+      content Slack does not send; an outcome chosen for a win, whose Undo must stay; a failure): the
+      result comes as a reply of its own.
     """
-    if reply.status == Status.ERROR:
+    undo = command == "win" and text.startswith("delete")
+    if reply.status == Status.ERROR or not (undo or command in ("feedback", "escalate")):
         return result, False
     container = body.get("container") or {}
     original = (body.get("message") or {}).get("blocks")
@@ -499,6 +516,6 @@ def _pressed_update(body, action, command: str, reply: Reply, result: list[dict]
             if not (b.get("type") == "actions" and b.get("block_id") == action.get("block_id"))
         ]
         return [*kept, *result][: render.MAX_BLOCKS], True
-    if container.get("is_ephemeral") and command == "win":
+    if container.get("is_ephemeral") and undo:
         return result, True
     return result, False

@@ -99,7 +99,7 @@ class AiguideTeamsBot(TeamsActivityHandler):
         reply = await self._escalated(reply, request.request_id)
         what = f"answer to request {request.request_id}"
         pressed = activity.get("replyToId") if activity.get("value") else None
-        if pressed and not request.form and _replaces_its_card(request.command, reply, activity):
+        if pressed and not request.form and _replaces_its_card(request, reply, activity):
             # "Logged win #3 [Undo]" becomes "Removed win #3": an old card's button cannot act twice.
             update = self._activity(reply)
             update.id = pressed
@@ -107,12 +107,12 @@ class AiguideTeamsBot(TeamsActivityHandler):
                 await with_retries(
                     lambda: turn_context.update_activity(update), f"update of the card, {what}"
                 )
-                metrics.answered("teams", request.command, reply, started)
+                metrics.answered("teams", self.router.resolve(request)[0].name, reply, started)
                 return
             except DeliveryFailed:
                 pass  # logged; the result is sent as a message of its own instead
         await self._send(turn_context, self._activity(reply), what)
-        metrics.answered("teams", request.command, reply, started)
+        metrics.answered("teams", self.router.resolve(request)[0].name, reply, started)
 
     async def _typing(self, turn_context: TurnContext) -> None:
         """ "aiguide is typing…" at once, so the person sees the question was received."""
@@ -139,8 +139,9 @@ class AiguideTeamsBot(TeamsActivityHandler):
             if target and await self.send_to(target, reply.escalation):
                 return reply
             reason = "no IT conversation configured or known (AIGUIDE_TEAMS_IT_CONVERSATION)"
+            metrics.failed("teams", "not_configured")
         except Exception as error:
-            reason = str(error)
+            reason = str(error)  # counted where it failed
         log.error("teams delivery failed (request %s): question to IT: %s", request_id, reason)
         return await feedback.escalation_failed(reply, self.services)
 
@@ -258,10 +259,11 @@ class AiguideTeamsBot(TeamsActivityHandler):
         return email
 
 
-def _replaces_its_card(command: str | None, reply: Reply, activity: dict) -> bool:
+def _replaces_its_card(request, reply: Reply, activity: dict) -> bool:
     """A win's card in a personal chat is replaced by what its button did (a submitted form is answered
     with a message of its own, so a mistake in it can be corrected). An answer's card keeps its
     answer (Teams sends none of the card's content back), and a card in a channel is shared: there the
     result is a message of its own, as is a failure."""
-    personal = ((activity.get("conversation") or {}).get("conversationType") or "personal") == "personal"
-    return command == "win" and personal and reply.status != Status.ERROR and reply.form is None
+    personal = (activity.get("conversation") or {}).get("conversationType") == "personal"
+    undo = request.command == "win" and request.text.startswith("delete")
+    return undo and personal and reply.status != Status.ERROR and reply.form is None

@@ -74,3 +74,15 @@ async def test_a_vote_on_an_answer_in_a_dm_replaces_its_buttons_with_the_thanks(
     assert "Thanks, glad it helped." in texts(updated["blocks"])
     with slack.services.database.session() as session:
         assert [v.helpful for v in session.exec(select(QuestionVote))] == [True]
+
+
+async def test_choosing_an_outcome_leaves_the_confirmation_and_its_undo(slack):
+    logged = await log_win(slack, "45m drafted the RFP response with Copilot")
+    labels = [text for text, _ in buttons(logged["blocks"])]
+    assert "Undo" in labels and len(labels) > 1  # Undo and the outcomes to pick from
+    outcome = next(text for text in labels if text != "Undo")
+    chosen = await press_button(slack, outcome, logged)
+    assert chosen["replace_original"] is False and chosen["text"].startswith("Updated win #1")
+    undone = await press_button(slack, "Undo", logged)  # still there, still works
+    assert undone["replace_original"] is True and "Removed win #1" in undone["text"]
+    assert await rows(slack, Win) == []

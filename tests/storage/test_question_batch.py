@@ -32,13 +32,16 @@ def stored(services) -> list[Question]:
 async def test_questions_are_written_in_one_batch_with_their_askers(db_services):
     db_services.question_batch = QuestionBatch(db_services.database, db_services.clock)
     router = build_router()
-    first = ask("can I paste a client contract into ChatGPT?")
-    for request in (first, ask("is Otter ok for meeting notes?", "U_BEN"), first):  # `first` twice: a retry
+    first, other = (
+        ask("can I paste a client contract into ChatGPT?"),
+        ask("is Otter ok for meeting notes?", "U_BEN"),
+    )
+    for request in (first, other, first):  # `first` twice: a retried delivery
         await router.dispatch(request, db_services)
     assert stored(db_services) == []  # queued, not yet written
     assert await db_services.question_batch.flush() == 3
     rows = stored(db_services)
-    assert [q.request_id for q in rows] == [first.request_id, rows[1].request_id]
+    assert [q.request_id for q in rows] == [first.request_id, other.request_id]
     assert rows[0].verdict == "conditional" and rows[0].asked_at.date() == db_services.today()
     with db_services.database.session() as session:
         people = {p.user_id: p.id for p in session.exec(select(Person))}
@@ -92,3 +95,28 @@ async def test_a_long_outage_keeps_the_newest_questions(db_services):
     assert batch.pending == 3 and batch.dropped == 2
     await batch.flush()
     assert [q.request_id for q in stored(db_services)] == [r.request_id for r in requests[2:]]
+
+
+async def test_a_question_the_database_refuses_is_dropped_alone(db_services, monkeypatch):
+    from sqlalchemy.exc import DataError
+
+    from storage import question_batch
+
+    batch = QuestionBatch(db_services.database, db_services.clock)
+    db_services.question_batch = batch
+    router = build_router()
+    requests = [ask(f"is Otter ok for meeting notes? {n}") for n in range(3)]
+    poisoned = requests[1].request_id
+    real_write = question_batch.write
+
+    def write(session, rows):
+        if any(r.request_id == poisoned for r in rows):
+            raise DataError("INSERT INTO questions", {}, ValueError("value too long for type"))
+        real_write(session, rows)
+
+    monkeypatch.setattr(question_batch, "write", write)
+    for request in requests:
+        await router.dispatch(request, db_services)
+    assert await batch.flush() == 2  # the others are written; the queue is not stuck on the bad one
+    assert batch.pending == 0 and batch.dropped == 1 and not batch.failing
+    assert [q.request_id for q in stored(db_services)] == [requests[0].request_id, requests[2].request_id]
