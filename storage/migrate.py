@@ -27,6 +27,11 @@ def _config(database: Database) -> Config:
     return config
 
 
+# Any number of replicas may start at once on an empty database: one migrates, the others wait on this
+# lock and then find the schema current. (SQLite's BEGIN IMMEDIATE is the lock there.)
+_LOCK_KEY = 0x616967756964  # "aiguid"
+
+
 def upgrade(database: Database, revision: str = "head") -> None:
     if revision == "head" and _stored_revision(database) == HEAD:
         return  # already current: Alembic is not even imported
@@ -34,6 +39,10 @@ def upgrade(database: Database, revision: str = "head") -> None:
 
     config = _config(database)
     with database.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+        if revision == "head" and _revision_of(connection) == HEAD:
+            return  # another replica migrated while this one waited for the lock
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -49,9 +58,13 @@ def downgrade(database: Database, revision: str) -> None:
 
 def _stored_revision(database: Database) -> str | None:
     with database.engine.connect() as connection:
-        if not inspect(connection).has_table("alembic_version"):
-            return None
-        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return _revision_of(connection)
+
+
+def _revision_of(connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def current_revision(database: Database) -> str | None:
