@@ -3,6 +3,7 @@ endpoint) and the health check."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,9 @@ from handlers.services import Services
 
 if TYPE_CHECKING:
     from bot.slack.app import SlackSurface
+
+
+HEALTH_WAIT = 2.0  # seconds the database check may take; a hung database is reported, not waited for
 
 
 def build_web_app(
@@ -38,33 +42,67 @@ def build_web_app(
     app = web.Application()
     _log_questions_in_batches(app, services)
 
-    async def health(_request: web.Request) -> web.Response:
-        checks = {
-            "knowledge_base": f"policy {services.knowledge.policy.version}",
+    state = {"serving": False}  # True from start-up until shutdown begins (then no new traffic is wanted)
+
+    async def checks() -> dict[str, object]:
+        kb = services.knowledge
+        found: dict[str, object] = {
+            "policy_version": kb.policy.version,
+            "knowledge_base": f"policy {kb.policy.version}",
             "database": "not configured",
         }
         for surface in surfaces:
-            checks.update(surface.health())
-        status = 200
+            found.update(surface.health())
         batch = services.question_batch
         if batch is not None:
-            checks["question_log"] = f"{batch.pending} waiting" + (
+            found["question_log"] = f"{batch.pending} waiting" + (
                 " for the database" if batch.failing else ""
             )
         if services.database is not None:
             try:
-                await services.transaction(lambda session: session.exec(text("SELECT 1")).one())
-                checks["database"] = "ok"
+                await asyncio.wait_for(
+                    services.transaction(lambda session: session.exec(text("SELECT 1")).one()), HEALTH_WAIT
+                )
+                found["database"] = "ok"
             except Exception as error:  # the health check reports, it must not crash
                 metrics.DATABASE_ERRORS.labels("health check").inc()
-                checks["database"] = f"unreachable: {error.__class__.__name__}"
-                status = 503
-        return web.json_response({"ok": status == 200, **checks}, status=status)
+                found["database"] = f"unreachable: {error.__class__.__name__}"
+        return found
+
+    async def health(_request: web.Request) -> web.Response:
+        """Liveness: the process answers. A database outage is reported, and answers still go out."""
+        found = await checks()
+        degraded = found["database"] not in ("ok", "not configured")
+        return web.json_response({"status": "degraded" if degraded else "ok", "ok": not degraded, **found})
+
+    async def ready(_request: web.Request) -> web.Response:
+        """Readiness: the knowledge base is loaded and every surface can take requests; a stopping server
+        is not ready, so that a load balancer sends new requests elsewhere while it drains."""
+        found = await checks()
+        waiting = [s.name for s in surfaces if not s.ready()]
+        is_ready = state["serving"] and not waiting
+        found["surfaces"] = ", ".join(s.name for s in surfaces) or "none"
+        if waiting:
+            found["not_ready"] = ", ".join(waiting)
+        if not state["serving"]:
+            found["not_ready"] = "stopping"
+        return web.json_response({"status": "ready" if is_ready else "not ready", **found},
+                                 status=200 if is_ready else 503)  # fmt: skip
+
+    async def serving(_app: web.Application) -> None:
+        state["serving"] = True
+
+    async def stopping(_app: web.Application) -> None:
+        state["serving"] = False
+
+    app.on_startup.append(serving)
+    app.on_shutdown.insert(0, stopping)
 
     async def prometheus(_request: web.Request) -> web.Response:
         return web.Response(body=metrics.exposition(), headers={"Content-Type": metrics.CONTENT_TYPE})
 
     app.router.add_get("/healthz", health)
+    app.router.add_get("/readyz", ready)
     app.router.add_get("/metrics", prometheus)
     for surface in surfaces:
         surface.mount(app, drain_seconds=drain_seconds)

@@ -32,7 +32,10 @@ class Surface(Protocol):
         """Add routes and start, stop and drain steps to the server."""
 
     def health(self) -> dict[str, str]:
-        """Lines for /healthz (connection state, insecure modes)."""
+        """Lines for /healthz and /readyz (connection state, insecure modes)."""
+
+    def ready(self) -> bool:
+        """Whether it can take requests now (/readyz): Socket Mode connected, endpoints mounted."""
 
     def digest_sender(self) -> Sender: ...
 

@@ -78,9 +78,13 @@ async def test_socket_mode_keeps_serving_while_slack_is_unreachable(tmp_path):
             if "connect" in server.log().split("Running on", 1)[-1]:
                 break
             await asyncio.sleep(0.1)
-        async with ClientSession() as session, session.get(f"{server.url}/healthz") as response:
-            health = await response.json()
-        assert response.status == 200 and health["slack_socket_mode"] != "connected"
+        async with ClientSession() as session:
+            async with session.get(f"{server.url}/healthz") as response:
+                health = await response.json()
+            async with session.get(f"{server.url}/readyz") as readiness:
+                ready = await readiness.json()
+        assert response.status == 200 and health["slack_socket_mode"] != "connected"  # alive
+        assert readiness.status == 503 and ready["not_ready"] == "slack"  # but Slack cannot reach it yet
     finally:
         assert await server.stop() == 0
     assert "Failed to connect" in server.log() or "cannot connect" in server.log()

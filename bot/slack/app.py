@@ -92,6 +92,14 @@ class SlackSurface:
     def health(self) -> dict[str, str]:
         return {"slack_socket_mode": self.socket_state["status"]} if self.app_token else {}
 
+    def ready(self) -> bool:
+        # Over HTTP, Slack reaches us once the route is mounted; over Socket Mode only once connected.
+        return (
+            not self.app_token
+            or self.socket_state["status"] == "connected"
+            or bool(self.config.signing_secret)
+        )
+
     def digest_sender(self):
         from bot.slack.digests import slack_sender
 

@@ -60,6 +60,9 @@ class AiguideTeamsBot(TeamsActivityHandler):
 
         app.router.add_post("/api/messages", messages)
 
+    def ready(self) -> bool:
+        return True  # Teams reaches /api/messages as soon as it is mounted
+
     def health(self) -> dict[str, str]:
         if self.transport.config.dev_mode:
             return {"teams": "DEV MODE: unauthenticated, for the Bot Framework Emulator only"}

@@ -255,11 +255,11 @@ async def test_health_check(slack):
     response = await slack.session.get(f"{slack.base_url}/healthz")
     assert response.status == 200
     assert await response.json() == {
-        "ok": True,
-        "knowledge_base": "policy 2026.11",
-        "database": "ok",
-        "question_log": "0 waiting",
-    }
+        "status": "ok", "ok": True, "policy_version": "2026.11", "knowledge_base": "policy 2026.11",
+        "database": "ok", "question_log": "0 waiting",
+    }  # fmt: skip
+    ready = await slack.session.get(f"{slack.base_url}/readyz")
+    assert ready.status == 200 and (await ready.json())["status"] == "ready"
 
 
 async def test_private_replies_to_a_channel_mention_are_ephemeral(slack):
