@@ -285,14 +285,14 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default $AIGUIDE_PORT, 3000).")] = None,
 ) -> None:
     """Run the chat server: Slack's /slack/events and /healthz on one port."""
-    import logging
 
     from aiohttp import web
 
+    from bot import logs
     from bot.app_factory import create_app
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = load_settings(host=host, port=port)
+    logs.configure(settings.log_format, settings.log_level)
 
     def warn(line: str) -> None:
         typer.secho(

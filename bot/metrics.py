@@ -12,6 +12,8 @@ from collections.abc import Callable
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from bot import logs
+
 REGISTRY = CollectorRegistry(auto_describe=True)
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
@@ -77,12 +79,15 @@ def delivered(surface: str) -> None:
     DELIVERIES.labels(surface, "ok").inc()
 
 
-def answered(surface: str, command: str, reply, started: float) -> None:
+def answered(surface: str, command: str, reply, started: float, request_id: str = "") -> None:
     """`command` is the router's name for what ran (a bounded set), never a word from the request."""
+    seconds = max(time.monotonic() - started, 0.0)
     REQUESTS.labels(surface, command, str(reply.status)).inc()
+    logs.answered(request_id=request_id, surface=surface, command=command, outcome=str(reply.status),
+                  latency_ms=round(seconds * 1000, 1))  # fmt: skip
     if reply.stored == "win_logged":
         WINS.labels(surface).inc()
-    ANSWER_SECONDS.labels(surface).observe(max(time.monotonic() - started, 0.0))
+    ANSWER_SECONDS.labels(surface).observe(seconds)
 
 
 def watch_question_log(pending: Callable[[], int]) -> None:

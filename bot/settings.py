@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +48,13 @@ class Settings(BaseSettings):
 
     host: str = Field("0.0.0.0", description="Address `aiguide serve` listens on.")
     port: int = Field(3000, description="Port `aiguide serve` listens on.")
+    log_format: Literal["json", "text"] = Field(
+        "json",
+        description="`aiguide serve` logs as JSON lines (`json`) or as plain text for development (`text`).",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="Lowest level logged."
+    )
     drain_seconds: float = Field(
         20.0, ge=0, description="On SIGTERM, how long to finish answers already acknowledged before exiting."
     )

@@ -245,7 +245,9 @@ class SlackSurface:
                 channel=body.get("channel_id"), user=body["user_id"], text=message.text, blocks=message.blocks,
                 response_type="ephemeral", **POST_OPTIONS,
             )  # fmt: skip
-            metrics.answered("slack", self.router.resolve(request)[0].name, reply, started)
+            metrics.answered(
+                "slack", self.router.resolve(request)[0].name, reply, started, request.request_id
+            )
         except Exception:
             request_id = request.request_id if request else "?"
             log.exception("slash command failed (request %s)", request_id)
@@ -294,7 +296,9 @@ class SlackSurface:
                 )  # fmt: skip
             else:
                 await self._post_in_conversation(client, request_id, event["channel"], thread, message)
-            metrics.answered("slack", self.router.resolve(request)[0].name, reply, started)
+            metrics.answered(
+                "slack", self.router.resolve(request)[0].name, reply, started, request.request_id
+            )
         except Exception:
             log.exception("message failed (request %s)", request_id)
             await delivery.post(
@@ -361,7 +365,9 @@ class SlackSurface:
                 )  # fmt: skip
                 if failed is None:
                     metrics.delivered("slack")
-                    metrics.answered("slack", self.router.resolve(request)[0].name, reply, started)
+                    metrics.answered(
+                        "slack", self.router.resolve(request)[0].name, reply, started, request.request_id
+                    )
                     return
             # A reply of its own, the result alone. A button on the App Home has no message to answer:
             # the answer goes to the person directly.
@@ -370,7 +376,9 @@ class SlackSurface:
                 channel=request.address.channel or None, user=actor.user_id, text=message.text,
                 blocks=message.blocks, response_type="ephemeral", replace_original=False,
             )  # fmt: skip
-            metrics.answered("slack", self.router.resolve(request)[0].name, reply, started)
+            metrics.answered(
+                "slack", self.router.resolve(request)[0].name, reply, started, request.request_id
+            )
         except Exception:
             log.exception("button failed (%s)", action.get("action_id"))
             await delivery.post(client, "chat_postMessage", "?", channel=body["user"]["id"], text=SORRY)
@@ -449,7 +457,7 @@ class SlackSurface:
             client, request_id=request.request_id, response_url=None, channel=metadata.get("ch"),
             user=request.actor.user_id, text=message.text, blocks=message.blocks,
         )  # fmt: skip
-        metrics.answered("slack", self.router.resolve(request)[0].name, reply, started)
+        metrics.answered("slack", self.router.resolve(request)[0].name, reply, started, request.request_id)
 
     async def on_home_opened(self, body, event, client) -> None:
         if event.get("tab", "home") != "home":

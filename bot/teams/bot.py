@@ -110,12 +110,14 @@ class AiguideTeamsBot(TeamsActivityHandler):
                 await with_retries(
                     lambda: turn_context.update_activity(update), f"update of the card, {what}"
                 )
-                metrics.answered("teams", self.router.resolve(request)[0].name, reply, started)
+                metrics.answered(
+                    "teams", self.router.resolve(request)[0].name, reply, started, request.request_id
+                )
                 return
             except DeliveryFailed:
                 pass  # logged; the result is sent as a message of its own instead
         await self._send(turn_context, self._activity(reply), what)
-        metrics.answered("teams", self.router.resolve(request)[0].name, reply, started)
+        metrics.answered("teams", self.router.resolve(request)[0].name, reply, started, request.request_id)
 
     async def _typing(self, turn_context: TurnContext) -> None:
         """ "aiguide is typing…" at once, so the person sees the question was received."""
