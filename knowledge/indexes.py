@@ -138,7 +138,16 @@ def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Inde
         owner_classes={
             c.id: classes
             for c in signals.data
-            if (classes := placement.concept_targets.get(c.owner_concept) or placement.data[c.id].classes)
+            if (
+                classes := tuple(
+                    dict.fromkeys(
+                        (
+                            *(placement.concept_targets.get(c.owner_concept) or placement.data[c.id].classes),
+                            *placement.concept_classes.get(c.owner_concept, ()),
+                        )
+                    )
+                )
+            )
         },
         owner_any_classes={
             c.id: classes
@@ -204,8 +213,11 @@ def _every_concepts_classes(category, placement) -> tuple[str, ...]:
     category's placement for the others."""
     found: dict[str, None] = {}
     for concept in category.concepts or ((),):
-        own = placement.concept_targets.get(getattr(concept, "id", ""))
-        found.update(dict.fromkeys(own or placement.data[category.id].classes))
+        concept_id = getattr(concept, "id", "")
+        found.update(
+            dict.fromkeys(placement.concept_targets.get(concept_id) or placement.data[category.id].classes)
+        )
+        found.update(dict.fromkeys(placement.concept_classes.get(concept_id, ())))  # where the KB names it
     return tuple(found)
 
 
