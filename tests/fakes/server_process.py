@@ -25,7 +25,8 @@ def free_port() -> int:
 class ServerProcess:
     """Started with `await start()`, stopped with `await stop()` (SIGTERM, as a deploy stops a replica)."""
 
-    def __init__(self, workdir: Path, env: dict[str, str]):
+    def __init__(self, workdir: Path, env: dict[str, str], command: list[str] | None = None):
+        self.command = command or [sys.executable, "-m", "bot", "serve"]
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workdir = workdir
@@ -45,7 +46,7 @@ class ServerProcess:
     async def start(self, timeout: float = 30.0) -> ServerProcess:
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve"], cwd=self.workdir, env=self.env,
+            self.command, cwd=self.workdir, env=self.env,
             stdout=self._log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + timeout
