@@ -80,6 +80,9 @@ def image_env() -> Path:
     built = subprocess.run(command, cwd=src, capture_output=True, text=True, timeout=900)
     assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
     (home / "ok").write_text("built\n")
+    for older in home.parent.iterdir():  # one environment is kept: the latest sources'
+        if older != home:
+            shutil.rmtree(older, ignore_errors=True)
     return venv
 
 
