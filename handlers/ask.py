@@ -14,7 +14,7 @@ from handlers.tool_list import overview
 from knowledge import Assessment, KnowledgeBase, Overall, ToolVerdict, Verdict, assess
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
+    pass
 
 log = logging.getLogger(__name__)
 LOG_WAIT_S = 2.0  # how long an answer waits for its question to be logged
@@ -132,55 +132,35 @@ def feedback_actions(question_ref: str) -> tuple[Action, ...]:
 
 
 async def _log_question(request: Request, services: Services, assessment: Assessment) -> None:
-    text = redact(request.text)[:4000] if services.store_question_text else None
-    batch = services.question_batch
-    if batch is not None:
-        from storage.question_batch import Asked, AskedBy
+    # Only answers that are logged need the database layer.
+    from storage.question_batch import Asked, AskedBy, write
 
-        entry = services.directory.lookup(request.actor)
-        batch.add(
-            Asked(
-                request_id=request.request_id,
-                by=AskedBy(
-                    platform=str(request.platform),
-                    user_id=request.actor.user_id,
-                    display_name=request.actor.display_name,
-                    email=request.actor.email,
-                    directory_department=entry.department if entry else None,
-                ),
-                verdict=str(assessment.verdict),
-                asked_at=services.clock(),
-                tool_ids=[v.tool_id for v in assessment.tools if v.tool_id],
-                unknown_tools=[v.name for v in assessment.tools if v.tool_id is None],
-                data_class=assessment.understanding.data_class,
-                use_case=assessment.understanding.use_case,
-                text=text,
-            )
-        )
-        if batch.failing:
-            # Queued, and written when the database is back; no 👍 or "Ask a human" that would fail now.
-            raise QuestionLogWaiting
-        return
-    from storage import questions  # only answers that are logged need the database layer
-
-    def work(session: Session) -> None:
-        person = services.person(session, request.actor, request.platform)
-        questions.log_question(
-            session,
-            request_id=request.request_id,
-            person_id=person.id,
+    entry = services.directory.lookup(request.actor)
+    asked = Asked(
+        request_id=request.request_id,
+        by=AskedBy(
             platform=str(request.platform),
-            verdict=str(assessment.verdict),
-            tool_ids=[v.tool_id for v in assessment.tools if v.tool_id],
-            unknown_tools=[v.name for v in assessment.tools if v.tool_id is None],
-            data_class=assessment.understanding.data_class,
-            use_case=assessment.understanding.use_case,
-            text=text,
-            department=person.department,
-            asked_at=services.clock(),
-        )
-
-    await services.transaction(work)
+            user_id=request.actor.user_id,
+            display_name=request.actor.display_name,
+            email=request.actor.email,
+            directory_department=entry.department if entry else None,
+        ),
+        verdict=str(assessment.verdict),
+        asked_at=services.clock(),
+        tool_ids=[v.tool_id for v in assessment.tools if v.tool_id],
+        unknown_tools=[v.name for v in assessment.tools if v.tool_id is None],
+        data_class=assessment.understanding.data_class,
+        use_case=assessment.understanding.use_case,
+        text=redact(request.text)[:4000] if services.store_question_text else None,
+    )
+    batch = services.question_batch
+    if batch is None:  # the CLI, and tests without a server: written at once
+        await services.transaction(lambda session: write(session, [asked]))
+        return
+    batch.add(asked)
+    if batch.failing:
+        # Queued, and written when the database is back; no 👍 or "Ask a human" that would fail now.
+        raise QuestionLogWaiting
 
 
 def talk_kind(assessment: Assessment) -> str | None:

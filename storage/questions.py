@@ -7,15 +7,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from storage.db import now
-from storage.insert_once import store_once
 from storage.models import Question
-
-
-def log_question(session: Session, *, request_id: str, **fields) -> tuple[Question, bool]:
-    """Log a question once per request id; a repeat returns the first row."""
-    fields.setdefault("asked_at", now(session))
-    return store_once(session, Question(request_id=request_id, **fields))
 
 
 def forget_question_texts(session: Session, *, before: datetime) -> int:

@@ -11,6 +11,7 @@ from sqlmodel import select
 from storage import questions, tool_requests, wins
 from storage.models import Person, Question, ToolRequest, ToolRequester
 from storage.people import set_department, upsert_person
+from storage.question_batch import Asked, AskedBy, write
 
 DAY = date(2026, 11, 23)
 
@@ -120,10 +121,13 @@ def test_forgetting_old_question_texts_keeps_the_counts(database):
     old = datetime(2026, 1, 1, tzinfo=UTC)
     new = datetime(2026, 11, 1, tzinfo=UTC)
     with database.session() as session:
-        for rid, when in (("a", old), ("b", new)):
-            questions.log_question(
-                session, request_id=rid, platform="slack", verdict="allowed", text="hi", asked_at=when
-            )
+        write(
+            session,
+            [
+                Asked(rid, AskedBy("slack", "U1"), "allowed", when, text="hi")
+                for rid, when in (("a", old), ("b", new))
+            ],
+        )
     with database.session() as session:
         assert questions.forget_question_texts(session, before=datetime(2026, 6, 1, tzinfo=UTC)) == 1
     with database.session() as session:
