@@ -26,6 +26,7 @@ async def create_app(
     settings: Settings, *, say: Say | None = None, warn: Say | None = None
 ) -> web.Application:
     """The whole server. `say` and `warn` print the start-up summary (the CLI passes its console)."""
+    from bot.kb_reload import KnowledgeReloader
     from bot.scheduler import DigestScheduler, NudgeScheduler, start_ticking
     from bot.server import build_web_app
     from bot.wiring import build_services, build_surfaces, digest_targets
@@ -53,9 +54,20 @@ async def create_app(
                 "WARNING: Teams DEV MODE: /api/messages accepts unauthenticated requests and replies to any "
                 "serviceUrl a caller names. Use it only with the Bot Framework Emulator on your own machine."
             )
-    web_app = build_web_app(services, surfaces, drain_seconds=settings.drain_seconds)
+    reloader = KnowledgeReloader(
+        services, settings.knowledge_dir, watch_seconds=settings.knowledge_watch_seconds
+    )
+    services.reload_knowledge = reloader.reload
+    web_app = build_web_app(
+        services,
+        surfaces,
+        drain_seconds=settings.drain_seconds,
+        reloader=reloader,
+        admin_token=settings.admin_token,
+    )
 
     senders = {s.name: s.digest_sender() for s in surfaces}
+    _policy_messages(settings, reloader, senders, say, warn)
     nudgers = {s.name: s.nudger() for s in surfaces}
     checks = {s.name: check for s in surfaces if (check := s.posted_check()) is not None}
     targets = digest_targets(settings)
@@ -91,3 +103,41 @@ async def create_app(
         web_app.on_cleanup.append(stop_clock)
     web_app[SERVICES] = services
     return web_app
+
+
+def _policy_messages(settings: Settings, reloader, senders: dict, say: Say, warn: Say) -> None:
+    """Where announcements of new policy versions and notices of rejected changes go."""
+    from bot.wiring import announce_channels
+
+    for platform, channel in announce_channels(settings):
+        if platform in senders:
+            reloader.announce.append(_poster(senders[platform], platform, channel))
+        else:
+            warn(f"Policy announcements to {platform}:{channel}: {platform} is off, so none will be posted.")
+    if reloader.announce:
+        say(f"Policy announcements: {settings.policy_announce}")
+    for platform, channel in (
+        ("slack", settings.slack_it_channel),
+        ("teams", settings.teams_it_conversation),
+    ):
+        if channel and platform in senders:
+            reloader.tell_it.append(_poster(senders[platform], platform, channel))
+    if settings.knowledge_watch_seconds:
+        say(f"Knowledge base: watching {reloader.directory} every {settings.knowledge_watch_seconds:g} s")
+
+
+def _poster(send, platform: str, channel: str):
+    from bot import metrics
+    from bot.scheduler import DigestTarget
+
+    target = DigestTarget(name="policy", kind="it", platform=platform, channel=channel)
+
+    async def post(reply, key: str) -> None:
+        try:
+            await send(target, reply, key)
+        except Exception as error:
+            metrics.failed(platform, str(error) or error.__class__.__name__)
+            raise
+        metrics.delivered(platform)
+
+    return post

@@ -277,6 +277,48 @@ def kb_list(knowledge: KnowledgeOpt = None) -> None:
     Console().print(table)
 
 
+@kb_app.command("reload")
+def kb_reload(
+    url: Annotated[
+        str | None,
+        typer.Option(help="The running server (default http://127.0.0.1:$AIGUIDE_PORT)."),
+    ] = None,
+) -> None:
+    """Ask a running `aiguide serve` to load the knowledge-base files again now; a change with problems is
+    not loaded, and they are listed."""
+    import urllib.error
+    import urllib.request
+
+    settings = load_settings()
+    target = (url or f"http://127.0.0.1:{settings.port}").rstrip("/") + "/admin/reload"
+    headers = {"Authorization": f"Bearer {settings.admin_token}"} if settings.admin_token else {}
+    try:
+        with urllib.request.urlopen(
+            urllib.request.Request(target, method="POST", headers=headers), timeout=60
+        ) as r:
+            body = json.loads(r.read())
+    except urllib.error.HTTPError as error:
+        if error.code != 422:
+            detail = error.read().decode(errors="replace")[:300]
+            typer.echo(f"{target} answered {error.code}: {detail}", err=True)
+            raise typer.Exit(2) from None
+        body = json.loads(error.read())
+    except (urllib.error.URLError, OSError) as error:
+        typer.echo(f"No aiguide server at {target} ({error}). Is `aiguide serve` running there?", err=True)
+        raise typer.Exit(2) from None
+    if body["outcome"] == "rejected":
+        for problem in body["problems"]:
+            typer.echo(problem)
+        typer.echo(f"Not loaded: policy {body['policy_version']} goes on serving.", err=True)
+        raise typer.Exit(1)
+    if body["outcome"] == "unchanged":
+        typer.echo(f"Unchanged: policy {body['policy_version']} is serving.")
+        return
+    typer.echo(f"Reloaded: policy {body['previous']} -> {body['policy_version']}")
+    for change in body["changes"]:
+        typer.echo(f"  {change}")
+
+
 @app.command()
 def serve(
     host: Annotated[

@@ -59,6 +59,20 @@ DATABASE_ERRORS = Counter(
 QUESTIONS_WAITING = Gauge(
     "aiguide_question_log_waiting", "Asked questions queued for the questions log.", registry=REGISTRY
 )
+KNOWLEDGE_RELOADS = Counter(
+    "aiguide_knowledge_reloads",
+    "Knowledge-base reloads by outcome: changed (swapped in), unchanged, rejected (problems; the old one serves).",
+    ["outcome"],
+    registry=REGISTRY,
+)
+KNOWLEDGE_PROBLEMS = Gauge(
+    "aiguide_knowledge_problems",
+    "Problems in the last knowledge-base change that was not loaded; 0 once a change loads.",
+    registry=REGISTRY,
+)
+KNOWLEDGE_VERSION = Gauge(
+    "aiguide_knowledge_policy", "The policy version serving (value 1).", ["version"], registry=REGISTRY
+)
 
 
 def reason_label(reason: str) -> str:

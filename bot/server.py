@@ -15,6 +15,7 @@ from bot.surface import Surface
 from handlers.services import Services
 
 if TYPE_CHECKING:
+    from bot.kb_reload import KnowledgeReloader
     from bot.slack.app import SlackSurface
 
 
@@ -29,6 +30,8 @@ def build_web_app(
     slack_app_token: str | None = None,
     teams=None,
     drain_seconds: float = 20.0,
+    reloader: KnowledgeReloader | None = None,
+    admin_token: str | None = None,
 ) -> web.Application:
     """/healthz and every chat surface's endpoints and start/stop steps on one aiohttp app. `slack` and
     `teams` are shorthands for a surface each (with `slack_app_token`, Slack talks over Socket Mode)."""
@@ -51,6 +54,8 @@ def build_web_app(
             "knowledge_base": f"policy {kb.policy.version}",
             "database": "not configured",
         }
+        if reloader is not None:
+            found.update(reloader.health())
         for surface in surfaces:
             found.update(surface.health())
         batch = services.question_batch
@@ -104,6 +109,8 @@ def build_web_app(
     app.router.add_get("/healthz", health)
     app.router.add_get("/readyz", ready)
     app.router.add_get("/metrics", prometheus)
+    if reloader is not None:
+        _reloads(app, reloader, admin_token)
     for surface in surfaces:
         surface.mount(app, drain_seconds=drain_seconds)
     return app
@@ -129,3 +136,45 @@ def _log_questions_in_batches(app: web.Application, services: Services) -> None:
 
     app.on_startup.append(start)
     app.on_cleanup.insert(0, stop)
+
+
+def _reloads(app: web.Application, reloader: KnowledgeReloader, admin_token: str | None) -> None:
+    """The watcher runs while the server does; POST /admin/reload (what `aiguide kb reload` calls) reloads
+    now, for the holder of AIGUIDE_ADMIN_TOKEN or, without one, for a caller on this machine."""
+
+    async def start(_app: web.Application) -> None:
+        reloader.start_watching()
+        reloader.announce_in_background()  # a slow database must not hold back start-up
+
+    async def stop(_app: web.Application) -> None:
+        await reloader.finish()
+
+    async def reload(request: web.Request) -> web.Response:
+        if not _may_reload(request, admin_token):
+            return web.json_response(
+                {
+                    "error": "send `Authorization: Bearer` with AIGUIDE_ADMIN_TOKEN, or call from the same machine"
+                },
+                status=403,
+            )
+        result = await reloader.reload("POST /admin/reload")
+        body = {"outcome": result.outcome, "policy_version": result.version, "previous": result.previous,
+                "changes": list(result.changes), "problems": list(result.problems)}  # fmt: skip
+        return web.json_response(body, status=422 if result.outcome == "rejected" else 200)
+
+    app.on_startup.append(start)
+    app.on_shutdown.append(stop)
+    app.router.add_post("/admin/reload", reload)
+
+
+LOOPBACK = ("127.0.0.1", "::1")
+
+
+def _may_reload(request: web.Request, admin_token: str | None) -> bool:
+    import hmac
+
+    if admin_token:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        return hmac.compare_digest(given.encode(), admin_token.encode())
+    # A proxy in front forwards from its own address; what it forwards carries the header.
+    return request.remote in LOOPBACK and "X-Forwarded-For" not in request.headers

@@ -28,6 +28,18 @@ class Settings(BaseSettings):
     directory_file: Path | None = Field(
         None, description="People directory CSV: email, department, optional groups (separated by ';')."
     )
+    knowledge_watch_seconds: float = Field(
+        10.0, ge=0, description="How often `aiguide serve` looks for changed knowledge-base files and loads "
+        "them (a change with problems is not loaded); 0 turns watching off (`aiguide kb reload` still works).",
+    )  # fmt: skip
+    policy_announce: str = Field(
+        "", description="Where a new policy version is announced, with what changed: comma-separated "
+        "`slack:CHANNEL_ID` or `teams:CONVERSATION_ID`; nowhere when unset.",
+    )  # fmt: skip
+    admin_token: str | None = Field(
+        None, description="Bearer token for POST /admin/reload (`aiguide kb reload --url`); without it the "
+        "endpoint takes requests from the same machine only.",
+    )  # fmt: skip
     store_question_text: bool = Field(True, description="Keep the (redacted) text of questions asked.")
     retention_days: int = Field(90, ge=1, description="Days to keep question texts and closed requests.")
     admins: str = Field("", description="Comma-separated platform user ids or emails of aiguide admins.")
@@ -106,7 +118,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "knowledge_dir", "cache_dir", "directory_file", "database_url", "slack_bot_token", "slack_signing_secret", "slack_app_token", "slack_client_id", "slack_client_secret",
-        "teams_it_conversation",
+        "teams_it_conversation", "admin_token",
         "slack_api_url", "slack_it_channel", mode="before",
     )  # fmt: skip
     @classmethod

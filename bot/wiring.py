@@ -122,3 +122,18 @@ def digest_targets(settings: Settings):
     if not settings.digest_targets.strip():
         return []
     return [DigestTarget.model_validate(item) for item in json.loads(settings.digest_targets)]
+
+
+def announce_channels(settings: Settings) -> list[tuple[str, str]]:
+    """AIGUIDE_POLICY_ANNOUNCE as (platform, channel) pairs; a Teams conversation id keeps its colons."""
+    pairs = []
+    for item in settings.policy_announce.split(","):
+        platform, _, channel = item.strip().partition(":")
+        if not item.strip():
+            continue
+        if platform.strip().lower() not in ("slack", "teams") or not channel.strip():
+            raise ConfigError(
+                f"AIGUIDE_POLICY_ANNOUNCE: {item.strip()!r} is not `slack:CHANNEL_ID` or `teams:CONVERSATION_ID`."
+            )
+        pairs.append((platform.strip().lower(), channel.strip()))
+    return pairs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import ask, digest, feedback, home, me, review_request, tools, win
+from handlers import ask, digest, feedback, home, me, policy_news, review_request, tools, win
 from handlers.model import Reply, Request, Section, Status
 from handlers.registry import CommandSpec, Registry
 from handlers.router import Router
@@ -120,6 +120,17 @@ def build_registry() -> Registry:
             summary="Preview the weekly digest (admins).",
             usage="digest [it] [2026-W47]",
             admin_only=True,
+        )
+    )
+
+    registry.register(
+        CommandSpec(
+            name="reload",
+            handler=policy_news.handle,
+            summary="Read the knowledge-base files again now; a change with problems is not loaded (admins).",
+            usage="reload",
+            admin_only=True,
+            accepts=lambda rest: rest.lower() in ("", "policy", "knowledge", "kb", "knowledge base"),
         )
     )
 

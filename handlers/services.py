@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, TypeVar
@@ -16,6 +16,7 @@ from knowledge import Asker, KnowledgeBase
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from knowledge.changes import Reload
     from storage.db import Database
     from storage.models import Person
     from storage.question_batch import QuestionBatch
@@ -57,6 +58,8 @@ class Services:
     conversations: Conversations = field(default_factory=Conversations)
     # Set by the server: questions are logged in batches. None (the CLI, most tests): one at a time.
     question_batch: QuestionBatch | None = None
+    # Set by the server: read the knowledge-base files again now (the admins' `reload`); the reason is logged.
+    reload_knowledge: Callable[[str], Awaitable[Reload]] | None = None
 
     def today(self) -> date:
         return self.clock().date()

@@ -182,3 +182,15 @@ __all__ = [
     "Win",
     "date",
 ]
+
+
+class PolicyVersion(SQLModel, table=True):
+    """Each policy version once, in the order replicas first served them, with what it said (the
+    knowledge.changes summary): the replica that first serves a new version announces what changed."""
+
+    __tablename__ = "policy_versions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: str = Field(max_length=200, unique=True)
+    summary: dict = Field(default_factory=dict, sa_type=JSON)
+    first_seen_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
