@@ -70,6 +70,7 @@ class CatalogLayer:
     known: dict[bool, frozenset[str]]  # every catalog phrase's key, by `roots`: never a typo of another
     cues: PhraseIndex  # conversation cues and edition hints, payload (kind, value); see `Indexes.cues`
     owners: dict[str, str] = field(default_factory=dict)  # a person's noun, folded -> data-signal category
+    peers: frozenset[str] = frozenset()  # owners one writes to every day: a letter to them is not about them
 
 
 def _cues(signals: Signals) -> PhraseIndex:
@@ -147,16 +148,25 @@ def _build(signals: Signals, ordinary_words: tuple[str, ...]) -> CatalogLayer:
     words = [p for c in (*signals.data, *signals.use_cases) for p in c.all_phrases]
     known = {flag: frozenset(compact(p, roots=flag) for p in words) for flag in (False, True)}
     data.index.not_typo_keys(known[True])
+    owners = {
+        head: category.id
+        for category in signals.data
+        for people in (category.owners, category.peers)
+        for head in _heads(people)
+    }
+    peers = frozenset(head for category in signals.data for head in _heads(category.peers))
+    return CatalogLayer(data=data, uses=uses, known=known, cues=_cues(signals), owners=owners, peers=peers)
+
+
+def _heads(people: dict[str, tuple[str, ...]]) -> list[str]:
     # The word that names the person: the last in English and German ("staff member" -> "member"),
     # the first in Spanish and French ("compañero de trabajo" -> "compañero", not "trabajo").
-    owners = {
-        tokens[0 if lang in ("es", "fr") else -1].text: category.id
-        for category in signals.data
-        for lang, lang_words in category.owners.items()
-        for word in lang_words
+    return [
+        tokens[0 if lang in ("es", "fr") else -1].text
+        for lang, words in people.items()
+        for word in words
         if (tokens := tokenize(word))
-    }
-    return CatalogLayer(data=data, uses=uses, known=known, cues=_cues(signals), owners=owners)
+    ]
 
 
 def forget_layers() -> None:

@@ -75,6 +75,7 @@ class Indexes:
     rules_of: dict[str, frozenset[str]] = field(default_factory=dict)  # data category -> rules it triggers
     organisation: frozenset[str] = frozenset()  # distinctive words of the organisation's name
     owners: dict[str, str] = field(default_factory=dict)  # "patient", "kunden" -> data-signal category
+    peers: frozenset[str] = frozenset()  # owners what is written to is not about: "colleague"
     concept_classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # named by the KB: it wins
     concept_rules: dict[str, frozenset[str]] = field(default_factory=dict)  # concepts a rule mentions
     concept_targets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # see SignalMap
@@ -165,6 +166,7 @@ def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Inde
         edition_of={t.id: e for t in kb.tools if (e := _edition_kind(t))},
         organisation=_organisation_words(kb.policy.organization),
         owners=layer.owners,
+        peers=layer.peers,
         negators=frozenset({"no", "not", "without", "excluding", "exclude", "except"})
         | {t.text for phrase in talk.words("negators") for t in tokenize(phrase) if t.text not in _FILLERS},
         loose_mentions=_loose_mentions(kb),

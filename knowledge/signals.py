@@ -65,6 +65,8 @@ class DataSignal(_Entry):
     concepts: tuple[Concept, ...] = ()
     # The people this data is about ("patient", "Kunde"): "a patient's X" is data of this category.
     owners: Phrases = Field(default_factory=dict)
+    # Owners one works alongside ("colleague"): their X is this data, but what is written to them is not.
+    peers: Phrases = Field(default_factory=dict)
     # The concept "a client's X" is read as, when the KB spreads the category over several classes: the
     # category's general data, not the most sensitive thing that happens to share a word with it.
     owner_concept: str = ""

@@ -528,7 +528,7 @@ def _owned(
         )
         if token.text in possessed or token.stem in possessed or of or theirs or with_them:
             found.append((index, category, False))
-        elif to_them:
+        elif to_them and token.text not in indexes.peers:
             found.append((index, category, True))
     return found
 

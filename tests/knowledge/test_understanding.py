@@ -358,3 +358,19 @@ def test_written_to_someone_is_read_as_the_data_it_names_of_their_kind():
     # Public opening hours say nothing about the patient: the letter to them is still about them.
     other = understand("draft a letter to a patient with our public opening hours in copilot", indexes)
     assert "patient-data" in other.data_classes
+
+
+@pytest.mark.parametrize(
+    ("question", "about_them"),
+    [
+        ("can grammarly polish an email to a colleague", False),
+        ("kann deepl eine Nachricht an einen Kollegen übersetzen", False),
+        ("can grammarly polish my colleague's appraisal", True),
+        ("can grammarly polish a rejection letter to a candidate", True),
+    ],
+)
+def test_what_is_written_to_a_colleague_is_not_about_them_but_their_records_are(kb, question, about_them):
+    # "colleague" owns HR data ("a colleague's appraisal"), but the everyday email to one says nothing
+    # about which data it holds: the reader asks, instead of calling it HR data.
+    read = understand(question, kb.indexes)
+    assert ("restricted" in read.data_classes) is about_them
