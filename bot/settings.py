@@ -72,32 +72,50 @@ class Settings(BaseSettings):
     )
 
     slack_bot_token: str | None = Field(
-        None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "AIGUIDE_SLACK_BOT_TOKEN")
+        None,
+        validation_alias=AliasChoices("SLACK_BOT_TOKEN", "AIGUIDE_SLACK_BOT_TOKEN"),
+        description="Bot token (xoxb-...) of a single-workspace Slack app; with SLACK_SIGNING_SECRET (HTTP) "
+        "or SLACK_APP_TOKEN (Socket Mode) it turns Slack on.",
     )
     slack_signing_secret: str | None = Field(
-        None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "AIGUIDE_SLACK_SIGNING_SECRET")
+        None,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "AIGUIDE_SLACK_SIGNING_SECRET"),
+        description="Signing secret of the Slack app: POST /slack/events checks every request with it.",
     )
     slack_app_token: str | None = Field(
         None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "AIGUIDE_SLACK_APP_TOKEN"),
         description="App-level token (xapp-...): connect over Socket Mode, no public URL needed.",
     )  # fmt: skip
     slack_client_id: str | None = Field(
-        None, validation_alias=AliasChoices("SLACK_CLIENT_ID", "AIGUIDE_SLACK_CLIENT_ID")
+        None,
+        validation_alias=AliasChoices("SLACK_CLIENT_ID", "AIGUIDE_SLACK_CLIENT_ID"),
+        description="Client id of the Slack app, for the OAuth install flow to several workspaces "
+        "(/slack/install).",
     )
     slack_client_secret: str | None = Field(
-        None, validation_alias=AliasChoices("SLACK_CLIENT_SECRET", "AIGUIDE_SLACK_CLIENT_SECRET")
+        None,
+        validation_alias=AliasChoices("SLACK_CLIENT_SECRET", "AIGUIDE_SLACK_CLIENT_SECRET"),
+        description="Client secret of the Slack app, for the OAuth install flow.",
     )
     microsoft_app_id: str = Field(
-        "", validation_alias=AliasChoices("MICROSOFT_APP_ID", "AIGUIDE_MICROSOFT_APP_ID")
+        "",
+        validation_alias=AliasChoices("MICROSOFT_APP_ID", "AIGUIDE_MICROSOFT_APP_ID"),
+        description="Application (client) id of the Azure Bot registration; turns Teams on.",
     )
     microsoft_app_password: str = Field(
-        "", validation_alias=AliasChoices("MICROSOFT_APP_PASSWORD", "AIGUIDE_MICROSOFT_APP_PASSWORD")
+        "",
+        validation_alias=AliasChoices("MICROSOFT_APP_PASSWORD", "AIGUIDE_MICROSOFT_APP_PASSWORD"),
+        description="Client secret of the Azure Bot registration.",
     )
     microsoft_app_type: str = Field(
-        "SingleTenant", validation_alias=AliasChoices("MICROSOFT_APP_TYPE", "AIGUIDE_MICROSOFT_APP_TYPE")
+        "SingleTenant",
+        validation_alias=AliasChoices("MICROSOFT_APP_TYPE", "AIGUIDE_MICROSOFT_APP_TYPE"),
+        description="`SingleTenant`, `MultiTenant` or `UserAssignedMSI`, as in the Azure Bot registration.",
     )
     microsoft_app_tenant_id: str = Field(
-        "", validation_alias=AliasChoices("MICROSOFT_APP_TENANT_ID", "AIGUIDE_MICROSOFT_APP_TENANT_ID")
+        "",
+        validation_alias=AliasChoices("MICROSOFT_APP_TENANT_ID", "AIGUIDE_MICROSOFT_APP_TENANT_ID"),
+        description="Directory (tenant) id of the Azure Bot registration (single tenant).",
     )
     teams_dev_mode: bool = Field(
         False, description="Teams without an app id, for the Bot Framework Emulator only."
