@@ -161,12 +161,15 @@ def _build(signals: Signals, ordinary_words: tuple[str, ...]) -> CatalogLayer:
 def _heads(people: dict[str, tuple[str, ...]]) -> list[str]:
     # The word that names the person: the last in English and German ("staff member" -> "member"),
     # the first in Spanish and French ("compañero de trabajo" -> "compañero", not "trabajo").
-    return [
-        tokens[0 if lang in ("es", "fr") else -1].text
-        for lang, words in people.items()
-        for word in words
-        if (tokens := tokenize(word))
-    ]
+    # In "member of the public" the person is the word before "of".
+    heads = []
+    for lang, words in people.items():
+        for word in words:
+            texts = [t.text for t in tokenize(word)]
+            if texts:
+                before_of = texts[: texts.index("of")] if "of" in texts[1:] else texts
+                heads.append(texts[0] if lang in ("es", "fr") else before_of[-1])
+    return heads
 
 
 def forget_layers() -> None:

@@ -76,6 +76,7 @@ class Indexes:
     organisation: frozenset[str] = frozenset()  # distinctive words of the organisation's name
     owners: dict[str, str] = field(default_factory=dict)  # "patient", "kunden" -> data-signal category
     peers: frozenset[str] = frozenset()  # owners what is written to is not about: "colleague"
+    compound_heads: frozenset[str] = frozenset()  # first parts of German compounds: "passagier", "reisepass"
     concept_classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # named by the KB: it wins
     concept_rules: dict[str, frozenset[str]] = field(default_factory=dict)  # concepts a rule mentions
     concept_targets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # see SignalMap
@@ -167,6 +168,7 @@ def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Inde
         organisation=_organisation_words(kb.policy.organization),
         owners=layer.owners,
         peers=layer.peers,
+        compound_heads=_compound_heads(signals, layer),
         negators=frozenset({"no", "not", "without", "excluding", "exclude", "except"})
         | {t.text for phrase in talk.words("negators") for t in tokenize(phrase) if t.text not in _FILLERS},
         loose_mentions=_loose_mentions(kb),
@@ -328,3 +330,15 @@ _GENERIC_NAME_WORDS = frozenset(
 
 def _organisation_words(name: str) -> frozenset[str]:
     return frozenset(t.text for t in tokenize(name) if len(t.text) > 2 and t.text not in _GENERIC_NAME_WORDS)
+
+
+def _compound_heads(signals: Signals, layer: CatalogLayer) -> frozenset[str]:
+    """The words a German compound may start with for knowledge.compounds to split it: the people data
+    is about, and the catalogs' one-word German names for data ("Reisepass" in "Reisepassdaten")."""
+    words = set(layer.owners)
+    for category in signals.data:
+        for phrase in (p for concept in category.concepts for p in concept.de):
+            tokens = tokenize(phrase)
+            if len(tokens) == 1:
+                words.add(tokens[0].text)
+    return frozenset(words)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from knowledge.catalog_layer import CatalogLayer, Side
 from knowledge.model import DataClass, Rule, UseCase
+from knowledge.phrases import tokenize
 from knowledge.signals import LEVELS, DataSignal, Signals
 
 
@@ -70,8 +71,10 @@ def infer(
             uses[category.id] = stated
             use_evidence[category.id] = ("stated in the knowledge base",)
             continue
-        uses[category.id] = tuple(u.id for u in use_cases if by_use[u.id].get(category.id))
+        named = _named_by(category.name_words, use_cases)
+        uses[category.id] = tuple(u.id for u in use_cases if by_use[u.id].get(category.id) or u.id in named)
         use_evidence[category.id] = tuple(e for u in use_cases for e in by_use[u.id].get(category.id, ())[:3])
+        use_evidence[category.id] += tuple(f"its name: {u.name}" for u in use_cases if u.id in named)
     triggered: dict[str, tuple[str, ...]] = {}
     for rule in rules:
         categories = list(rule.signals)
@@ -98,6 +101,11 @@ def infer(
         concept_classes={c: tuple(dict.fromkeys(ids)) for c, ids in concept_classes.items()},
         concept_rules={c: frozenset(ids) for c, ids in concept_rules.items()},
     )
+
+
+def _named_by(words: dict[str, tuple[str, ...]], use_cases: tuple[UseCase, ...]) -> set[str]:
+    wanted = {t.text for phrases in words.values() for p in phrases for t in tokenize(p)}
+    return {u.id for u in use_cases if wanted & {t.text for t in tokenize(u.name)}} if wanted else set()
 
 
 def _concepts_placed(

@@ -102,6 +102,9 @@ class UseSignal(_Entry):
     name: str
     high_risk: bool = False
     phrases: Phrases
+    # Words that, in a knowledge-base use case's name, land this category there whatever its phrases:
+    # a use case named "Credit decisions" or "Safety-critical decisions" is what an AI deciding is.
+    name_words: Phrases = Field(default_factory=dict)
 
     @property
     def all_phrases(self) -> tuple[str, ...]:

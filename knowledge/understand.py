@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from knowledge.compounds import split_compounds
 from knowledge.detectors import detect
 from knowledge.indexes import LOOSE_MIN_WORDS, Indexes
-from knowledge.phrases import LINKING_WORDS, Match, PhraseIndex, Token, root, tokenize
+from knowledge.phrases import LINKING_WORDS, Match, PhraseIndex, Token, compact, root, tokenize
 
 # Only plain negations count, and only right before the data they negate. Anything that could be
 # a name ("Project Zero") or a qualifier ("non-sensitive passwords") does not: reading too much
@@ -70,7 +71,7 @@ class Understanding:
 
 def understand(question: str, indexes: Indexes) -> Understanding:
     secrets, secret_classes, secret_rules = _secrets(question, indexes)
-    tokens = tokenize(_name_urls(question, indexes))
+    tokens = split_compounds(tokenize(_name_urls(question, indexes)), indexes.compound_heads, _known(indexes))
     words: list[tuple[int, Word]] = []
     tools = []
     tool_matches = indexes.tools.find(tokens)
@@ -151,16 +152,15 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     use_spans = {i for match, _, _ in use_matches for i in range(match.start, match.end)}
     categories_read = {category for m in catalog_data for category, _, _ in m.payloads}  # type: ignore[misc]
     placed_before = bool(data)
-    for index, category, written_to in _owned(question, tokens, indexes, data_spans):
-        if written_to and (category in categories_read or index in use_spans):
+    for index, category, how in _owned(question, tokens, indexes, data_spans):
+        if how == "written to" and (category in categories_read or index in use_spans):
             # "a reply to a patient about their meds": the meds say which health data it holds; "reply to
             # the client" named as a task is the task, read by the use case.
             continue
         # "a client's tax return": the return says what it is, the owner adds their general data. "a
         # client's numbers": nothing says which of their data it is, so every class any of it is read as.
-        classes = set(
-            (indexes.owner_classes if placed_before else indexes.owner_any_classes).get(category, ())
-        )
+        general = placed_before or how == "general"
+        classes = set((indexes.owner_classes if general else indexes.owner_any_classes).get(category, ()))
         if classes and not _negated(tokens, Match(index, index + 1, "", frozenset()), indexes):
             data.update(classes)
             data_spans.add(index)
@@ -253,6 +253,17 @@ def understand(question: str, indexes: Indexes) -> Understanding:
         words=tuple(w for _, w in sorted(words, key=lambda item: item[0])),
         size=len(tokens),
     )
+
+
+def _known(indexes: Indexes):
+    """Whether a word is read whole already (a catalog or knowledge-base phrase), so not split."""
+    catalog = indexes.catalog.data.index if indexes.catalog else None
+
+    def known(word: str) -> bool:
+        keys = (compact(word, roots=True, lang="de"), compact(word, roots=True))
+        return any(indexes.data.has_key(k) or (catalog is not None and catalog.has_key(k)) for k in keys)
+
+    return known
 
 
 def _loosely(
@@ -379,6 +390,21 @@ def _edition_nearby(
 # Words that make the next word's owner the owner of the data: "the chart OF a patient", "DE un cliente".
 _OF_WORDS = frozenset({"of", "de", "del", "d", "du", "des", "von", "vom", "eines", "einer",
                        "about", "regarding", "concerning", "sobre", "acerca", "concernant", "uber", "betreffend"})  # fmt: skip
+# What lists people and how to reach them: "the passenger LIST", "the NAMES of the donors".
+_GENERAL_HOLDERS = frozenset(
+    {"list", "name", "email", "address", "contact", "database", "spreadsheet", "sheet", "export", "csv",
+     "detail", "roster", "directory", "liste", "namen", "adressen", "kontakte", "verzeichnis", "kartei",
+     "lista", "listado", "nombre", "nombres", "correo", "correos", "direccion", "direcciones", "datos",
+     "noms", "nom", "adresse", "adresses", "coordonnee", "coordonnees", "fichier", "listes"}
+)  # fmt: skip
+# What holds data, after the person it is about: "passenger LIST", "donor DATABASE", "Spender DATEN".
+_DATA_NOUNS = frozenset(
+    {"list", "data", "detail", "record", "database", "file", "name", "email", "address", "info",
+     "information", "spreadsheet", "sheet", "export", "note", "form", "profile", "history", "photo", "document",
+     "paperwork", "dossier", "csv", "roster", "log", "liste", "daten", "akte", "akten", "datei", "dateien",
+     "namen", "adressen", "nummer", "nummern", "unterlagen", "angaben", "informationen", "infos", "dokumente",
+     "tabelle", "verzeichnis", "kartei", "notizen", "fotos", "kontakte", "profil", "verlauf"}
+)  # fmt: skip
 _TO_FOR = frozenset({"to", "for", "para", "a", "al", "pour", "au", "aux", "an", "fur"})
 # What is written to or for a person: "a LETTER to a patient", "the NARRATIVE for the patient".
 _WRITTEN = frozenset(
@@ -492,11 +518,11 @@ _PAST_TO_PUBLISHED = _BETWEEN | frozenset(
 
 def _owned(
     question: str, tokens: list[Token], indexes: Indexes, data_spans: set[int]
-) -> list[tuple[int, str, bool]]:
-    """(token index, category, only written to them) for people whose data the question is about: "a
-    patient's chart",
+) -> list[tuple[int, str, str]]:
+    """(token index, category, how) for people whose data the question is about: "a patient's chart",
     "the grades of my students", "students with their grades", "d'un client", "eines Patienten", "the
-    call with the customer"."""
+    call with the customer". `how` is "general" (who they are and how to reach them: "the passenger
+    list"), "theirs" (any of their data) or "written to" (a letter to them)."""
     if not indexes.owners:
         return []
     possessed = {m.group(1).lower() for m in _POSSESSED.finditer(question)}
@@ -526,10 +552,29 @@ def _owned(
                 for w in before[next((i for i, w in enumerate(before) if w in _WITH_THEIR), 0) :]
             )
         )
-        if token.text in possessed or token.stem in possessed or of or theirs or with_them:
-            found.append((index, category, False))
+        # "the passenger list", "our donor spreadsheet", "Passagier Liste" (a compound split above).
+        holder = (
+            tokens[index + 1].stem
+            if index + 1 < len(tokens) and tokens[index + 1].clause == token.clause
+            else ""
+        )
+        # "a list of passengers", "los nombres de los pasajeros".
+        held_in = next((t.stem for t in reversed(tokens[max(0, index - 4) : index]) if t.text not in LINKING_WORDS
+                        and t.text not in _OF_WORDS), "") if of else ""  # fmt: skip
+        if holder in _GENERAL_HOLDERS or held_in in _GENERAL_HOLDERS:
+            # Who they are and how to reach them: their general data, not whatever else is theirs.
+            found.append((index, category, "general"))
+        elif (
+            token.text in possessed
+            or token.stem in possessed
+            or of
+            or theirs
+            or with_them
+            or holder in _DATA_NOUNS
+        ):
+            found.append((index, category, "theirs"))
         elif to_them and token.text not in indexes.peers:
-            found.append((index, category, True))
+            found.append((index, category, "written to"))
     return found
 
 

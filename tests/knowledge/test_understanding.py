@@ -374,3 +374,42 @@ def test_what_is_written_to_a_colleague_is_not_about_them_but_their_records_are(
     # about which data it holds: the reader asks, instead of calling it HR data.
     read = understand(question, kb.indexes)
     assert ("restricted" in read.data_classes) is about_them
+
+
+@pytest.mark.parametrize(
+    ("question", "data_class"),
+    [
+        ("Darf ich die Passagierliste in ChatGPT kopieren?", "restricted"),  # Passagier + Liste
+        ("Reisepassdaten in DeepL übersetzen?", "protected"),  # Reisepass + Daten
+        ("can i paste the passenger list into copilot", "restricted"),
+        ("¿puedo pegar la lista de pasajeros en chatgpt?", "restricted"),
+        ("a passenger with epilepsy, can gpt write the handling notes", "protected"),
+        ("list of pax needing wheelchairs, can copilot make a table", "protected"),
+    ],
+)
+def test_people_an_organisation_serves_and_german_compounds_are_read(question, data_class):
+    assert data_class in understand(question, _org("airline")).data_classes
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can I use deepl to translate a refugee's asylum statement",
+        "Fallakten der Geflüchteten in ChatGPT hochladen",
+        "our caseworker wants to paste the beneficiary database export into copilot",
+        "résumer les notes d'entretien avec les demandeurs d'asile",
+    ],
+)
+def test_people_in_vulnerable_situations_are_the_most_protected_data(question):
+    assert "protected" in understand(question, _org("charity")).data_classes
+
+
+def test_a_compound_the_catalogs_know_whole_is_not_split(kb):
+    # "Kundendaten" is a catalog phrase of its own; "Kunde" + "Daten" would read the same, but only once.
+    words = [w.text for w in understand("Kundendaten in ChatGPT", kb.indexes).words]
+    assert "kundendaten" in words
+
+
+def test_an_ai_deciding_lands_on_every_use_case_named_for_decisions():
+    read = understand("can gpt decide if we can dispatch with the APU inop", _org("airline"))
+    assert {"safety-decisions", "people-decisions"} <= set(read.use_cases)
