@@ -57,7 +57,7 @@ class Indexes:
     # Rule mentions of four or more telling words, as (rule id, their roots): "outside counsel guidelines
     # prohibit AI" also holds when all but one of them stand close together ("guidelines say no AI").
     loose_mentions: tuple[tuple[str, frozenset[str]], ...] = ()
-    loose_uses: tuple[tuple[str, frozenset[str]], ...] = ()
+    loose_uses: tuple[tuple[str, frozenset[str], str], ...] = ()
     # Rule mentions made of "not public yet" and a thing ("unreleased price"): (rule id, the thing's roots)
     not_yet_heads: tuple[tuple[str, frozenset[str]], ...] = ()
     only: frozenset[str] = frozenset()  # "just", "solo", "nur": see `only` in conversation.yaml
@@ -172,7 +172,7 @@ def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Inde
         negators=frozenset({"no", "not", "without", "excluding", "exclude", "except"})
         | {t.text for phrase in talk.words("negators") for t in tokenize(phrase) if t.text not in _FILLERS},
         loose_mentions=_loose_mentions(kb),
-        loose_uses=_loose_uses(kb),
+        loose_uses=_loose_uses(kb, signals, placement.use_cases),
         not_yet_heads=_not_yet_heads(kb, layer),
         only=frozenset(t.text for word in talk.words("only") for t in tokenize(word)),
         not_yet=(
@@ -240,15 +240,29 @@ def _not_yet_heads(kb: KnowledgeBase, layer: CatalogLayer) -> tuple[tuple[str, f
     return tuple(dict.fromkeys(found))
 
 
-def _loose_uses(kb: KnowledgeBase) -> tuple[tuple[str, frozenset[str]], ...]:
+def _loose_uses(
+    kb: KnowledgeBase, signals: Signals, uses_of: dict[str, tuple[str, ...]]
+) -> tuple[tuple[str, frozenset[str], str], ...]:
     """A use case's examples of 2 or 3 telling words, read when all of them come close together in one
-    clause: "decide which refund requests to approve" ~ "approve refund"."""
+    clause: "decide which refund requests to approve" ~ "approve refund". So are the English phrases of
+    the catalog's decisions (`read_loosely`), where reading too much only makes an answer stricter: "rank
+    the cadet pilot applicants" ~ "rank applicants". (use case, telling words, where from)"""
     found = []
     for use in kb.use_cases:
         for phrase in use.examples:
             words = _telling(phrase)
             if 2 <= len(words) < LOOSE_MIN_WORDS:
-                found.append((use.id, words))
+                found.append((use.id, words, "knowledge base, loosely"))
+    for category in signals.use_cases:
+        if not category.read_loosely:
+            continue
+        for phrase in category.phrases.get("en", ()):
+            words = _telling(phrase)
+            if 2 <= len(words) < LOOSE_MIN_WORDS:
+                found.extend(
+                    (use_id, words, f"catalog: {category.id}, loosely")
+                    for use_id in uses_of.get(category.id, ())
+                )
     return tuple(dict.fromkeys(found))
 
 

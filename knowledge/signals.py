@@ -105,6 +105,9 @@ class UseSignal(_Entry):
     # Words that, in a knowledge-base use case's name, land this category there whatever its phrases:
     # a use case named "Credit decisions" or "Safety-critical decisions" is what an AI deciding is.
     name_words: Phrases = Field(default_factory=dict)
+    # English phrases of 2 or 3 words also hold rephrased ("rank the cadet pilot applicants" ~ "rank
+    # applicants"): for decisions, where reading too much only makes an answer stricter.
+    read_loosely: bool = False
 
     @property
     def all_phrases(self) -> tuple[str, ...]:

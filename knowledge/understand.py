@@ -134,13 +134,13 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     roots = [root(t.stem) for t in tokens]
     present = frozenset(roots)
     found_uses = {u for _, ids, _ in use_matches for u in ids}
-    for use_id, telling in indexes.loose_uses:
+    for use_id, telling, source in indexes.loose_uses:
         if use_id in found_uses or not telling <= present:
             continue  # all of a short phrase's words, or none of it
         span = _loosely(tokens, roots, present, telling)
         if span is not None and not _negated(tokens, span, indexes):
             found_uses.add(use_id)
-            use_matches.append((span, [use_id], "knowledge base, loosely"))
+            use_matches.append((span, [use_id], source))
     use_matches.sort(key=lambda item: (-item[0].width, -len(item[0].key), item[0].start))
     use_cases: list[str] = []
     for match, ids, source in use_matches:
@@ -388,8 +388,12 @@ def _edition_nearby(
 
 
 # Words that make the next word's owner the owner of the data: "the chart OF a patient", "DE un cliente".
-_OF_WORDS = frozenset({"of", "de", "del", "d", "du", "des", "von", "vom", "eines", "einer",
+_OF_WORDS = frozenset({"of", "de", "del", "d", "du", "des", "von", "vom", "eines", "einer", "meines", "meiner",
+                       "deines", "deiner", "seines", "seiner", "ihres", "unseres", "unserer", "eures", "eurer",
                        "about", "regarding", "concerning", "sobre", "acerca", "concernant", "uber", "betreffend"})  # fmt: skip
+# "the names of ALL passengers", "los datos de TODOS los pasajeros".
+_QUANTITIES = frozenset({"all", "every", "each", "any", "some", "many", "few", "several", "other", "both", "todos",
+                         "todas", "cada", "tous", "toutes", "chaque", "alle", "allen", "aller", "jeder", "jede"})  # fmt: skip
 # What lists people and how to reach them: "the passenger LIST", "the NAMES of the donors".
 _GENERAL_HOLDERS = frozenset(
     {"list", "name", "email", "address", "contact", "database", "spreadsheet", "sheet", "export", "csv",
@@ -534,7 +538,7 @@ def _owned(
         before = [t.text for t in tokens[max(0, index - 3) : index]]
         after = [t.text for t in tokens[index + 1 : index + 3]]
         of = any(w in _OF_WORDS for w in before[-3:]) and all(
-            w in LINKING_WORDS or w in _OF_WORDS
+            w in LINKING_WORDS or w in _OF_WORDS or w.isdigit() or w in _QUANTITIES
             for w in before[next((i for i, w in enumerate(before) if w in _OF_WORDS), 0) :]
         )
         theirs = len(after) == 2 and after[0] in _WITH_THEIR and after[1] in _THEIR
@@ -558,6 +562,14 @@ def _owned(
             if index + 1 < len(tokens) and tokens[index + 1].clause == token.clause
             else ""
         )
+        # "a passenger's booking history", "the donor gift records": one word between them and the holder.
+        held_after = (
+            tokens[index + 2].stem
+            if index + 2 < len(tokens)
+            and tokens[index + 2].clause == token.clause
+            and holder not in _DATA_NOUNS
+            else ""
+        )
         # "a list of passengers", "los nombres de los pasajeros".
         held_in = next((t.stem for t in reversed(tokens[max(0, index - 4) : index]) if t.text not in LINKING_WORDS
                         and t.text not in _OF_WORDS), "") if of else ""  # fmt: skip
@@ -571,6 +583,7 @@ def _owned(
             or theirs
             or with_them
             or holder in _DATA_NOUNS
+            or held_after in _DATA_NOUNS - _GENERAL_HOLDERS
         ):
             found.append((index, category, "theirs"))
         elif to_them and token.text not in indexes.peers:

@@ -413,3 +413,47 @@ def test_a_compound_the_catalogs_know_whole_is_not_split(kb):
 def test_an_ai_deciding_lands_on_every_use_case_named_for_decisions():
     read = understand("can gpt decide if we can dispatch with the APU inop", _org("airline"))
     assert {"safety-decisions", "people-decisions"} <= set(read.use_cases)
+
+
+@pytest.mark.parametrize(
+    ("question", "data_class"),
+    [
+        ("booking refs and names of 30 pax, can chatgpt enterprise write the emails", "restricted"),
+        ("can chatgpt look at a passenger's booking history", "restricted"),
+        ("list of crew who are union members, can copilot sort it", "protected"),
+    ],
+)
+def test_the_people_data_is_about_are_read_past_numbers_and_a_word_between(question, data_class):
+    assert data_class in understand(question, _org("airline")).data_classes
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Darf ich den Namen meines Informanten in ChatGPT eingeben?",
+        "Kann ich Daten unserer Abonnenten in DeepL übersetzen?",
+    ],
+)
+def test_german_possessive_genitives_name_whose_data_it_is(kb, question):
+    assert (
+        "restricted" in understand(question, kb.indexes).data_classes
+        or "confidential" in understand(question, kb.indexes).data_classes
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can chatgpt enterprise rank the cadet pilot applicants",
+        "is it ok to let chatgpt pick which trainee we hire",
+        "which crew member should be let go in the restructuring, can chatgpt say",
+    ],
+)
+def test_people_decisions_are_read_as_rephrased(question):
+    assert "people-decisions" in understand(question, _org("airline")).use_cases
+
+
+def test_only_decisions_are_read_loosely_not_every_task_about_people():
+    # "grade students", rephrased, would make any email about grades a grading decision.
+    read = understand("can gemini help me draft an email to a student about their grades", _org("university"))
+    assert read.use_cases == ("writing",)
