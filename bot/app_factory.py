@@ -65,6 +65,7 @@ async def create_app(
         reloader=reloader,
         admin_token=settings.admin_token,
     )
+    _pending_answers(web_app, services, surfaces)
 
     senders = {s.name: s.digest_sender() for s in surfaces}
     _policy_messages(settings, reloader, senders, say, warn)
@@ -141,3 +142,25 @@ def _poster(send, platform: str, channel: str):
         metrics.delivered(platform)
 
     return post
+
+
+def _pending_answers(web_app: web.Application, services, surfaces: list) -> None:
+    """Acknowledged requests written down, renewed while this replica runs and answered by another if it
+    dies (bot.pending_answers). Stopped only after the surfaces have drained: a lease left to run out
+    while answers are still being finished would have them answered twice."""
+    from bot.pending_answers import PendingAnswers
+
+    pending = PendingAnswers(services)
+    for surface in surfaces:
+        if hasattr(surface, "replay"):
+            pending.replayers[surface.name] = surface.replay
+            surface.pending = pending
+
+    async def start(_app: web.Application) -> None:
+        pending.start()
+
+    async def stop(_app: web.Application) -> None:
+        await pending.stop()
+
+    web_app.on_startup.append(start)
+    web_app.on_cleanup.append(stop)

@@ -73,6 +73,12 @@ KNOWLEDGE_PROBLEMS = Gauge(
 KNOWLEDGE_VERSION = Gauge(
     "aiguide_knowledge_policy", "The policy version serving (value 1).", ["version"], registry=REGISTRY
 )
+PENDING_TAKEN_OVER = Counter(
+    "aiguide_pending_taken_over",
+    "Acknowledged requests a stopped replica left unanswered, taken over here: answered, or dropped.",
+    ["surface", "outcome"],
+    registry=REGISTRY,
+)
 
 
 def reason_label(reason: str) -> str:

@@ -25,6 +25,10 @@ def first_delivery(session: Session, *, key: str) -> bool:
     return True
 
 
+def seen(session: Session, *, key: str) -> bool:
+    return session.get(ProcessedEvent, key[:200]) is not None
+
+
 def forget_events(session: Session, *, before: datetime) -> int:
     result = session.exec(delete(ProcessedEvent).where(ProcessedEvent.seen_at < before))  # type: ignore[call-overload]
     return int(result.rowcount or 0)

@@ -194,3 +194,18 @@ class PolicyVersion(SQLModel, table=True):
     version: str = Field(max_length=200, unique=True)
     summary: dict = Field(default_factory=dict, sa_type=JSON)
     first_seen_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class PendingAnswer(SQLModel, table=True):
+    """A request acknowledged to the platform and not yet answered, with what it takes to answer it: if
+    the replica that holds it dies, another one answers it once the lease runs out."""
+
+    __tablename__ = "pending_answers"
+
+    key: str = Field(primary_key=True, max_length=200)
+    surface: str = Field(max_length=16)
+    payload: dict = Field(default_factory=dict, sa_type=JSON)
+    owner: str = Field(max_length=100, index=True)
+    lease_until: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    attempts: int = Field(default=0)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

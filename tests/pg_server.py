@@ -1,7 +1,8 @@
 """A throw-away PostgreSQL server for the tests, started from the binaries on the machine.
 
 PostgreSQL refuses to run as root, so under root the server runs as `nobody` in a private
-temporary directory; it listens only on a Unix socket there.
+temporary directory; it listens only on a Unix socket there, and also on 127.0.0.1 when given a port.
+`pause()` stops it and keeps its data, `resume()` starts it again: an outage of the database.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ def find_bindir() -> Path | None:
 
 
 class PostgresServer:
-    def __init__(self, bindir: Path):
+    def __init__(self, bindir: Path, port: int | None = None):
         self.bindir = bindir
+        self.port = port  # also listen on 127.0.0.1:port (None: the Unix socket only)
         self._as_user: list[str] = []
         group = (
             _nogroup() if os.geteuid() == 0 else None
@@ -44,7 +46,12 @@ class PostgresServer:
             str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
             "--no-sync",
         )  # fmt: skip
-        options = f"-k {self.root} -c listen_addresses='' -c fsync=off -c full_page_writes=off -c max_connections=200"
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server on its existing data directory (after `start()` made it, or after `pause()`)."""
+        listen = f"-c listen_addresses='127.0.0.1' -p {self.port}" if self.port else "-c listen_addresses=''"
+        options = f"-k {self.root} {listen} -c fsync=off -c full_page_writes=off -c max_connections=200"
         self._run(
             str(self.bindir / "pg_ctl"),
             "-D",
@@ -57,13 +64,22 @@ class PostgresServer:
             "start",
         )
 
+    def pause(self, mode: str = "fast") -> None:
+        """Stop the server and keep its data (`fast`: clients are disconnected, as a restart does;
+        `immediate`: as a crash does); `resume()` starts it again."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
+
     def stop(self) -> None:
         try:
             self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
-    def url(self, database: str = "postgres") -> str:
+    def url(self, database: str = "postgres", *, tcp: bool = False) -> str:
+        """The SQLAlchemy URL over the Unix socket, or over TCP (`tcp=True`, with a port)."""
+        if tcp:
+            assert self.port, "this server was not given a TCP port"
+            return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
         return f"postgresql+psycopg://postgres@/{database}?host={self.root}"
 
 

@@ -425,3 +425,35 @@ async def test_a_win_sent_while_the_database_is_locked_is_not_lost_silently(tmp_
         await _stop_all(server, driver, fake)
     assert answer["text"] == "That win was not saved."
     assert "send it again" in json.dumps(answer)
+
+
+async def test_what_a_killed_replica_acknowledged_is_answered_by_the_other(tmp_path):
+    """SIGKILL gives no time to drain: a command and a DM acknowledged by A, still being answered when A
+    dies, are answered by B from what A wrote down before acknowledging them."""
+    fake = await _slack_api()
+    fake.delays["chat.postMessage"] = 3.0  # the answers are still on their way when A is killed
+    fake.slow = 3.0
+    shared = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "AIGUIDE_SLACK_API_URL": fake.api_url,
+              "AIGUIDE_DATA_DIR": str(tmp_path)}  # fmt: skip
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = await ServerProcess(tmp_path / "a", shared).start()
+    b = await ServerProcess(tmp_path / "b", shared).start()
+    driver = SlackDriver(a.url, SECRET, fake.response_url())
+    try:
+        command = await driver.command("is Otter ok for meeting notes?")
+        dm = await driver.event("slack_event_message_im", text=QUESTION)
+        assert command.status == dm.status == 200
+        await a.kill()
+        fake.delays.clear()
+        fake.slow = 0.0
+        answers = await fake.wait_for("response_url", 1, timeout=45)
+        posts = await fake.wait_for("chat.postMessage", 1, timeout=15)
+    finally:
+        await driver.close()
+        assert await b.stop() == 0
+        await fake.close()
+    assert "Otter" in json.dumps(answers) and "ChatGPT" in json.dumps(posts)
+    assert "acknowledged by a replica that stopped" in b.log()
+    with sqlite3.connect(tmp_path / "aiguide.db") as db:
+        assert db.execute("SELECT count(*) FROM pending_answers").fetchone()[0] == 0

@@ -9,6 +9,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
@@ -23,6 +24,9 @@ from handlers.model import Action, Actor, Reply, Request, Status, Visibility
 from handlers.router import Router
 from handlers.services import Services
 from storage.events import first_delivery
+
+if TYPE_CHECKING:
+    from bot.pending_answers import PendingAnswers
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +82,8 @@ class SlackSurface:
         # times; by default the SDK only retries broken connections.
         client.retry_handlers = delivery.retry_handlers()
         self._seen: dict[str, None] = {}  # event keys, while the database cannot de-duplicate
+        self.pending: PendingAnswers | None = None  # set by the server: acknowledged requests written down
+        self.app.middleware(self._hold)
         self._register()
 
     # --- the Surface the server and the scheduler use ------------------------------------------
@@ -191,14 +197,42 @@ class SlackSurface:
         app.event("app_home_opened")(track(self.on_home_opened))
 
     def _tracked(self, listener):
-        # bolt runs a listener on after it acknowledged: counted, so that a stopping server finishes it.
+        # bolt runs a listener on after it acknowledged: counted, so that a stopping server finishes it,
+        # and crossed off the pending answers once done (see `_hold`).
         # bolt reads the arguments to pass from the wrapped method's signature.
         @functools.wraps(listener)
         async def run(**arguments):
             with self.in_flight.one():
-                await listener(**arguments)
+                try:
+                    await listener(**arguments)
+                finally:
+                    key = _pending_key(arguments.get("body") or {})
+                    if key and self.pending is not None:
+                        await self.pending.release(key)
 
         return run
+
+    async def _hold(self, body, context, next) -> None:
+        """Middleware: a command or a message to answer is written down before bolt acknowledges it, so
+        that another replica answers it if this one dies (bot.pending_answers)."""
+        key = _pending_key(body)
+        if key and self.pending is not None and _answerable(body):
+            payload = {"body": body, "bot_user_id": context.get("bot_user_id")}
+            await self.pending.hold(key, self.name, payload)
+        await next()
+
+    async def replay(self, payload: dict) -> None:
+        """Answers a request another replica acknowledged and did not answer, from its payload."""
+        if not self.config.bot_token:
+            raise RuntimeError("taking over needs SLACK_BOT_TOKEN (one workspace)")
+        body, client = payload["body"], self.app.client
+        with self.in_flight.one():
+            if "command" in body:
+                await self.on_command(ack=_acknowledged, body=body, client=client)
+            else:
+                await self._converse(
+                    body, client, {"bot_user_id": payload.get("bot_user_id")}, replaying=True
+                )
 
     async def dispatch(self, request: Request) -> Reply:
         return await self.router.dispatch(request, self.services)
@@ -266,14 +300,16 @@ class SlackSurface:
             return
         await self._converse(body, client, context)
 
-    async def _converse(self, body, client, context) -> None:
+    async def _converse(self, body, client, context, *, replaying: bool = False) -> None:
         event = body["event"]
         if not event.get("user") or event.get("bot_id") or event.get("user") == context.get("bot_user_id"):
             return  # other bots (two bots could answer each other forever), workflow posts, ourselves
         in_dm = event.get("channel_type") == "im" or str(event.get("channel", "")).startswith("D")
         # A DM is answered in the DM (unless the person wrote in a thread); a mention in its thread.
         thread = event.get("thread_ts") if in_dm else (event.get("thread_ts") or event.get("ts"))
-        if not await self._first_delivery(f"slack:{body.get('event_id') or event.get('ts')}"):
+        if not replaying and not await self._first_delivery(
+            f"slack:{body.get('event_id') or event.get('ts')}"
+        ):
             log.info("ignoring a repeated delivery of %s", body.get("event_id"))
             return
         request_id = f"slack:{body.get('event_id') or event.get('ts')}"
@@ -498,6 +534,31 @@ class SlackSurface:
         log.error("slack delivery failed (request %s): question to IT: %s", request_id, failed)
         metrics.failed("slack", failed if self.config.it_channel else "not_configured")
         return await feedback.escalation_failed(reply, self.services)
+
+
+def _pending_key(body: dict) -> str:
+    """The key a request is written down under: the same for a retried delivery of it."""
+    if body.get("command") and body.get("trigger_id"):
+        return f"slack:command:{body.get('team_id', '')}:{body['trigger_id']}"
+    if body.get("type") == "event_callback" and body.get("event_id"):
+        return f"slack:event:{body['event_id']}"
+    return ""
+
+
+def _answerable(body: dict) -> bool:
+    """A command, a DM or a mention from a person: what `on_command` and `_converse` answer."""
+    if body.get("command"):
+        return True
+    event = body.get("event") or {}
+    if not event.get("user") or event.get("bot_id") or event.get("subtype"):
+        return False
+    return event.get("type") == "app_mention" or (
+        event.get("type") == "message" and event.get("channel_type") == "im"
+    )
+
+
+async def _acknowledged(*_args, **_kwargs) -> None:
+    """A replayed request was acknowledged long ago, by the replica that took it."""
 
 
 def _first_block(body: dict) -> str:

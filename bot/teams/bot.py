@@ -86,6 +86,42 @@ class AiguideTeamsBot(TeamsActivityHandler):
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         started = time.monotonic()
         activity = turn_context.activity.serialize()
+        answered_key = f"teams:answered:{activity.get('id') or ''}"
+        if activity.get("id") and await self._answered_before(answered_key):
+            # The Bot Framework sends a turn again when it did not see our HTTP answer (a timeout, a 5xx,
+            # a replica that died after replying): it was answered, so it is not answered twice.
+            log.info("ignoring a repeated delivery of Teams activity %s", activity.get("id"))
+            return
+        try:
+            await self._answer_message(turn_context, activity, started)
+        finally:
+            if activity.get("id"):
+                await self._mark_answered(answered_key)
+
+    async def _answered_before(self, key: str) -> bool:
+        from storage.events import seen
+
+        try:
+            return await asyncio.wait_for(
+                self.services.transaction(lambda s: seen(s, key=key)), REMEMBER_WAIT
+            )
+        except Exception as error:  # answered again rather than not at all
+            log.warning("teams repeated-delivery check skipped: %r", error)
+            metrics.DATABASE_ERRORS.labels("event de-duplication").inc()
+            return False
+
+    async def _mark_answered(self, key: str) -> None:
+        from storage.events import first_delivery
+
+        try:
+            await asyncio.wait_for(
+                self.services.transaction(lambda s: first_delivery(s, key=key)), REMEMBER_WAIT
+            )
+        except Exception as error:
+            log.warning("teams activity not recorded as answered: %r", error)
+            metrics.DATABASE_ERRORS.labels("event de-duplication").inc()
+
+    async def _answer_message(self, turn_context: TurnContext, activity: dict, started: float) -> None:
         await self._typing(turn_context)
         try:
             # The address is for digests and reminders later; the answer needs only the knowledge base.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -21,6 +22,7 @@ class Sent:
     reply_to: str | None
     activity: dict
     authorization: str | None
+    at: float = field(default_factory=time.monotonic)  # when it arrived (time.monotonic())
 
 
 @dataclass

@@ -23,14 +23,26 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """Started with `await start()`, stopped with `await stop()` (SIGTERM, as a deploy stops a replica)."""
+    """Started with `await start()`, stopped with `await stop()` (SIGTERM, as a deploy stops a replica) or
+    `await kill()` (SIGKILL: a crash, an out-of-memory kill).
 
-    def __init__(self, workdir: Path, env: dict[str, str], command: list[str] | None = None):
+    `port` keeps a replica's address across restarts (a new ServerProcess on the same port), and `log_name`
+    gives each start its own log file in `workdir`."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        env: dict[str, str],
+        command: list[str] | None = None,
+        *,
+        port: int | None = None,
+        log_name: str = "serve.log",
+    ):
         self.command = command or [sys.executable, "-m", "bot", "serve"]
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workdir = workdir
-        self.log_path = workdir / "serve.log"
+        self.log_path = workdir / log_name
         keep = {k: v for k, v in os.environ.items() if not k.startswith(("AIGUIDE_", "SLACK_", "MICROSOFT_"))}
         self.env = {
             **keep,
@@ -73,6 +85,17 @@ class ServerProcess:
             if self.process.poll() is None:
                 self.process.kill()
                 self.process.wait()
+        self._log.close()
+        self.returncode = self.process.returncode
+        return self.returncode
+
+    async def kill(self) -> int:
+        """SIGKILL: no drain, no cleanup, as a crash or an out-of-memory kill."""
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.kill()
+            while self.process.poll() is None:
+                await asyncio.sleep(0.02)
         self._log.close()
         self.returncode = self.process.returncode
         return self.returncode

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ class Call:
     method: str
     params: dict
     peer: tuple | None = None  # the caller's address and port: which connection the call came over
+    hook: str | None = None  # for response_url posts: which hook (the last part of the URL) was posted to
+    at: float = field(default_factory=time.monotonic)  # when it arrived (time.monotonic())
 
 
 @dataclass
@@ -34,6 +37,9 @@ class FakeSlackAPI:
     failing: dict[str, list] = field(default_factory=lambda: defaultdict(list))
     slow: float = 0.0  # seconds every response_url post takes: answers still in flight when it matters
     delays: dict[str, float] = field(default_factory=dict)  # method → seconds it takes to answer
+    # method (or "response_url") → (until, status): set by outage(); every call is refused with the status
+    # until time.monotonic() passes `until` (a 429 with Retry-After: the seconds left, as Slack says)
+    outages: dict[str, tuple[float, int]] = field(default_factory=dict)
     history: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))  # channel → messages
     server: TestServer | None = None
     sockets: list = field(default_factory=list)
@@ -73,6 +79,21 @@ class FakeSlackAPI:
             "profile": {"real_name": name, "display_name": name, **({"email": email} if email else {})},
         }
 
+    def outage(self, method: str, status: int, seconds: float) -> None:
+        """For the next `seconds`, `method` (or "response_url") answers `status` (429, 500, 503): a burst
+        of Slack's rate limits or errors, by time rather than by count."""
+        self.outages[method] = (time.monotonic() + seconds, status)
+
+    async def _in_outage(self, method: str) -> web.Response | None:
+        until, status = self.outages.get(method, (0.0, 0))
+        left = until - time.monotonic()
+        if left <= 0:
+            return None
+        await self._record(f"failed:{method}", {"failure": status})
+        headers = {"Retry-After": str(max(1, math.ceil(left)))} if status == 429 else {}
+        error = "ratelimited" if status == 429 else "fatal_error"
+        return web.json_response({"ok": False, "error": error}, status=status, headers=headers)
+
     def of(self, method: str) -> list[dict]:
         return [c.params for c in self.calls if c.method == method]
 
@@ -83,11 +104,13 @@ class FakeSlackAPI:
             await asyncio.wait_for(self._changed.wait_for(lambda: len(self.of(method)) >= count), timeout)
         return self.of(method)
 
-    async def _record(self, method: str, params: dict, request: web.Request | None = None) -> None:
+    async def _record(
+        self, method: str, params: dict, request: web.Request | None = None, hook: str | None = None
+    ) -> None:
         assert self._changed is not None
         peer = request.transport.get_extra_info("peername") if request and request.transport else None
         async with self._changed:
-            self.calls.append(Call(method, params, peer))
+            self.calls.append(Call(method, params, peer, hook))
             self._changed.notify_all()
 
     async def _api(self, request: web.Request) -> web.Response:
@@ -108,6 +131,10 @@ class FakeSlackAPI:
             return web.json_response({"ok": False, "error": "not_authed"})
         if self.delays.get(method):
             await asyncio.sleep(self.delays[method])
+            if _caller_gone(request):
+                return web.Response(status=499)  # the caller died meanwhile: Slack never got the call
+        if (refused := await self._in_outage(method)) is not None:
+            return refused
         if self.failing[method]:
             failure = self.failing[method].pop(0)
             await self._record(f"failed:{method}", {"failure": failure})
@@ -175,11 +202,15 @@ class FakeSlackAPI:
     async def _response_url(self, request: web.Request) -> web.Response:
         if self.slow:
             await asyncio.sleep(self.slow)
+            if _caller_gone(request):
+                return web.Response(status=499)
+        if (refused := await self._in_outage("response_url")) is not None:
+            return refused
         if self.failing["response_url"]:
             failure = self.failing["response_url"].pop(0)
             await self._record("failed:response_url", {"failure": failure})
             return web.Response(status=failure if isinstance(failure, int) else 404, text="expired_url")
-        await self._record("response_url", await request.json(), request)
+        await self._record("response_url", await request.json(), request, request.match_info["hook"])
         return web.Response(text="ok")
 
     def _installation(self, form: dict) -> dict:
@@ -226,3 +257,8 @@ class FakeSlackAPI:
             view = params.get("view") or {}
             return {"ok": True, "view": {"id": "V0001", "hash": "h1", **view}}
         return {"ok": True}
+
+
+def _caller_gone(request: web.Request) -> bool:
+    transport = request.transport
+    return transport is None or transport.is_closing()
