@@ -139,30 +139,36 @@ def run_server(
 
 async def _server(kind: str, api_url: str, workdir: str, ready, stop) -> None:
     try:
-        app = _aiguide_app(api_url, workdir) if kind == "aiguide" else _bare_app(api_url)
+        app = await _aiguide_app(api_url, workdir) if kind == "aiguide" else _bare_app(api_url)
     except Exception as error:  # the parent is waiting on the pipe; tell it rather than hang it
         ready.send(("error", f"{kind}: {error!r}"))
         raise
     await _serve_until_stopped(app, ready, stop)
 
 
-def _aiguide_app(api_url: str, workdir: str) -> web.Application:
-    from bot.server import build_web_app
-    from bot.slack.app import SlackConfig, SlackSurface
-    from handlers.commands import build_router
-    from handlers.services import Services
-    from knowledge import load_knowledge
-    from storage.db import Database
-    from storage.migrate import upgrade
+async def _aiguide_app(api_url: str, workdir: str) -> web.Application:
+    """The server `aiguide serve` runs, built by its own app factory from the settings an operator gives
+    (SQLite in `workdir`), logging JSON lines to a file as it would to its standard error."""
+    from bot import logs
+    from bot.app_factory import create_app
+    from bot.settings import Settings
 
-    database = Database(f"sqlite:///{Path(workdir) / 'aiguide.db'}")
-    upgrade(database)
-    services = Services(knowledge=load_knowledge(), database=database)
+    sys.stderr = open(Path(workdir) / "serve.log", "w", buffering=1)  # noqa: SIM115 (lives as long as the server)
+    settings = Settings(
+        slack_signing_secret=SECRET, slack_bot_token=TOKEN, slack_api_url=api_url, data_dir=Path(workdir),
+        cache_dir=str(Path(workdir) / "cache"), log_format="json",
+    )  # fmt: skip
+    logs.configure(settings.log_format, settings.log_level)
+    app = await create_app(settings, say=lambda _line: None, warn=lambda _line: None)
+    services = app[_services_key()]
     _ = services.knowledge.indexes  # built lazily on the first question; that is start-up, not load
-    surface = SlackSurface(
-        SlackConfig(signing_secret=SECRET, bot_token=TOKEN, api_url=api_url), services, build_router()
-    )
-    return build_web_app(services, slack=surface)
+    return app
+
+
+def _services_key():
+    from bot.app_factory import SERVICES
+
+    return SERVICES
 
 
 ANSWER_BLOCKS = [

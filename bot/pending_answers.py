@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=15)  # how long a dead replica's requests wait before another answers them
 RENEW_EVERY = 4.0  # seconds between renewals of this replica's leases (well inside the lease)
 HOLD_WAIT = 1.0  # seconds writing a request down may take before it is acknowledged without it
+CROSS_OFF_EVERY = 0.2  # seconds between batches of answered requests crossed off
 MAX_ATTEMPTS = 3  # a request that failed this often is dropped (and logged), not tried for ever
 TOO_OLD = timedelta(minutes=25)  # Slack's response_url lasts 30 minutes: older ones cannot be answered
 
@@ -42,34 +43,28 @@ class PendingAnswers:
         self.replayers: dict[str, Replay] = {}  # surface name -> how it answers a request taken over
         self._task: asyncio.Task | None = None
         self._held: set[str] = set()  # written down by this replica and not yet crossed off
-        self._uncrossed: set[str] = set()  # answered, but the database was away when it was to be crossed off
+        self._uncrossed: set[str] = set()  # answered, and not yet crossed off in the database
+        self._to_hold: list[tuple[tuple[str, str, dict], asyncio.Future]] = []
+        self._holding: asyncio.Task | None = None
+        self._crossing: asyncio.Task | None = None
 
     @property
     def enabled(self) -> bool:
         return self.services.database is not None
 
     async def hold(self, key: str, surface: str, payload: dict) -> bool:
-        """Written down before the acknowledgement; False when it could not be (it is answered anyway)."""
+        """Written down before the acknowledgement; False when it could not be (it is answered anyway).
+
+        Requests arriving together are written in one transaction (a group commit): under load the
+        database sees one write per batch, not one per request."""
         if not self.enabled or key in self._held:
             return False
-        from storage.pending_answers import hold
-
-        now = self.services.clock()
+        written = asyncio.get_running_loop().create_future()
+        self._to_hold.append(((key, surface, payload), written))
+        if self._holding is None or self._holding.done():
+            self._holding = asyncio.get_running_loop().create_task(self._write_holds())
         try:
-            await asyncio.wait_for(
-                self.services.transaction(
-                    lambda session: hold(
-                        session,
-                        key=key,
-                        surface=surface,
-                        payload=payload,
-                        owner=self.me,
-                        now=now,
-                        lease=self.lease,
-                    )
-                ),
-                HOLD_WAIT,
-            )
+            await asyncio.wait_for(asyncio.shield(written), HOLD_WAIT)
         except Exception as error:
             metrics.DATABASE_ERRORS.labels("pending answers").inc()
             log.warning("request %s acknowledged without a record (%s)", key, error.__class__.__name__)
@@ -79,19 +74,53 @@ class PendingAnswers:
         self._held.add(key)
         return True
 
+    async def _write_holds(self) -> None:
+        from storage.pending_answers import hold_many
+
+        await asyncio.sleep(0)  # requests that arrived in the same turn of the loop join the batch
+        while self._to_hold:
+            batch, self._to_hold = self._to_hold, []
+            rows = [row for row, _ in batch]
+            now = self.services.clock()
+            try:
+                await self.services.transaction(
+                    lambda session, rows=rows, now=now: hold_many(
+                        session, rows, owner=self.me, now=now, lease=self.lease
+                    )
+                )
+            except Exception as error:
+                for _, written in batch:
+                    if not written.done():
+                        written.set_exception(error)
+                continue
+            for _, written in batch:
+                if not written.done():
+                    written.set_result(True)
+
     async def release(self, key: str) -> None:
-        """Crossed off: answered, or the person told it failed."""
+        """Crossed off: answered, or the person told it failed. Written a batch at a time, a few times a
+        second; a replica killed in between leaves the request to be answered once more, never lost."""
         if key not in self._held and key not in self._uncrossed:
             return
-        from storage.pending_answers import release
-
         self._held.discard(key)
+        self._uncrossed.add(key)
+        if self._crossing is None or self._crossing.done():
+            self._crossing = asyncio.get_running_loop().create_task(self._cross_off(delay=CROSS_OFF_EVERY))
+
+    async def _cross_off(self, delay: float = 0.0) -> None:
+        from storage.pending_answers import release_many
+
+        if delay:
+            await asyncio.sleep(delay)
+        keys = sorted(self._uncrossed)
+        if not keys:
+            return
         try:
-            await self.services.transaction(lambda session: release(session, key=key))
-            self._uncrossed.discard(key)
-        except Exception as error:  # still leased to this replica, so nobody answers it again
-            self._uncrossed.add(key)
-            log.warning("answered request %s not crossed off yet (%s)", key, error.__class__.__name__)
+            await self.services.transaction(lambda session: release_many(session, keys))
+        except Exception as error:  # still leased to this replica, so nobody answers them again
+            log.warning("%d answered requests not crossed off yet (%s)", len(keys), error.__class__.__name__)
+            return
+        self._uncrossed.difference_update(keys)
 
     async def _let_go(self, key: str) -> None:
         from storage.pending_answers import expire
@@ -105,11 +134,15 @@ class PendingAnswers:
             self._task = asyncio.get_running_loop().create_task(self._run())
 
     async def stop(self) -> None:
+        """After the drain: what was answered is crossed off, so no other replica answers it again."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self._uncrossed:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._cross_off(), 5.0)
 
     async def _run(self) -> None:
         while True:
@@ -129,8 +162,7 @@ class PendingAnswers:
         await self.services.transaction(
             lambda session: renew(session, owner=self.me, now=now, lease=self.lease)
         )
-        for key in list(self._uncrossed):
-            await self.release(key)
+        await self._cross_off()
         taken = await self.services.transaction(
             lambda session: take_over(session, owner=self.me, now=now, lease=self.lease)
         )

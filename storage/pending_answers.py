@@ -22,23 +22,25 @@ class Taken:
     created_at: datetime
 
 
-def hold(
-    session: Session, *, key: str, surface: str, payload: dict, owner: str, now: datetime, lease: timedelta
-) -> bool:
-    """Records the request; False when it is held already (a retried delivery of the same request)."""
+def hold_many(
+    session: Session, rows: list[tuple[str, str, dict]], *, owner: str, now: datetime, lease: timedelta
+) -> None:
+    """Writes down (key, surface, payload) requests that arrived together, in one statement; a key held
+    already (a retried delivery) stays as it is."""
+    if not rows:
+        return
     dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(PendingAnswer).values(
-        key=key[:200], surface=surface, payload=payload, owner=owner, lease_until=now + lease, attempts=0,
-        created_at=now,
-    )  # fmt: skip
-    stored = session.execute(
-        insert.on_conflict_do_nothing(index_elements=["key"]).returning(PendingAnswer.key)
-    )
-    return stored.first() is not None
+    values = [
+        {"key": key[:200], "surface": surface, "payload": payload, "owner": owner, "lease_until": now + lease,
+         "attempts": 0, "created_at": now}
+        for key, surface, payload in rows
+    ]  # fmt: skip
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(PendingAnswer)
+    session.execute(insert.on_conflict_do_nothing(index_elements=["key"]), values)
 
 
-def release(session: Session, *, key: str) -> None:
-    session.execute(delete(PendingAnswer).where(PendingAnswer.key == key[:200]))
+def release_many(session: Session, keys: list[str]) -> None:
+    session.execute(delete(PendingAnswer).where(col(PendingAnswer.key).in_([k[:200] for k in keys])))
 
 
 def expire(session: Session, *, key: str, now: datetime) -> None:
