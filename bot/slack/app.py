@@ -216,7 +216,8 @@ class SlackSurface:
         """Middleware: a command or a message to answer is written down before bolt acknowledges it, so
         that another replica answers it if this one dies (bot.pending_answers)."""
         key = _pending_key(body)
-        if key and self.pending is not None and _answerable(body):
+        if key and self.pending is not None and _answerable(body) and not body.get("command"):
+            # Commands are written down by `on_command`, only when their answer is slow.
             payload = {"body": body, "bot_user_id": context.get("bot_user_id")}
             await self.pending.hold(key, self.name, payload)
         await next()
@@ -228,7 +229,7 @@ class SlackSurface:
         body, client = payload["body"], self.app.client
         with self.in_flight.one():
             if "command" in body:
-                await self.on_command(ack=_acknowledged, body=body, client=client)
+                await self._command(body, client)
             else:
                 await self._converse(
                     body, client, {"bot_user_id": payload.get("bot_user_id")}, replaying=True
@@ -238,7 +239,30 @@ class SlackSurface:
         return await self.router.dispatch(request, self.services)
 
     async def on_command(self, ack, body, client) -> None:
-        await ack()
+        """Acknowledged once answered, when that takes under ANSWER_BEFORE_ACK: a replica that dies
+        first leaves Slack to tell the person the command failed. A slower answer is written down and
+        acknowledged at that point, so another replica answers it if this one dies (bot.pending_answers)."""
+        acknowledged = asyncio.Event()
+
+        async def acknowledge() -> None:
+            if not acknowledged.is_set():
+                acknowledged.set()
+                await ack()
+
+        async def when_slow() -> None:
+            await asyncio.sleep(ANSWER_BEFORE_ACK)
+            if not acknowledged.is_set() and self.pending is not None:
+                await self.pending.hold(_pending_key(body), self.name, {"body": body})
+            await acknowledge()
+
+        timer = asyncio.ensure_future(when_slow())
+        try:
+            await self._command(body, client)
+        finally:
+            timer.cancel()
+            await acknowledge()
+
+    async def _command(self, body, client) -> None:
         started = time.monotonic()
         request = None
         try:
@@ -536,6 +560,9 @@ class SlackSurface:
         return await feedback.escalation_failed(reply, self.services)
 
 
+ANSWER_BEFORE_ACK = 0.5  # seconds an answer may take before a command is acknowledged without it
+
+
 def _pending_key(body: dict) -> str:
     """The key a request is written down under: the same for a retried delivery of it."""
     if body.get("command") and body.get("trigger_id"):
@@ -555,10 +582,6 @@ def _answerable(body: dict) -> bool:
     return event.get("type") == "app_mention" or (
         event.get("type") == "message" and event.get("channel_type") == "im"
     )
-
-
-async def _acknowledged(*_args, **_kwargs) -> None:
-    """A replayed request was acknowledged long ago, by the replica that took it."""
 
 
 def _first_block(body: dict) -> str:
