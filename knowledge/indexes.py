@@ -76,6 +76,8 @@ class Indexes:
     organisation: frozenset[str] = frozenset()  # distinctive words of the organisation's name
     owners: dict[str, str] = field(default_factory=dict)  # "patient", "kunden" -> data-signal category
     peers: frozenset[str] = frozenset()  # owners what is written to is not about: "colleague"
+    # Unlisted products whose names fold into a listed alias ("fireflies" ~ "firefly"), as typed -> name
+    plural_clashes: dict[str, str] = field(default_factory=dict)
     compound_heads: frozenset[str] = frozenset()  # first parts of German compounds: "passagier", "reisepass"
     concept_classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # named by the KB: it wins
     concept_rules: dict[str, frozenset[str]] = field(default_factory=dict)  # concepts a rule mentions
@@ -85,7 +87,8 @@ class Indexes:
 def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Indexes:
     placement = kb.signal_map
     sources: dict[tuple[str, str], str] = {}
-    tools = _tool_index(kb, catalog, signals, sources)
+    plural_clashes: dict[str, str] = {}
+    tools = _tool_index(kb, catalog, signals, sources, plural_clashes)
 
     # Data and use-case phrases match by word root and forgive a typo: "pasword", "screening CVs".
     data = PhraseIndex(typos=True, roots=True, ordinary_words=catalog.ordinary_words)
@@ -168,6 +171,7 @@ def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Inde
         organisation=_organisation_words(kb.policy.organization),
         owners=layer.owners,
         peers=layer.peers,
+        plural_clashes=plural_clashes,
         compound_heads=_compound_heads(signals, layer),
         negators=frozenset({"no", "not", "without", "excluding", "exclude", "except"})
         | {t.text for phrase in talk.words("negators") for t in tokenize(phrase) if t.text not in _FILLERS},
@@ -266,9 +270,16 @@ def _loose_uses(
     return tuple(dict.fromkeys(found))
 
 
-def _tool_index(kb: KnowledgeBase, catalog: Catalog, signals: Signals, sources) -> PhraseIndex:
+def _as_typed(phrase: str) -> str:
+    return "".join(t.text for t in tokenize(phrase))
+
+
+def _tool_index(
+    kb: KnowledgeBase, catalog: Catalog, signals: Signals, sources, plural_clashes: dict[str, str]
+) -> PhraseIndex:
     tools = PhraseIndex(typos=True, ordinary_words=catalog.ordinary_words)
     listed = PhraseIndex()  # the knowledge base's own names, before any catalog name joins
+    typed = {_as_typed(phrase) for tool in kb.tools for phrase in (tool.name, *tool.aliases)}
     for tool in kb.tools:
         for phrase in (tool.name, *tool.aliases):
             tools.add(phrase, ("kb", tool.id))
@@ -278,11 +289,15 @@ def _tool_index(kb: KnowledgeBase, catalog: Catalog, signals: Signals, sources) 
     patterned = signals.tools.patterned_references()
     for product in catalog.products:
         names = product.names
-        covering = frozenset().union(*(listed.payloads(name) for name in names))
+        # Only a name the list has as typed: "fireflies" folds to the listed "firefly", yet is another product.
+        covering = frozenset().union(*(listed.payloads(name) for name in names if _as_typed(name) in typed))
         # "the Microsoft one" for the products this KB lists; for the others the explicit references do.
         extra = patterned.get(product.name, ()) if covering else ()
         for name in (*names, *references.get(product.name, ()), *extra):
             if name in listed:
+                if not covering and _as_typed(name) not in typed:
+                    # "Fireflies" folds to the listed "Firefly": as typed, it is the product the list lacks.
+                    plural_clashes[_as_typed(name)] = product.name
                 continue
             sources.setdefault(("tool", compact(name)), f"catalog: {product.name}")
             if covering:

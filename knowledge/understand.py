@@ -77,6 +77,9 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     tool_matches = indexes.tools.find(tokens)
     for match in tool_matches:
         mention = _tool_mention(tokens, match)
+        typed = "".join(t.text for t in tokens[match.start : match.end])
+        if typed in indexes.plural_clashes and not match.fuzzy:
+            mention = ToolMention(text=mention.text, unknown_name=indexes.plural_clashes[typed])
         tools.append(mention)
         words.append((match.start, Word(mention.text, _tool_label(mention), _source(indexes, "tool", match))))
     named_tools = tuple(tools)

@@ -457,3 +457,24 @@ def test_only_decisions_are_read_loosely_not_every_task_about_people():
     # "grade students", rephrased, would make any email about grades a grading decision.
     read = understand("can gemini help me draft an email to a student about their grades", _org("university"))
     assert read.use_cases == ("writing",)
+
+
+def test_a_product_whose_name_folds_into_a_listed_alias_is_still_another_product():
+    # "Fireflies" (a meeting recorder) is not the listed "Firefly" (Adobe's image tool) in the plural.
+    indexes = _org("hotels")
+    (mention,) = understand("fireflies.ai to record the ops call?", indexes).tools
+    assert mention.unknown_name and not mention.tool_ids
+    (listed,) = understand("can firefly make a banner for the spa", indexes).tools
+    assert listed.tool_ids == ("adobe-firefly",)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "github copilot to refactor the PLC ladder logic",
+        "protection relay settings for the grid transformers, can copilot check them",
+        "copilot para resumir el esquema unifilar de la subestación",
+    ],
+)
+def test_operational_technology_is_read_as_the_policys_critical_infrastructure(question):
+    assert "critical" in understand(question, _org("utility")).data_classes
