@@ -262,7 +262,9 @@ async def test_other_bots_and_workflow_posts_are_not_answered(tmp_path):
 
 async def test_sigterm_during_a_burst_answers_every_acknowledged_command(tmp_path):
     fake = await _slack_api()
-    fake.slow = 1.0  # slower than a command waits to be answered before its ack: still being posted at the stop
+    fake.slow = (
+        1.0  # slower than a command waits to be answered before its ack: still being posted at the stop
+    )
     server, driver = await _slack_http(tmp_path, fake)
     questions, wins = 40, 20
     try:
