@@ -11,7 +11,6 @@ new files is announced as well as a reload.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import hashlib
 import logging
@@ -21,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot import metrics
+from bot.background import cancel
 from handlers import policy_news
 from handlers.model import Reply
 from handlers.services import Services
@@ -202,11 +202,8 @@ class KnowledgeReloader:
             self._watching = asyncio.get_running_loop().create_task(self._watch())
 
     async def stop_watching(self) -> None:
-        if self._watching is not None:
-            self._watching.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._watching
-            self._watching = None
+        await cancel(self._watching)
+        self._watching = None
 
     async def _watch(self) -> None:
         while True:

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot import metrics
+from bot.background import cancel
 from handlers.services import Services
 
 log = logging.getLogger(__name__)
@@ -135,11 +136,8 @@ class PendingAnswers:
 
     async def stop(self) -> None:
         """After the drain: what was answered is crossed off, so no other replica answers it again."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel(self._task)
+        self._task = None
         if self._uncrossed:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._cross_off(), 5.0)

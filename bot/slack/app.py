@@ -573,7 +573,8 @@ def _pending_key(body: dict) -> str:
 
 
 def _answerable(body: dict) -> bool:
-    """A command, a DM or a mention from a person: what `on_command` and `_converse` answer."""
+    """A command, a DM or a mention from a person: what `on_command` and `_converse` answer (the middleware
+    writes down DMs and mentions; `on_command` writes down a command only when its answer is slow)."""
     if body.get("command"):
         return True
     event = body.get("event") or {}

@@ -4,7 +4,6 @@ stop steps."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -13,6 +12,8 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 
 if TYPE_CHECKING:
     from bot.slack.app import SlackSurface
+
+from bot.background import cancel
 
 log = logging.getLogger(__name__)
 
@@ -121,9 +122,7 @@ def _add_socket_mode(app: web.Application, slack: SlackSurface, app_token: str) 
 
     async def close(_app: web.Application) -> None:
         for task in tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await cancel(task)
         await handler.close_async()
 
     app.on_startup.append(connect)
