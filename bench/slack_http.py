@@ -113,7 +113,7 @@ async def _standin(ready, stop) -> None:
     app.router.add_route("*", "/api/{method}", api)
     app.router.add_post("/response/{hook}", response_url)
     app.router.add_get("/stats", report)
-    await _serve_until_stopped(app, ready, stop)
+    await _serve_until_stopped(app, ready, stop, aiguide=False)
 
 
 # --- the servers under test, each in its own process -------------------------------------------
@@ -143,7 +143,7 @@ async def _server(kind: str, api_url: str, workdir: str, ready, stop) -> None:
     except Exception as error:  # the parent is waiting on the pipe; tell it rather than hang it
         ready.send(("error", f"{kind}: {error!r}"))
         raise
-    await _serve_until_stopped(app, ready, stop)
+    await _serve_until_stopped(app, ready, stop, aiguide=kind == "aiguide")
 
 
 async def _aiguide_app(api_url: str, workdir: str) -> web.Application:
@@ -199,8 +199,11 @@ def _bare_app(api_url: str) -> web.Application:
     return app
 
 
-async def _serve_until_stopped(app: web.Application, ready, stop) -> None:
-    runner = web.AppRunner(app)
+async def _serve_until_stopped(app: web.Application, ready, stop, *, aiguide: bool) -> None:
+    from bot import logs
+
+    # The access log `aiguide serve` runs with; the bare app logs nothing.
+    runner = web.AppRunner(app, access_log_class=logs.RefusedRequests) if aiguide else web.AppRunner(app)
     await runner.setup()
     try:
         site = web.TCPSite(runner, "127.0.0.1", 0)

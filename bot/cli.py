@@ -347,7 +347,8 @@ def serve(
     with _friendly_errors():
         # aiohttp's own wait for open HTTP requests is longer than our drain of acknowledged answers.
         web.run_app(create_app(settings, say=typer.echo, warn=warn), host=settings.host, port=settings.port,
-                    print=typer.echo, shutdown_timeout=settings.drain_seconds + 5)  # fmt: skip
+                    print=typer.echo, shutdown_timeout=settings.drain_seconds + 5,
+                    access_log_class=logs.RefusedRequests)  # fmt: skip
 
 
 manifest_app = typer.Typer(help="App manifests for the chat platforms.", no_args_is_help=True)

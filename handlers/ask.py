@@ -100,27 +100,11 @@ async def answer(request: Request, services: Services, *, data_class: str | None
     if talk is not None:
         return talk
     remember(request, services, assessment)
-    logged = False
-    if services.database is not None:
-        try:
-            # The answer matters more than the statistic: answer even when the log is down or slow
-            # (a locked SQLite file would otherwise hold the answer for a minute).
-            await asyncio.wait_for(_log_question(request, services, assessment), LOG_WAIT_S)
-            logged = True
-        except QuestionLogWaiting:
-            pass
-        except TimeoutError:
-            log.warning("question not logged within %.0f s (request %s)", LOG_WAIT_S, request.request_id)
-        except Exception:
-            log.exception("could not log question (request %s)", request.request_id)
+    logged = await _log_question(request, services, assessment) if services.database is not None else False
     reply = reply_for(assessment, services.knowledge)
     if logged and assessment.verdict not in (Overall.NO_MATCH, Overall.CLARIFY):
         reply = replace(reply, actions=(*reply.actions, *feedback_actions(request.request_id)))
     return reply
-
-
-class QuestionLogWaiting(Exception):
-    """The question is queued, but the database is away: the answer goes out without feedback buttons."""
 
 
 def feedback_actions(question_ref: str) -> tuple[Action, ...]:
@@ -131,12 +115,36 @@ def feedback_actions(question_ref: str) -> tuple[Action, ...]:
     )
 
 
-async def _log_question(request: Request, services: Services, assessment: Assessment) -> None:
+async def _log_question(request: Request, services: Services, assessment: Assessment) -> bool:
+    """Whether the question is in the log, so its 👍 and "Ask a human" can find it. The answer matters
+    more than the statistic: it goes out even when the log is down or slow (a locked SQLite file would
+    otherwise hold it for a minute)."""
+    try:
+        asked = _asked(request, services, assessment)
+        batch = services.question_batch
+        if batch is not None:
+            # The server's queue, written a few times a second; while the database is away the question
+            # waits there, and the answer has no buttons that would fail now.
+            batch.add(asked)
+            return not batch.failing
+        # The CLI, and tests without a server: written at once.
+        from storage.question_batch import write
+
+        await asyncio.wait_for(services.transaction(lambda session: write(session, [asked])), LOG_WAIT_S)
+        return True
+    except TimeoutError:
+        log.warning("question not logged within %.0f s (request %s)", LOG_WAIT_S, request.request_id)
+    except Exception:
+        log.exception("could not log question (request %s)", request.request_id)
+    return False
+
+
+def _asked(request: Request, services: Services, assessment: Assessment):
     # Only answers that are logged need the database layer.
-    from storage.question_batch import Asked, AskedBy, write
+    from storage.question_batch import Asked, AskedBy
 
     entry = services.directory.lookup(request.actor)
-    asked = Asked(
+    return Asked(
         request_id=request.request_id,
         by=AskedBy(
             platform=str(request.platform),
@@ -153,14 +161,6 @@ async def _log_question(request: Request, services: Services, assessment: Assess
         use_case=assessment.understanding.use_case,
         text=redact(request.text)[:4000] if services.store_question_text else None,
     )
-    batch = services.question_batch
-    if batch is None:  # the CLI, and tests without a server: written at once
-        await services.transaction(lambda session: write(session, [asked]))
-        return
-    batch.add(asked)
-    if batch.failing:
-        # Queued, and written when the database is back; no 👍 or "Ask a human" that would fail now.
-        raise QuestionLogWaiting
 
 
 def talk_kind(assessment: Assessment) -> str | None:

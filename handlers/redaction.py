@@ -68,6 +68,8 @@ def _redact_word(match: re.Match[str]) -> str:
     core = word.strip(".,;:!?()[]{}\"'“”")
     if not core or core.startswith("["):
         return word
+    if len(core) < 20 and core.isalpha():
+        return word  # an ordinary word: every pattern below needs a digit, a sign or 20 characters
     for placeholder, pattern in _WORDS:
         if pattern.fullmatch(core):
             return word.replace(core, placeholder)

@@ -7,6 +7,7 @@ out, so IT's own placement of a phrase is never overridden.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from knowledge.catalog import Catalog
@@ -82,6 +83,15 @@ class Indexes:
     concept_classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # named by the KB: it wins
     concept_rules: dict[str, frozenset[str]] = field(default_factory=dict)  # concepts a rule mentions
     concept_targets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # see SignalMap
+
+    @cached_property
+    def loose_uses_by_word(self) -> dict[str, tuple[int, ...]]:
+        """`loose_uses` positions under one of their telling words: a loose phrase needs every one of its
+        words, so a question is checked only against phrases filed under a word it has."""
+        filed: dict[str, list[int]] = {}
+        for position, (_, telling, _) in enumerate(self.loose_uses):
+            filed.setdefault(min(telling), []).append(position)
+        return {word: tuple(positions) for word, positions in filed.items()}
 
 
 def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Indexes:

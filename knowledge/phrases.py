@@ -244,7 +244,12 @@ class PhraseIndex:
         typos = self._typos
         max_typo_key = self._max_key + 1
         ordinary = self._ordinary
-        other_rows = [(reading.firsts[lang], reading.others[lang]) for lang in sorted(self._languages)]
+        # A language none of the question's words starts a phrase in is not walked word by word.
+        other_rows = [
+            (reading.firsts[lang], reading.others[lang])
+            for lang in sorted(self._languages)
+            if not prefixes.isdisjoint(reading.firsts[lang])
+        ]
         for start in range(count):
             for firsts, row in other_rows:
                 key = firsts[start]

@@ -137,7 +137,9 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     roots = [root(t.stem) for t in tokens]
     present = frozenset(roots)
     found_uses = {u for _, ids, _ in use_matches for u in ids}
-    for use_id, telling, source in indexes.loose_uses:
+    filed = indexes.loose_uses_by_word
+    for position in sorted({p for word in present for p in filed.get(word, ())}):
+        use_id, telling, source = indexes.loose_uses[position]
         if use_id in found_uses or not telling <= present:
             continue  # all of a short phrase's words, or none of it
         span = _loosely(tokens, roots, present, telling)

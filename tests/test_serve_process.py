@@ -311,6 +311,9 @@ async def test_bad_requests_get_4xx_and_their_bodies_are_never_logged(tmp_path):
         await fake.close()
     log = server.log()
     assert "MARKER-7f3a" not in log and "Traceback" not in log
+    # Each refused request has its access line, with its status; the health probes that answered do not.
+    access = [json.loads(line) for line in log.splitlines() if '"logger": "aiguide.http"' in line]
+    assert [(a["path"], a["status"] // 100) for a in access] == [("/slack/events", 4)] * 6, log
 
 
 async def test_a_locked_database_does_not_hold_back_answers(tmp_path):
