@@ -27,6 +27,7 @@ async def create_app(
 ) -> web.Application:
     """The whole server. `say` and `warn` print the start-up summary (the CLI passes its console)."""
     from bot.kb_reload import KnowledgeReloader
+    from bot.review_notices import OverdueReviews
     from bot.scheduler import DigestScheduler, NudgeScheduler, start_ticking
     from bot.server import build_web_app
     from bot.wiring import build_services, build_surfaces, digest_targets
@@ -90,6 +91,13 @@ async def create_app(
                 timezone=settings.nudge_timezone,
             )
         )
+    notices = _review_notices(web_app, services, surfaces)
+    posters = {s.name: (senders[s.name], target) for s in surfaces if (target := s.it_target())}
+    if settings.review_remind_days and posters:
+        clocks.append(OverdueReviews(services, posters, days=settings.review_remind_days))
+    if notices is not None:
+        say(f"Tool reviews: decisions are sent to requesters; waiting over {settings.review_remind_days} days is raised to IT"
+            if settings.review_remind_days and posters else "Tool reviews: decisions are sent to requesters")  # fmt: skip
     if clocks:
         running: list = []
 
@@ -104,6 +112,27 @@ async def create_app(
         web_app.on_cleanup.append(stop_clock)
     web_app[SERVICES] = services
     return web_app
+
+
+def _review_notices(web_app: web.Application, services, surfaces):
+    """The requesters' notices of review decisions, sent while the server runs."""
+    from bot.review_notices import ReviewNotices
+
+    messengers = {s.name: s.messenger() for s in surfaces}
+    if services.database is None or not messengers:
+        return None
+    notices = ReviewNotices(services, messengers)
+    services.reviews_changed = notices.wake
+
+    async def start(_app: web.Application) -> None:
+        notices.start()
+
+    async def stop(_app: web.Application) -> None:
+        await notices.stop()
+
+    web_app.on_startup.append(start)
+    web_app.on_shutdown.append(stop)
+    return notices
 
 
 def _policy_messages(settings: Settings, reloader, senders: dict, say: Say, warn: Say) -> None:

@@ -185,6 +185,7 @@ def chat(
     async def loop() -> None:
         choices: tuple = ()
         while True:
+            await _show_notices(console, services, actor)
             try:
                 line = console.input("[bold]you ›[/] ")
             except (EOFError, KeyboardInterrupt):
@@ -213,6 +214,19 @@ def chat(
 
     asyncio.run(loop())
     console.print(Text("Bye. Ask again any time.", style="dim"))
+
+
+async def _show_notices(console: Console, services: Services, actor) -> None:
+    """What became of this person's tool reviews, before the next prompt: the console's direct messages."""
+    if services.database is None:
+        return
+    from handlers import reviews
+
+    try:
+        for reply in await reviews.due_for(services, inbound.to_request("", actor)):
+            console.print(render.to_rich(reply))
+    except Exception as error:  # the conversation goes on; the notice waits for the next prompt
+        console.print(Text(f"(could not check your tool reviews: {error.__class__.__name__})", style="dim"))
 
 
 @kb_app.command("validate")
@@ -275,6 +289,38 @@ def kb_list(knowledge: KnowledgeOpt = None) -> None:
             )
         )
     Console().print(table)
+
+
+@kb_app.command("propose")
+def kb_propose(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the draft to this file (default: print it).", dir_okay=False),
+    ] = None,
+    knowledge: KnowledgeOpt = None,
+) -> None:
+    """Draft knowledge-base YAML for tool-review decisions the knowledge base does not reflect yet."""
+    from handlers.kb_proposal import propose
+
+    services = _services(knowledge)
+    with _friendly_errors():
+        proposal = asyncio.run(propose(services))
+    for name in proposal.published:
+        typer.echo(f"{name}: the knowledge base lists it as decided; marked published.", err=True)
+    if not proposal.text:
+        typer.echo("Nothing to propose: every decided tool review is in the knowledge base.", err=True)
+        return
+    if out is None:
+        typer.echo(proposal.text, nl=False)
+    else:
+        out.write_text(proposal.text, encoding="utf-8")
+        typer.echo(f"Wrote {out}", err=True)
+    drafted = ", ".join(proposal.drafted) or "none"
+    typer.echo(
+        f"Drafted: {drafted}."
+        + (f" Listed already, change by hand: {', '.join(proposal.changed)}." if proposal.changed else ""),
+        err=True,
+    )
 
 
 @kb_app.command("reload")

@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     escalation_name: str = Field(
         "the IT team", description="How answers name the people behind 'Ask a human'."
     )
+    review_remind_days: int = Field(
+        7, ge=0, description="Tool-review requests waiting longer than this are raised in the IT channel "
+        "(again every as many days); 0: never.",
+    )  # fmt: skip
 
     digest_targets: str = Field(
         "", description='JSON list of digests to send, e.g. [{"name": "leaders", "kind": "leadership", '

@@ -23,6 +23,9 @@ Sender = Callable[["DigestTarget", "Reply", str], Awaitable[str]]
 # The reference of a post already carrying that run key, None when there is none; raises when it cannot tell.
 PostedCheck = Callable[["DigestTarget", str], Awaitable[str | None]]
 PersonSender = Callable[["Person"], Awaitable[str]]  # sends the weekly reminder to one person
+# A direct message to one person (a review decision, IT's answer); returns a message reference, raises
+# when the platform cannot reach them.
+Messenger = Callable[["Person", "Reply"], Awaitable[str]]
 
 
 class Surface(Protocol):
@@ -43,3 +46,8 @@ class Surface(Protocol):
         """How to tell whether a digest was posted; None when the platform cannot tell."""
 
     def nudger(self) -> PersonSender: ...
+
+    def messenger(self) -> Messenger: ...
+
+    def it_target(self) -> str | None:
+        """Where IT's messages go on this platform (a channel or conversation id), None when not set."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import ask, digest, feedback, home, me, policy_news, review_request, tools, win
+from handlers import ask, digest, feedback, home, me, policy_news, review_request, reviews, tools, win
 from handlers.model import Reply, Request, Section, Status
 from handlers.registry import CommandSpec, Registry
 from handlers.router import Router
@@ -80,6 +80,27 @@ def build_registry() -> Registry:
             summary="The tools people have asked IT to review, most wanted first.",
             usage="requests",
             accepts=lambda rest: not rest,
+        )
+    )
+
+    registry.register(
+        CommandSpec(
+            name="withdraw",
+            handler=review_request.withdraw,
+            summary="Take back your request for a tool review.",
+            usage="withdraw TOOL",
+            examples=("withdraw DeepSeek",),
+            accepts=lambda rest: bool(rest) and len(rest.split()) <= 4,
+        )
+    )
+    registry.register(
+        CommandSpec(
+            name="decide",
+            handler=reviews.decide,
+            summary="Decide a tool review; every requester is told in a direct message (admins).",
+            usage=reviews.USAGE,
+            examples=(reviews.EXAMPLE, "decide Otter approve up to internal because the EU tenant is signed"),
+            admin_only=True,
         )
     )
 

@@ -126,7 +126,9 @@ async def leadership(services: Services, start: date, end: date, settings: Diges
         lambda s: nudges.nudge_figures(s, period=f"{year}-W{week_number:02d}")
     )
     if nudged:
-        reminded = Fact("Reminded this week", f"{nudged} people, {answered} logged a win after")
+        reminded = Fact(
+            "Reminded this week", f"{_count(nudged, 'person', 'people')}, {answered} logged a win after"
+        )
         sections.append(Section(title="Reminders", facts=(reminded,)))
     goals = _goals(settings.goals, quarter, quarter_active)
     if goals:
@@ -203,23 +205,26 @@ async def it_digest(services: Services, start: date, end: date) -> Reply:
         Section(
             title="Tools people ask about that are not on the list",
             facts=tuple(
-                Fact(name, f"{people} people, {n} questions") for name, n, people in figures.unknown_tools
+                Fact(name, _people_questions(people, n)) for name, n, people in figures.unknown_tools
             ),
             text="" if figures.unknown_tools else "None this week.",
         ),
         Section(
             title="Listed tools people were told not to use",
             facts=tuple(
-                Fact(kb.tool[t].name if t in kb.tool else t, f"{people} people, {n} questions")
+                Fact(kb.tool[t].name if t in kb.tool else t, _people_questions(people, n))
                 for t, n, people in figures.refused_tools
             ),
             text="" if figures.refused_tools else "None this week.",
         ),
         Section(
             title="Open review requests",
-            facts=tuple(Fact(name, f"{n} people asked") for name, n in figures.open_requests),
+            facts=tuple(
+                Fact(name, f"{_count(n, 'person', 'people')} asked") for name, n in figures.open_requests
+            ),
             text="" if figures.open_requests else "None open.",
         ),
+        _reviews_section(figures),
     ]
     gaps = [
         f"👎 {text or '(text not kept)'} ({verdict.replace('_', ' ')})" for text, verdict in figures.unhelpful
@@ -259,3 +264,34 @@ async def handle(request: Request, services: Services) -> Reply:
     if "it" in words:
         return await it_digest(services, start, end)
     return await leadership(services, start, end, services.digest)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _people_questions(people: int, questions: int) -> str:
+    return f"{_count(people, 'person', 'people')}, {_count(questions, 'question', 'questions')}"
+
+
+def _reviews_section(figures) -> Section:
+    """How fast IT decides: people stop asking, and go back to their own accounts, after about a week."""
+    times = figures.reviews
+    facts = []
+    if times is not None and times.decided:
+        facts.append(
+            Fact(
+                "Decided this week",
+                f"{times.decided}, median {times.median_days:.1f} days from the first request",
+            )
+        )
+    if times is not None and times.oldest_open_tool:
+        facts.append(Fact("Oldest waiting", f"{times.oldest_open_tool}, {times.oldest_open_days:.0f} days"))
+    words = {"approved": "approved", "pilot": "pilot", "rejected": "rejected"}
+    bullets = tuple(f"{name}: {words.get(decision, decision)}" for name, decision in figures.decided)
+    return Section(
+        title="Tool reviews",
+        facts=tuple(facts),
+        bullets=bullets,
+        text="" if facts or bullets else "No review decided or waiting.",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 
 from sqlmodel import Session
@@ -115,7 +116,14 @@ async def escalate(request: Request, services: Services) -> Reply:
 
 async def escalation_failed(reply: Reply, services: Services) -> Reply:
     """The surface could not post `reply.escalation`: the question is not marked as passed on, and the
-    person hears that it did not reach IT and whom to ask meanwhile."""
+    person hears that it did not reach IT and whom to ask meanwhile. Anything else passed to IT (a review
+    request, a decision) is stored already: the reply stands, and says the IT channel was not told."""
+    if reply.escalated_question is None:
+        missed = Section(
+            text="I could not post this to IT's channel just now. It is saved: IT sees it in `requests` and in "
+            "their weekly digest."
+        )
+        return replace(reply, escalation=None, sections=(*reply.sections, missed))
     if reply.escalated_question is not None:
         question_id = reply.escalated_question
         await services.transaction(

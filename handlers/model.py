@@ -115,6 +115,8 @@ class Form:
     title: str
     fields: tuple[FormField, ...]
     submit_label: str = "Submit"
+    # Values sent back with the submission but not shown: which item the form is about.
+    hidden: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlmodel import Session
 
+from handlers import reviews
 from handlers.model import Fact, Reply, Request, Section, Status
 from handlers.redaction import redact
 from handlers.services import Services
@@ -61,6 +63,9 @@ async def handle(request: Request, services: Services) -> Reply:
 
     outcome = await services.transaction(work)
     count = outcome.requesters
+    for_it = None
+    if not outcome.already_asked:
+        for_it = await _for_it(outcome, request, services, reason)
     if outcome.already_asked:
         headline = f"You have already asked for a review of {display}; {count} {'person has' if count == 1 else 'people have'} asked so far."
     elif outcome.new_request:
@@ -77,7 +82,26 @@ async def handle(request: Request, services: Services) -> Reply:
     sections.append(
         Section(text=f"IT answers in {kb.policy.contact}. Until then, ask me what to use instead.")
     )
-    return Reply(status=Status.SUCCESS, headline=headline, sections=tuple(sections))
+    return Reply(status=Status.SUCCESS, headline=headline, sections=tuple(sections), escalation=for_it)
+
+
+async def _for_it(outcome: tool_requests.RequestOutcome, request: Request, services: Services, reason: str):
+    """The card for IT when a request opens; a line when someone joins it."""
+    found = outcome.request
+    if not outcome.new_request:
+        who = request.actor.display_name or request.actor.user_id
+        return reviews.joined_note(found, who, redact(reason), outcome.requesters)
+    since = services.clock() - timedelta(days=30)
+
+    def gather(session: Session):
+        asking = [
+            (p.display_name or p.user_id, r.reason)
+            for r, p in tool_requests.people_asking(session, found.id or 0)
+        ]
+        return asking, tool_requests.questions_about(session, found, since=since)
+
+    asking, questions = await services.transaction(gather)
+    return reviews.it_card(found, asking, questions, services.knowledge)
 
 
 def _split(text: str) -> tuple[str, str]:
@@ -106,4 +130,39 @@ async def list_open(request: Request, services: Services) -> Reply:
         status=Status.INFO,
         headline=f"{len(rows)} open tool-review request{'s' if len(rows) != 1 else ''}, most wanted first",
         sections=(Section(facts=tuple(facts)),),
+    )
+
+
+async def withdraw(request: Request, services: Services) -> Reply:
+    """`withdraw TOOL`: takes back your request; with nobody left asking, the review is withdrawn."""
+    name = request.text.strip().strip("\"'“”")
+    if not name:
+        return Reply(
+            status=Status.INFO, headline="Which request do you take back? For example: `withdraw DeepSeek`"
+        )
+    tool_id, tool_name, _, _ = find_tool(name, services.knowledge)
+    display = tool_name or name
+    key = tool_id or compact(display)
+
+    def work(session: Session) -> int | None:
+        found = tool_requests.active(session, tool_key=key)
+        if found is None:
+            return None
+        person = services.person(session, request.actor, request.platform)
+        mine = [r for r in tool_requests.requesters(session, found.id or 0) if r.person_id == person.id]
+        if not mine:
+            return None
+        return tool_requests.withdraw(session, found, person_id=person.id or 0, when=services.clock())
+
+    left = await services.transaction(work)
+    if left is None:
+        return Reply(status=Status.INFO, headline=f"You have no open request for {display}.")
+    if left == 0:
+        return Reply(
+            status=Status.SUCCESS,
+            headline=f"Withdrawn: IT will not review {display} unless someone asks again.",
+        )
+    return Reply(
+        status=Status.SUCCESS,
+        headline=f"Took your name off the review of {display}; {left} {'person still asks' if left == 1 else 'people still ask'}.",
     )

@@ -60,6 +60,8 @@ class Services:
     question_batch: QuestionBatch | None = None
     # Set by the server: read the knowledge-base files again now (the admins' `reload`); the reason is logged.
     reload_knowledge: Callable[[str], Awaitable[Reload]] | None = None
+    # Set by the server: a review changed, so its requesters' notices go out now rather than at the next poll.
+    reviews_changed: Callable[[], None] | None = None
 
     def today(self) -> date:
         return self.clock().date()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, union
 from sqlmodel import Session, col, select
 
-from storage.models import Person, Question, QuestionVote, ToolRequest, ToolRequester, Win
+from storage.models import ACTIVE_REQUEST, Person, Question, QuestionVote, ToolRequest, ToolRequester, Win
+from storage.tool_requests import ReviewTimes, review_times
 
 
 def _start(day: date) -> datetime:
@@ -155,6 +156,8 @@ class QuestionFigures:
     unhelpful: list[tuple[str, str]]  # (question text or "", verdict) voted 👎
     escalations: list[tuple[str, str]]
     open_requests: list[tuple[str, int]]  # (tool, people), most wanted first
+    reviews: ReviewTimes | None = None  # time to decision, the oldest still waiting
+    decided: list[tuple[str, str]] = field(default_factory=list)  # (tool, decision) decided in the period
 
 
 def question_figures(session: Session, *, start: date, end: date, limit: int = 5) -> QuestionFigures:
@@ -204,7 +207,7 @@ def question_figures(session: Session, *, start: date, end: date, limit: int = 5
     open_requests = session.exec(
         select(ToolRequest.tool_name, requesters)
         .join(ToolRequester, col(ToolRequester.tool_request_id) == col(ToolRequest.id))
-        .where(ToolRequest.status == "open")
+        .where(col(ToolRequest.status).in_(ACTIVE_REQUEST))
         .group_by(ToolRequest.id, ToolRequest.tool_name)
         .order_by(requesters.desc(), ToolRequest.tool_name)
         .limit(limit)
@@ -216,4 +219,14 @@ def question_figures(session: Session, *, start: date, end: date, limit: int = 5
         unhelpful=[(t or "", v) for t, v in unhelpful],
         escalations=[(t or "", v) for t, v in escalated],
         open_requests=[(name, int(n)) for name, n in open_requests],
+        reviews=review_times(session, start=since, end=until),
+        decided=[
+            (name, decision or "")
+            for name, decision in session.exec(
+                select(ToolRequest.tool_name, ToolRequest.decision)
+                .where(col(ToolRequest.decided_at) >= since, col(ToolRequest.decided_at) < until)
+                .order_by(col(ToolRequest.decided_at))
+                .limit(limit * 2)
+            )
+        ],
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 
 from sqlalchemy import Column, Index, UniqueConstraint, text
@@ -134,8 +135,16 @@ class ProcessedEvent(SQLModel, table=True):
     seen_at: datetime = _created_at()
 
 
+# Statuses of a review request while it waits for IT: a new request for the same tool joins it.
+ACTIVE_REQUEST = ("open", "in_review")
+
+
 class ToolRequest(SQLModel, table=True):
-    """A request for IT to review a tool; one open request per tool, however many ask."""
+    """A request for IT to review a tool; one active request per tool, however many ask.
+
+    open -> in_review (IT asked the requesters for more) -> decided (approved, pilot or rejected) ->
+    published (the knowledge base lists the tool); or withdrawn, when everyone who asked took it back.
+    """
 
     __tablename__ = "tool_requests"
     __table_args__ = (
@@ -143,18 +152,29 @@ class ToolRequest(SQLModel, table=True):
             "uq_tool_requests_open_tool",
             "tool_key",
             unique=True,
-            sqlite_where=text("status = 'open'"),
-            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status IN ('open', 'in_review')"),
+            postgresql_where=text("status IN ('open', 'in_review')"),
         ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    # What buttons and commands name it by: never reused, unlike a deleted row's id in SQLite.
+    ref: str = Field(default_factory=lambda: uuid.uuid4().hex[:12], max_length=16, unique=True)
     tool_key: str = Field(max_length=200, index=True)  # normalised name, for de-duplication
     tool_name: str = Field(max_length=200)
     tool_id: str | None = Field(default=None, max_length=64)
-    status: str = Field(default="open", max_length=16)  # open | closed
+    status: str = Field(default="open", max_length=16)  # open | in_review | decided | withdrawn | published
     created_at: datetime = _created_at()
     closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    decision: str | None = Field(default=None, max_length=16)  # approved | pilot | rejected
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    decided_by: str = Field(default="", max_length=200)  # the admin's name, as the platform gave it
+    note: str = Field(default="", max_length=2000)  # why, or what IT wants to know (in review)
+    ceiling: str | None = Field(default=None, max_length=64)  # the data class it is approved up to
+    pilot_group: str | None = Field(default=None, max_length=200)
+    alternative: str | None = Field(default=None, max_length=64)  # a tool id to use instead
+    published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    it_message: str | None = Field(default=None, max_length=200)  # the card in the IT channel
 
 
 class ToolRequester(SQLModel, table=True):
@@ -167,6 +187,8 @@ class ToolRequester(SQLModel, table=True):
     person_id: int = Field(foreign_key="people.id", ondelete="CASCADE")
     reason: str = Field(default="", max_length=2000)
     created_at: datetime = _created_at()
+    # The request's status this person was last told about: each change reaches them once.
+    told: str | None = Field(default=None, max_length=16)
 
 
 __all__ = [

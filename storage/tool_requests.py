@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.db import now
-from storage.models import ToolRequest, ToolRequester
+from storage.models import ACTIVE_REQUEST, Person, ToolRequest, ToolRequester
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,9 @@ def request_review(
 def _open_request(
     session: Session, *, tool_key: str, tool_name: str, tool_id: str | None
 ) -> tuple[ToolRequest, bool]:
-    query = select(ToolRequest).where(ToolRequest.tool_key == tool_key, ToolRequest.status == "open")
+    query = select(ToolRequest).where(
+        ToolRequest.tool_key == tool_key, col(ToolRequest.status).in_(ACTIVE_REQUEST)
+    )
     request = session.exec(query).first()
     if request is not None:
         return request, False
@@ -99,11 +101,11 @@ class OpenRequest:
 def open_requests(session: Session) -> list[OpenRequest]:
     """Open requests, most-wanted first."""
     # Two queries whatever the number of requests: the requests, then everyone who asked for them.
-    requests = list(session.exec(select(ToolRequest).where(ToolRequest.status == "open")))
+    requests = list(session.exec(select(ToolRequest).where(col(ToolRequest.status).in_(ACTIVE_REQUEST))))
     askers = session.exec(
         select(ToolRequester.tool_request_id, ToolRequester.reason)
         .join(ToolRequest, col(ToolRequest.id) == col(ToolRequester.tool_request_id))
-        .where(ToolRequest.status == "open")
+        .where(col(ToolRequest.status).in_(ACTIVE_REQUEST))
         .order_by(col(ToolRequester.id))
     )
     counts: dict[int, int] = {}
@@ -119,10 +121,11 @@ def open_requests(session: Session) -> list[OpenRequest]:
 def close_request(
     session: Session, *, tool_request_id: int, when: datetime | None = None
 ) -> ToolRequest | None:
+    """Withdraws an active request (everyone who asked took it back)."""
     request = session.get(ToolRequest, tool_request_id)
-    if request is None or request.status != "open":
+    if request is None or request.status not in ACTIVE_REQUEST:
         return None
-    request.status = "closed"
+    request.status = "withdrawn"
     request.closed_at = when or now(session)
     session.add(request)
     session.flush()
@@ -130,7 +133,216 @@ def close_request(
 
 
 def purge_closed_requests(session: Session, *, before: datetime) -> int:
+    """Requests withdrawn or published before `before`, with everyone who asked."""
     result = session.exec(  # type: ignore[call-overload]
-        delete(ToolRequest).where(ToolRequest.status == "closed", col(ToolRequest.closed_at) < before)
+        delete(ToolRequest).where(
+            col(ToolRequest.status).in_(("withdrawn", "published")), col(ToolRequest.closed_at) < before
+        )
     )
     return int(result.rowcount or 0)
+
+
+# --- reviews: what IT decided, and who has been told ---------------------------------------------
+
+DECISIONS = ("approved", "pilot", "rejected")
+
+
+def active(session: Session, *, tool_key: str) -> ToolRequest | None:
+    query = select(ToolRequest).where(
+        ToolRequest.tool_key == tool_key, col(ToolRequest.status).in_(ACTIVE_REQUEST)
+    )
+    return session.exec(query).first()
+
+
+def by_ref(session: Session, ref: str) -> ToolRequest | None:
+    return session.exec(select(ToolRequest).where(ToolRequest.ref == ref)).first()
+
+
+def latest(session: Session, *, tool_key: str) -> ToolRequest | None:
+    """The newest request for the tool, whatever its status."""
+    query = select(ToolRequest).where(ToolRequest.tool_key == tool_key)
+    return session.exec(
+        query.order_by(col(ToolRequest.created_at).desc(), col(ToolRequest.id).desc())
+    ).first()
+
+
+def decide(
+    session: Session,
+    request: ToolRequest,
+    *,
+    decision: str,
+    by: str,
+    note: str,
+    when: datetime,
+    ceiling: str | None = None,
+    pilot_group: str | None = None,
+    alternative: str | None = None,
+) -> ToolRequest:
+    """Records IT's decision on an active request; the requesters are told by the review notices."""
+    if decision not in DECISIONS:
+        raise ValueError(f"unknown decision {decision!r}")
+    request.status = "decided"
+    request.decision = decision
+    request.decided_at = when
+    request.decided_by = by[:200]
+    request.note = note[:2000]
+    request.ceiling = ceiling if decision != "rejected" else None
+    request.pilot_group = pilot_group[:200] if pilot_group and decision == "pilot" else None
+    request.alternative = alternative
+    session.add(request)
+    session.flush()
+    return request
+
+
+def ask_for_more(session: Session, request: ToolRequest, *, by: str, note: str) -> ToolRequest:
+    """IT needs more information: the request is in review, and its requesters are asked `note`."""
+    request.status = "in_review"
+    request.decided_by = by[:200]
+    request.note = note[:2000]
+    session.add(request)
+    # Asked again each time IT asks something new.
+    for requester in requesters(session, request.id or 0):
+        requester.told = None if requester.told == "in_review" else requester.told
+        session.add(requester)
+    session.flush()
+    return request
+
+
+def withdraw(session: Session, request: ToolRequest, *, person_id: int, when: datetime) -> int:
+    """Takes this person's voice off an active request; the requesters left (0: it is withdrawn)."""
+    session.exec(  # type: ignore[call-overload]
+        delete(ToolRequester).where(
+            ToolRequester.tool_request_id == request.id, ToolRequester.person_id == person_id
+        )
+    )
+    left = _count(session, request.id)
+    if left == 0:
+        request.status = "withdrawn"
+        request.closed_at = when
+        session.add(request)
+    session.flush()
+    return left
+
+
+def requesters(session: Session, tool_request_id: int) -> list[ToolRequester]:
+    query = select(ToolRequester).where(ToolRequester.tool_request_id == tool_request_id)
+    return list(session.exec(query.order_by(col(ToolRequester.id))))
+
+
+def people_asking(session: Session, tool_request_id: int) -> list[tuple[ToolRequester, Person]]:
+    query = (
+        select(ToolRequester, Person)
+        .join(Person, col(Person.id) == col(ToolRequester.person_id))
+        .where(ToolRequester.tool_request_id == tool_request_id)
+        .order_by(col(ToolRequester.id))
+    )
+    return list(session.exec(query))
+
+
+# The statuses a requester hears about.
+NOTIFIED = ("in_review", "decided", "published")
+
+
+@dataclass(frozen=True)
+class Notice:
+    requester_id: int
+    status: str
+    request: ToolRequest
+    person: Person
+    reason: str = ""
+
+
+def notices_due(session: Session, *, person_id: int | None = None, limit: int = 200) -> list[Notice]:
+    """Requesters not yet told of their request's current status (in review, decided, published)."""
+    query = (
+        select(ToolRequester, ToolRequest, Person)
+        .join(ToolRequest, col(ToolRequest.id) == col(ToolRequester.tool_request_id))
+        .join(Person, col(Person.id) == col(ToolRequester.person_id))
+        .where(col(ToolRequest.status).in_(NOTIFIED))
+        .where((col(ToolRequester.told).is_(None)) | (col(ToolRequester.told) != col(ToolRequest.status)))
+    )
+    if person_id is not None:
+        query = query.where(ToolRequester.person_id == person_id)
+    rows = session.exec(query.order_by(col(ToolRequester.id)).limit(limit))
+    return [Notice(r.id or 0, q.status, q, p, r.reason) for r, q, p in rows]
+
+
+def mark_told(session: Session, *, requester_id: int, status: str) -> None:
+    requester = session.get(ToolRequester, requester_id)
+    if requester is not None:
+        requester.told = status
+        session.add(requester)
+        session.flush()
+
+
+def decided_unpublished(session: Session) -> list[ToolRequest]:
+    query = select(ToolRequest).where(ToolRequest.status == "decided")
+    return list(session.exec(query.order_by(col(ToolRequest.decided_at), col(ToolRequest.id))))
+
+
+def mark_published(session: Session, request: ToolRequest, *, when: datetime) -> None:
+    request.status = "published"
+    request.published_at = when
+    request.closed_at = when
+    session.add(request)
+    session.flush()
+
+
+def overdue(session: Session, *, opened_before: datetime) -> list[OpenRequest]:
+    """Active requests open since before `opened_before`, most wanted first."""
+    return [r for r in open_requests(session) if r.request.created_at < opened_before]
+
+
+@dataclass(frozen=True)
+class ReviewTimes:
+    decided: int  # requests decided in the period
+    median_days: float | None  # from the first request to the decision
+    oldest_open_days: float | None  # the oldest request still waiting, at the end of the period
+    oldest_open_tool: str | None
+
+
+def review_times(session: Session, *, start: datetime, end: datetime) -> ReviewTimes:
+    decided = session.exec(
+        select(ToolRequest.created_at, ToolRequest.decided_at).where(
+            col(ToolRequest.decided_at) >= start, col(ToolRequest.decided_at) < end
+        )
+    ).all()
+    days = sorted((d - c).total_seconds() / 86400 for c, d in decided if d is not None)
+    median = None
+    if days:
+        middle = len(days) // 2
+        median = days[middle] if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
+    oldest = session.exec(
+        select(ToolRequest.tool_name, ToolRequest.created_at)
+        .where(col(ToolRequest.status).in_(ACTIVE_REQUEST), col(ToolRequest.created_at) < end)
+        .order_by(col(ToolRequest.created_at))
+    ).first()
+    if oldest is None:
+        return ReviewTimes(len(days), median, None, None)
+    return ReviewTimes(len(days), median, (end - oldest[1]).total_seconds() / 86400, oldest[0])
+
+
+def questions_about(session: Session, request: ToolRequest, *, since: datetime, limit: int = 3) -> list[str]:
+    """The requesters' own recent questions that named the tool: what led them to ask."""
+    from storage.models import Question
+
+    people = [r.person_id for r in requesters(session, request.id or 0)]
+    if not people:
+        return []
+    rows = session.exec(
+        select(Question.text, Question.tool_ids, Question.unknown_tools)
+        .where(col(Question.person_id).in_(people), col(Question.asked_at) >= since)
+        .order_by(col(Question.asked_at).desc())
+        .limit(500)
+    )
+    name = request.tool_name.lower()
+    found: list[str] = []
+    for text, tool_ids, unknown in rows:
+        named = (request.tool_id and request.tool_id in (tool_ids or ())) or any(
+            name == (u or "").lower() for u in unknown or ()
+        )
+        if named and text and text not in found:
+            found.append(text)
+            if len(found) == limit:
+                break
+    return found

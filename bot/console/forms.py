@@ -13,7 +13,7 @@ CANCEL = {"cancel", "quit", "exit"}
 def fill(console: Console, form: Form) -> dict[str, str] | None:
     """The values typed, or None when the person cancels. Enter keeps the shown value."""
     console.print(Text(f"{form.title} (Enter skips a field, 'cancel' stops)", style="bold"))
-    values: dict[str, str] = {}
+    values: dict[str, str] = dict(form.hidden)
     for field in form.fields:
         answer = _ask(console, field)
         if answer is None:

@@ -121,6 +121,14 @@ class SlackSurface:
 
         return slack_nudger(self)
 
+    def messenger(self):
+        from bot.slack.digests import slack_messenger
+
+        return slack_messenger(self)
+
+    def it_target(self) -> str | None:
+        return self.config.it_channel or None
+
     # --- connections ---------------------------------------------------------------------------
 
     async def open(self) -> None:
@@ -512,6 +520,7 @@ class SlackSurface:
                 await ack(response_action="errors", errors=render.form_errors(reply.form))
                 return
             await ack()
+        reply = await self._escalated(client, reply, request.request_id)
         message = render.message(reply)
         await self.reply_privately(
             client, request_id=request.request_id, response_url=None, channel=metadata.get("ch"),

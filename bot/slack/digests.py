@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.scheduler import CATCH_UP, NUDGE, DigestTarget
-from bot.surface import PersonSender, PostedCheck, Sender
+from bot.surface import Messenger, PersonSender, PostedCheck, Sender
 from handlers.model import Reply
 from storage.models import Person
 
@@ -63,14 +63,24 @@ def slack_posted_check(slack) -> PostedCheck:
     return posted
 
 
-def slack_nudger(slack) -> PersonSender:
+def slack_messenger(slack) -> Messenger:
+    """A direct message to one person (their DM with the app); raises when Slack refuses it."""
     from bot.slack import render
 
-    async def send(person: Person) -> str:
-        message = render.message(NUDGE)
+    async def send(person: Person, reply: Reply) -> str:
+        message = render.message(reply)
         posted = await slack.app.client.chat_postMessage(
-            channel=person.user_id, text=message.text, blocks=message.blocks
+            channel=person.user_id, text=message.text, blocks=message.blocks, unfurl_links=False
         )
         return str(posted.get("ts") or "")
+
+    return send
+
+
+def slack_nudger(slack) -> PersonSender:
+    message = slack_messenger(slack)
+
+    async def send(person: Person) -> str:
+        return await message(person, NUDGE)
 
     return send

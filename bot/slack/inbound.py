@@ -103,7 +103,7 @@ def from_view_submission(body: Mapping, actor: Actor) -> tuple[Request, dict]:
         actor=actor,
         address=_address(metadata.get("ch") or actor.user_id, (body.get("team") or {}).get("id")),
         command=metadata.get("c"),
-        form=form_values(view),
+        form={**{str(k): str(v) for k, v in (metadata.get("h") or {}).items()}, **form_values(view)},
         request_id=f"slack:view:{view.get('id', '')}",
     )
     return request, metadata

@@ -128,7 +128,9 @@ def modal(form: Form, *, metadata: dict | None = None, intro: str = "") -> dict:
         title=_plain(form.title, 24),
         submit=_plain(form.submit_label, 24),
         close=_plain("Cancel", 24),
-        private_metadata=json.dumps({"c": form.command, **(metadata or {})})[:3000],
+        private_metadata=json.dumps(
+            {"c": form.command, **({"h": dict(form.hidden)} if form.hidden else {}), **(metadata or {})}
+        )[:3000],
         blocks=blocks,
     )
     return view.to_dict()

@@ -81,6 +81,14 @@ class AiguideTeamsBot(TeamsActivityHandler):
 
         return teams_nudger(self)
 
+    def messenger(self):
+        from bot.teams.digests import teams_messenger
+
+        return teams_messenger(self)
+
+    def it_target(self) -> str | None:
+        return self.transport.config.it_conversation or None
+
     # --- turns -------------------------------------------------------------------------------
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.scheduler import NUDGE, DigestTarget
-from bot.surface import PersonSender, Sender
+from bot.surface import Messenger, PersonSender, Sender
 from handlers.model import Reply
 from storage import addresses
 from storage.models import Person
@@ -18,13 +18,24 @@ def teams_sender(teams) -> Sender:
     return send
 
 
-def teams_nudger(teams) -> PersonSender:
-    async def send(person: Person) -> str:
+def teams_messenger(teams) -> Messenger:
+    """A message in the person's 1:1 chat with the bot; raises when there is none yet."""
+
+    async def send(person: Person, reply: Reply) -> str:
         key = await teams.services.transaction(
             lambda s: addresses.personal_conversation(s, platform="teams", user_id=person.user_id)
         )
-        if key is None or not await teams.send_to(key, NUDGE):
+        if key is None or not await teams.send_to(key, reply):
             raise LookupError("no 1:1 chat with this person yet")
         return f"teams:{key}"
+
+    return send
+
+
+def teams_nudger(teams) -> PersonSender:
+    message = teams_messenger(teams)
+
+    async def send(person: Person) -> str:
+        return await message(person, NUDGE)
 
     return send

@@ -128,7 +128,7 @@ def form_card(form: Form, *, intro: str = "", headline: str = "") -> dict:
             {
                 "type": "Action.Submit",
                 "title": form.submit_label,
-                "data": {SUBMIT_KEY: {"c": form.command, "form": True}},
+                "data": {SUBMIT_KEY: {"c": form.command, "form": True, "h": dict(form.hidden)}},
             }
         ],
     }
@@ -169,4 +169,6 @@ def submitted(value: dict | None) -> tuple[str, str, dict[str, str]] | None:
         if meta.get("form")
         else {}
     )
+    if meta.get("form") and isinstance(meta.get("h"), dict):
+        form = {**{str(k): str(v) for k, v in meta["h"].items()}, **form}
     return str(meta.get("c", "")), str(meta.get("t", "")), form

@@ -155,7 +155,7 @@ async def test_it_digest_numbers(seeded):
     assert facts(reply, "Tools people ask about that are not on the list") == {
         "DeepSeek": "2 people, 3 questions"
     }
-    assert facts(reply, "Listed tools people were told not to use") == {"Otter.ai": "1 people, 1 questions"}
+    assert facts(reply, "Listed tools people were told not to use") == {"Otter.ai": "1 person, 1 question"}
     assert facts(reply, "Open review requests") == {"DeepSeek": "2 people asked"}
     gaps = next(s for s in reply.sections if s.title == "Where the knowledge base fell short").bullets
     assert gaps == ("👎 question 3 (not allowed)", "Asked for a human: question 3")

@@ -47,7 +47,7 @@ async def test_weekly_reminders(kb, database):
     await say(services, ANA, "win 30m drafted the memo with ChatGPT -> sent it early", "w1")
     reply = await digest.leadership(services, date(2026, 11, 16), date(2026, 11, 23), DigestSettings())
     reminders = next(s for s in reply.sections if s.title == "Reminders")
-    assert reminders.facts[0].value == "1 people, 1 logged a win after"
+    assert reminders.facts[0].value == "1 person, 1 logged a win after"
 
     assert (await say(services, ANA, "stop reminders", "r5")).headline.startswith("Weekly reminder off")
     await nudger.tick(friday + timedelta(days=7))
