@@ -429,8 +429,17 @@ def _listed(request: ToolRequest, kb: KnowledgeBase):
 
 
 def is_published(request: ToolRequest, kb: KnowledgeBase) -> bool:
+    """Whether the knowledge base says what IT decided: the status, the data ceiling and, for a pilot,
+    its group (or everyone). A tool listed before the review (Perplexity as `limited`) is published only
+    once its entry changes to the decision."""
     listed = _listed(request, kb)
-    return listed is not None and listed.status in PUBLISHED_AS.get(request.decision or "", ())
+    if listed is None or listed.status not in PUBLISHED_AS.get(request.decision or "", ()):
+        return False
+    if request.decision in ("approved", "pilot") and request.ceiling and listed.max_data != request.ceiling:
+        return False
+    if request.decision == "pilot" and request.pilot_group and listed.available_to != "everyone":
+        return request.pilot_group in listed.available_to
+    return True
 
 
 def slug(name: str) -> str:

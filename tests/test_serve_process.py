@@ -462,3 +462,127 @@ async def test_what_a_killed_replica_acknowledged_is_answered_by_the_other(tmp_p
     assert "acknowledged by a replica that stopped" in b.log()
     with sqlite3.connect(tmp_path / "aiguide.db") as db:
         assert db.execute("SELECT count(*) FROM pending_answers").fetchone()[0] == 0
+
+
+async def test_a_tool_review_over_slack_reaches_it_and_every_requester(tmp_path):
+    """Two people ask for a tool over slash commands; IT gets the card in its channel, an admin decides
+    from the card's button and form; both requesters get the decision as a DM from the running server."""
+    fake = await _slack_api()
+    fake.add_user("U0BEN", "Ben Okafor", "ben@brightline.example")
+    fake.add_user("U0IDA", "Ida Berg", "ida@brightline.example")
+    server, driver = await _slack_http(
+        tmp_path, fake, AIGUIDE_SLACK_IT_CHANNEL="C0ITHELP", AIGUIDE_ADMINS="U0IDA"
+    )
+    try:
+        await driver.command("request DeepSeek because it reads scanned PDFs in Chinese")
+        (card,) = await fake.wait_for("chat.postMessage", 1, timeout=15)
+        assert card["channel"] == "C0ITHELP" and "Tool review requested: DeepSeek" in card["text"]
+        buttons = _buttons(card["blocks"])
+        assert list(buttons) == ["Approve…", "Pilot…", "Reject…", "Need more info…"]
+        await driver.command("request deepseek because the Shanghai office writes in it", user="U0BEN")
+        posts = await fake.wait_for("chat.postMessage", 2, timeout=15)
+        assert posts[1]["channel"] == "C0ITHELP" and "Ben Okafor asked too" in json.dumps(posts[1])
+
+        approve = buttons["Approve…"]
+        await driver.press(approve["c"], approve["t"], user="U0IDA")
+        (view,) = await fake.wait_for("views.open", 1, timeout=15)
+        metadata = json.loads(view["view"]["private_metadata"])
+        assert metadata["c"] == "decide" and len(metadata["h"]["ref"]) == 12
+        done = await driver.submit(
+            {"decision": ("select", "approved"), "ceiling": ("select", "internal"), "group": "",
+             "alternative": ("select", ""), "note": "The EU tenant passed the security review."},
+            metadata=metadata, view_id="V0DECIDE1", user="U0IDA",
+        )  # fmt: skip
+        assert done.status == 200
+        # The decision in IT's channel, and a DM to each requester, sent by the server's notices.
+        dms = {}
+        for _ in range(60):
+            posts = fake.of("chat.postMessage")
+            dms = {p["channel"]: p for p in posts if p["channel"] in ("U0ANA", "U0BEN")}
+            if len(dms) == 2:
+                break
+            await asyncio.sleep(0.25)
+        assert set(dms) == {"U0ANA", "U0BEN"}, server.log()[-3000:]
+        for dm in dms.values():
+            assert dm["text"] == "IT approved DeepSeek"
+            assert "The EU tenant passed the security review." in json.dumps(dm["blocks"])
+        assert any(
+            p["channel"] == "C0ITHELP" and "Ida Berg decided: DeepSeek approved" in json.dumps(p)
+            for p in posts
+        )
+        await asyncio.sleep(0.5)
+        told = [p for p in fake.of("chat.postMessage") if p["channel"] in ("U0ANA", "U0BEN")]
+        assert len(told) == 2  # once each
+    finally:
+        await driver.close()
+        assert await server.stop() == 0
+        await fake.close()
+
+
+async def test_a_tool_review_over_teams_reaches_it_and_every_requester(tmp_path):
+    """In Teams: requests in 1:1 chats, the card in IT's channel, an admin's typed decision, and the
+    decision in each requester's 1:1 chat, from the running server."""
+    connector = await FakeConnector().start()
+    it = "19:it-help@thread.tacv2"
+    server = ServerProcess(
+        tmp_path,
+        {"AIGUIDE_TEAMS_DEV_MODE": "true", "AIGUIDE_TEAMS_IT_CONVERSATION": it, "AIGUIDE_ADMINS": "aad-ida"},
+    )
+
+    def personal(who: str, text: str, n: int) -> dict:
+        activity = copy.deepcopy(payload("teams_message_personal"))
+        activity.update(
+            serviceUrl=connector.url, text=text, id=f"m{n}",
+            conversation={**activity["conversation"], "id": f"a:1personal-{who}"},
+        )  # fmt: skip
+        activity["from"] = {"id": f"29:1{who}", "name": who.capitalize(), "aadObjectId": f"aad-{who}"}
+        return activity
+
+    try:
+        await server.start()
+        install = copy.deepcopy(payload("teams_installation_update_add"))
+        install.update(serviceUrl=connector.url, conversation={
+            "isGroup": True, "id": it, "name": "IT help", "conversationType": "channel", "tenantId": "tenant-brightline"})  # fmt: skip
+        async with ClientSession() as session:
+            await session.post(f"{server.url}/api/messages", json=install)
+            await connector.wait(1, timeout=15)
+            await session.post(
+                f"{server.url}/api/messages",
+                json=personal("ana", "request DeepSeek because it reads scanned PDFs", 1),
+            )
+            await session.post(
+                f"{server.url}/api/messages",
+                json=personal("ben", "request deepseek because of translations", 2),
+            )
+            sent = await connector.wait(5, timeout=15)
+            to_it = [s for s in sent if s.conversation.startswith("19:it-help")]
+            assert "Tool review requested: DeepSeek" in json.dumps(to_it[1].activity)
+            await session.post(
+                f"{server.url}/api/messages",
+                json=personal(
+                    "ida", "decide DeepSeek reject use chatgpt enterprise because its data leaves the EU", 3
+                ),
+            )
+            told: dict[str, str] = {}
+            for _ in range(60):
+                told = {
+                    s.conversation: json.dumps(s.activity)
+                    for s in connector.sent
+                    if s.conversation in ("a:1personal-ana", "a:1personal-ben")
+                    and "IT decided not to approve DeepSeek" in json.dumps(s.activity)
+                }
+                if len(told) == 2:
+                    break
+                await asyncio.sleep(0.25)
+        assert set(told) == {"a:1personal-ana", "a:1personal-ben"}, server.log()[-3000:]
+        assert all(
+            "its data leaves the EU" in text and "ChatGPT Enterprise" in text for text in told.values()
+        )
+        assert any(
+            "Ida decided: DeepSeek not approved" in json.dumps(s.activity)
+            for s in connector.sent
+            if s.conversation == it
+        )
+    finally:
+        assert await server.stop() == 0
+        await connector.close()

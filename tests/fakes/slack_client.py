@@ -94,7 +94,12 @@ class SlackDriver:
         return await self.interact(body)
 
     async def submit(
-        self, values: dict[str, object], *, metadata: dict | None = None, view_id: str = "V0WINFORM1"
+        self,
+        values: dict[str, object],
+        *,
+        metadata: dict | None = None,
+        view_id: str = "V0WINFORM1",
+        user: str | None = None,
     ):
         """A view_submission with the given inputs: strings for text, ('select', value), ('check', bool)."""
         body = copy.deepcopy(payload("slack_view_submission"))
@@ -112,6 +117,8 @@ class SlackDriver:
             state[name] = {"value": element}
         body["view"]["state"]["values"] = state
         body["view"]["id"] = view_id
+        if user is not None:
+            body["user"]["id"] = user
         if metadata is not None:
             body["view"]["private_metadata"] = json.dumps(metadata)
         return await self.interact(body)

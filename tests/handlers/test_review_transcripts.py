@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import shutil
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -237,3 +238,29 @@ async def test_the_it_digest_shows_time_to_decision_and_the_oldest_waiting(db_se
     reply = overdue_reply(waiting, FIXED_NOW, 7)
     assert [f.label for f in reply.sections[0].facts] == ["Perplexity"]
     assert "1 person waiting for 10 days" in reply.sections[0].facts[0].value
+
+
+async def test_a_listed_tool_is_published_only_once_its_entry_says_the_decision(db_services, kb):
+    """Perplexity is listed as limited, public data only; a pilot with internal data is not what the
+    policy says yet, so nobody hears "it is in the policy" until the entry changes."""
+    services = db_services
+    await say(services, "request Perplexity because I research competitors")
+    await say(
+        services, "decide Perplexity pilot up to internal for research because a four-week trial", ADMIN
+    )
+    (decided,) = await reviews.due_for(services, said("", ANA))
+    assert decided.headline == "IT will pilot Perplexity with research"
+    assert await reviews.due_for(services, said("", ANA)) == []
+    proposal = await propose(services)
+    assert proposal.drafted == () and proposal.changed == ("Perplexity",)
+    assert "# Perplexity is listed already as `perplexity`: change that entry to" in proposal.text
+    assert the_request(services).status == "decided"
+
+    entry = kb.tool["perplexity"]
+    services.knowledge = replace(
+        kb, tools=tuple(entry.model_copy(update={"status": "pilot", "max_data": "internal", "available_to": ("research",)})
+                        if t.id == "perplexity" else t for t in kb.tools),
+    )  # fmt: skip
+    (published,) = await reviews.due_for(services, said("", ANA))
+    assert published.headline.startswith("Perplexity is now in the AI-tools policy")
+    assert the_request(services).status == "published"
