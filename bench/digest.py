@@ -31,6 +31,7 @@ from knowledge import KnowledgeBase, load_knowledge
 from knowledge.base import USABLE_STATUSES
 from storage import digests
 from storage.db import Database
+from storage.digests import GAPS
 from storage.models import Person, ToolRequest, ToolRequester
 
 TARGET_S = 2.0
@@ -71,7 +72,7 @@ WIN_COLUMNS = ("request_id", "person_id", "minutes", "tool_id", "tool_name", "to
                "created_at")  # fmt: skip
 QUESTION_COLUMNS = ("request_id", "person_id", "platform", "verdict", "tool_ids", "unknown_tools", "data_class",
                     "use_case", "text", "department", "asked_at", "escalated_at")  # fmt: skip
-VOTE_COLUMNS = ("question_id", "person_id", "helpful", "voted_at")
+VOTE_COLUMNS = ("question_id", "person_id", "helpful", "voted_at", "reason")
 
 
 def say(line: str = "") -> None:
@@ -336,7 +337,15 @@ def question_rows(count: int, world: World, fmt: Formats, seed: int, votes: list
             helpful = rng.random() < 0.7
             if not helpful and world.in_week(voted.date()):
                 world.count("unhelpful")
-            votes.append((n + 1, voter, helpful, fmt.stamp(voted)))
+            votes.append(
+                (
+                    n + 1,
+                    voter,
+                    helpful,
+                    fmt.stamp(voted),
+                    "" if helpful else "it said no where the contract allows it",
+                )
+            )
         yield (f"bench-q-{n:08d}", person_id, "slack" if rng.random() < 0.8 else "teams", verdict,
                json.dumps(tool_ids) if tool_ids else empty, json.dumps(unknown) if unknown else empty,
                data_class, use_case, question, department, fmt.stamp(asked), fmt.stamp(escalated))  # fmt: skip
@@ -544,7 +553,7 @@ def check(world: World, week, questions, problems: list[str]) -> None:
     found = (week.wins, week.minutes, sum(questions.by_verdict.values()))
     if found != expected:
         problems.append(f"the digest counted (wins, minutes, questions) {found}; the loader wrote {expected}")
-    if len(questions.escalations) != min(5, world.tally.get("escalations", 0)):
+    if len(questions.escalations) != min(GAPS, world.tally.get("escalations", 0)):
         problems.append(
             f"{len(questions.escalations)} escalations listed of {world.tally.get('escalations', 0)}"
         )

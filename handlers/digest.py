@@ -226,17 +226,7 @@ async def it_digest(services: Services, start: date, end: date) -> Reply:
         ),
         _reviews_section(figures),
     ]
-    gaps = [
-        f"👎 {text or '(text not kept)'} ({verdict.replace('_', ' ')})" for text, verdict in figures.unhelpful
-    ]
-    gaps += [f"Asked for a human: {text or '(text not kept)'}" for text, _ in figures.escalations]
-    sections.append(
-        Section(
-            title="Where the knowledge base fell short",
-            bullets=tuple(gaps),
-            text="" if gaps else "Nothing this week.",
-        )
-    )
+    sections.append(_gaps_section(figures, kb))
     undelivered = await services.transaction(lambda session: digest_runs.not_delivered(session))
     if undelivered:
         sections.append(
@@ -294,4 +284,44 @@ def _reviews_section(figures) -> Section:
         facts=tuple(facts),
         bullets=bullets,
         text="" if facts or bullets else "No review decided or waiting.",
+    )
+
+
+def _gaps_section(figures, kb) -> Section:
+    """👎 answers and questions passed to a human, grouped by what they were about (tool, data, task),
+    the most frequent first: each group is a place where the knowledge base needs a line."""
+    groups: dict[tuple[str, str, str], list] = {}
+    for kind, gaps in (("👎", figures.unhelpful), ("human", figures.escalations)):
+        for gap in gaps:
+            tool = ", ".join(kb.tool[t].name if t in kb.tool else t for t in gap.tools[:2]) or "no tool named"
+            data = kb.data_class[gap.data_class].name if gap.data_class in kb.data_class else "no data named"
+            use = kb.use_case[gap.use_case].name if gap.use_case in kb.use_case else ""
+            groups.setdefault((tool, data, use), []).append((kind, gap))
+    ranked = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    facts = []
+    for (tool, data, use), items in ranked[:8]:
+        votes = sum(1 for kind, _ in items if kind == "👎")
+        humans = len(items) - votes
+        counts = ", ".join(
+            c
+            for c in (
+                f"{votes} 👎" if votes else "",
+                _count(humans, "ask for a human", "asks for a human") if humans else "",
+            )
+            if c
+        )
+        quoted = list(
+            dict.fromkeys(
+                f"“{g.text[:120]}”" + (f" (said: {g.reason[:120]})" if g.reason else "")
+                for _, g in items
+                if g.text or g.reason
+            )
+        )[:2]
+        label = " · ".join(p for p in (tool, data, use) if p)
+        facts.append(Fact(label, counts + (": " + "; ".join(quoted) if quoted else "")))
+    more = len(ranked) - len(facts)
+    return Section(
+        title="Where the knowledge base fell short",
+        facts=tuple(facts),
+        text=(f"And {more} more." if more > 0 else "") if facts else "Nothing this week.",
     )

@@ -9,7 +9,8 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
-from handlers.model import Fact, Reply, Request, Section, Status
+from handlers.model import Action, Fact, Form, FormField, Reply, Request, Section, Status
+from handlers.redaction import redact
 from handlers.services import Services
 from storage import feedback
 from storage.models import Question
@@ -29,7 +30,15 @@ async def _with_question(services: Services, work: Callable[[Session], T], found
 
 
 async def vote(request: Request, services: Services) -> Reply:
+    if request.form:
+        return await _reason(request, services)
     direction, _, ref = request.text.strip().partition(" ")
+    if direction == "why" and ref.strip():
+        return Reply(
+            status=Status.INFO,
+            headline="What was wrong with the answer?",
+            form=_reason_form(ref.strip()),
+        )
     if direction not in ("up", "down") or not ref.strip():
         return Reply(status=Status.ERROR, headline="Use the 👍 / 👎 buttons under an answer to rate it.")
 
@@ -53,6 +62,52 @@ async def vote(request: Request, services: Services) -> Reply:
         status=Status.SUCCESS,
         headline="Thanks for telling us. IT reviews unhelpful answers to improve the policy.",
         sections=(Section(text="Need an answer now? Use “Ask a human” under the answer."),),
+        actions=(Action("Say what was wrong", "feedback", f"why {ref.strip()}"),),
+    )
+
+
+def _reason_form(ref: str, value: str = "", error: str = "") -> Form:
+    return Form(
+        command="feedback",
+        title="What was wrong?",
+        fields=(
+            FormField(
+                "reason",
+                "What was wrong, or what you expected",
+                "long_text",
+                required=True,
+                value=value,
+                error=error,
+                hint="e.g. it said no, but our contract with the client allows it",
+            ),
+        ),
+        submit_label="Send",
+        hidden=(("ref", ref),),
+    )
+
+
+async def _reason(request: Request, services: Services) -> Reply:
+    ref = request.form.get("ref", "").strip()
+    reason = request.form.get("reason", "").strip()
+    if not reason or len(reason) > 500:
+        error = "Say in a sentence what was wrong." if not reason else "Keep it under 500 characters."
+        return Reply(
+            status=Status.ERROR, headline="Some fields need a look.", form=_reason_form(ref, reason, error)
+        )
+
+    def work(session: Session) -> bool:
+        question = feedback.question_by_request(session, request_id=ref)
+        if question is None:
+            return False
+        person = services.person(session, request.actor, request.platform)
+        return feedback.record_reason(
+            session, question_id=question.id or 0, person_id=person.id or 0, reason=redact(reason)
+        )
+
+    if not await services.transaction(work):
+        return Reply(status=Status.ERROR, headline="I can't find your 👎 on that answer any more; ask again.")
+    return Reply(
+        status=Status.SUCCESS, headline="Thanks: IT reads this with the answer when they review the policy."
     )
 
 

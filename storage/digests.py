@@ -148,13 +148,28 @@ def _named(rows) -> dict[str, int]:
     return {(department or "unknown"): int(count) for department, count in rows}
 
 
+GAPS = 200  # 👎 and "ask a human" questions read per week, grouped in the IT digest
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A question the knowledge base did not answer well, with what it was about."""
+
+    text: str  # the (redacted) question, "" when texts are not kept
+    verdict: str
+    tools: tuple[str, ...]  # tool ids and unlisted names
+    data_class: str | None
+    use_case: str | None
+    reason: str = ""  # what the 👎 said was wrong
+
+
 @dataclass(frozen=True)
 class QuestionFigures:
     by_verdict: dict[str, int]
     unknown_tools: list[tuple[str, int, int]]  # (name, questions, distinct people), most people first
     refused_tools: list[tuple[str, int, int]]  # listed tools answered not_allowed
-    unhelpful: list[tuple[str, str]]  # (question text or "", verdict) voted 👎
-    escalations: list[tuple[str, str]]
+    unhelpful: list[Gap]  # answers voted 👎
+    escalations: list[Gap]  # questions passed to a human
     open_requests: list[tuple[str, int]]  # (tool, people), most wanted first
     reviews: ReviewTimes | None = None  # time to decision, the oldest still waiting
     decided: list[tuple[str, str]] = field(default_factory=list)  # (tool, decision) decided in the period
@@ -186,8 +201,10 @@ def question_figures(session: Session, *, start: date, end: date, limit: int = 5
         ranked = sorted(counts.items(), key=lambda kv: (-len(kv[1][1]), -kv[1][0], kv[0]))
         return [(name, count, len(people)) for name, (count, people) in ranked[:limit]]
 
+    about = (Question.text, Question.verdict, Question.tool_ids, Question.unknown_tools, Question.data_class,
+             Question.use_case)  # fmt: skip
     unhelpful = session.exec(
-        select(Question.text, Question.verdict)
+        select(*about, QuestionVote.reason)
         .join(QuestionVote, col(QuestionVote.question_id) == col(Question.id))
         .where(
             col(QuestionVote.helpful).is_(False),
@@ -195,14 +212,20 @@ def question_figures(session: Session, *, start: date, end: date, limit: int = 5
             QuestionVote.voted_at < until,
         )
         .order_by(col(QuestionVote.voted_at))
-        .limit(limit)
+        .limit(GAPS)
     )
     escalated = session.exec(
-        select(Question.text, Question.verdict)
+        select(*about)
         .where(col(Question.escalated_at) >= since, col(Question.escalated_at) < until)
         .order_by(col(Question.escalated_at))
-        .limit(limit)
+        .limit(GAPS)
     )
+
+    def gap(row) -> Gap:
+        text, verdict, tool_ids, unknown_names, data_class, use_case, *reason = row
+        tools = tuple(dict.fromkeys([*(tool_ids or ()), *(unknown_names or ())]))
+        return Gap(text or "", verdict, tools, data_class, use_case, (reason[0] if reason else "") or "")
+
     requesters = func.count(col(ToolRequester.id))
     open_requests = session.exec(
         select(ToolRequest.tool_name, requesters)
@@ -216,8 +239,8 @@ def question_figures(session: Session, *, start: date, end: date, limit: int = 5
         by_verdict={k: int(v) for k, v in by_verdict.items()},
         unknown_tools=top(unknown),
         refused_tools=top(refused),
-        unhelpful=[(t or "", v) for t, v in unhelpful],
-        escalations=[(t or "", v) for t, v in escalated],
+        unhelpful=[gap(row) for row in unhelpful],
+        escalations=[gap(row) for row in escalated],
         open_requests=[(name, int(n)) for name, n in open_requests],
         reviews=review_times(session, start=since, end=until),
         decided=[

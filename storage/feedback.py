@@ -57,3 +57,18 @@ def mark_escalated(session: Session, *, question_id: int, when: datetime | None 
     session.add(question)
     session.flush()
     return True
+
+
+def record_reason(session: Session, *, question_id: int, person_id: int, reason: str) -> bool:
+    """What was wrong with an answer this person voted 👎; False when there is no such vote."""
+    vote = session.exec(
+        select(QuestionVote).where(
+            QuestionVote.question_id == question_id, QuestionVote.person_id == person_id
+        )
+    ).first()
+    if vote is None or vote.helpful:
+        return False
+    vote.reason = reason[:500]
+    session.add(vote)
+    session.flush()
+    return True

@@ -91,6 +91,7 @@ class QuestionVote(SQLModel, table=True):
     person_id: int = Field(foreign_key="people.id", ondelete="CASCADE")
     helpful: bool
     voted_at: datetime = _created_at()
+    reason: str = Field(default="", max_length=500)  # what was wrong, when the voter said (redacted)
 
 
 class StoredAddress(SQLModel, table=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import pytest
 from sqlmodel import select
@@ -133,6 +134,37 @@ async def test_helpful_votes_latest_per_person_counts(db_services):
     await press(db_services, buttons["👍 Helpful"], actor=BEN)
     votes = sorted((v.person_id, v.helpful) for v in stored(db_services, QuestionVote))
     assert [helpful for _, helpful in votes] == [False, True]  # Ana changed her mind; Ben's counts too
+
+
+async def test_a_thumbs_down_can_say_what_was_wrong_and_it_reaches_the_it_digest(db_services):
+    from datetime import timedelta
+
+    from handlers import digest
+
+    answer = await say(db_services, "is Otter ok for meeting notes?", request_id="ask-why")
+    down = await press(db_services, next(a for a in answer.actions if a.label == "👎 Not helpful"))
+    why = next(a for a in down.actions if a.label == "Say what was wrong")
+    opened = await press(db_services, why)
+    assert opened.form is not None and dict(opened.form.hidden) == {"ref": "ask-why"}
+    submit = Request(
+        platform=Platform.TEAMS, actor=ANA, address=Address(platform=Platform.TEAMS, channel="19:abc"),
+        command="feedback", form={**dict(opened.form.hidden), "reason": ""}, request_id="form-1",
+    )  # fmt: skip
+    empty = await build_router().dispatch(submit, db_services)
+    assert empty.form is not None and empty.form.fields[0].error == "Say in a sentence what was wrong."
+    reason = "our client meetings are recorded in Otter by contract; mail me at ana@brightline.example"
+    done = await build_router().dispatch(
+        replace(submit, form={"ref": "ask-why", "reason": reason}), db_services
+    )
+    assert done.status == Status.SUCCESS
+    (vote,) = stored(db_services, QuestionVote)
+    assert vote.reason == "our client meetings are recorded in Otter by contract; mail me at [email]"
+    start = FIXED_NOW.date() - timedelta(days=FIXED_NOW.weekday())
+    reply = await digest.it_digest(db_services, start, start + timedelta(days=7))
+    (gap,) = next(s for s in reply.sections if s.title == "Where the knowledge base fell short").facts
+    assert (
+        gap.label.startswith("Otter.ai") and "1 👎" in gap.value and "(said: our client meetings" in gap.value
+    )
 
 
 async def test_ask_a_human_passes_the_question_to_it_once(db_services):
