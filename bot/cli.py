@@ -297,16 +297,24 @@ def kb_propose(
         Path | None,
         typer.Option("--out", "-o", help="Write the draft to this file (default: print it).", dir_okay=False),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
     knowledge: KnowledgeOpt = None,
 ) -> None:
     """Draft knowledge-base YAML for tool-review decisions the knowledge base does not reflect yet."""
     from handlers.kb_proposal import propose
 
+    if out is not None and out.exists() and not force:
+        typer.echo(
+            f"{out} exists: it may hold last week's entries. Choose a new file, or add --force to replace it.",
+            err=True,
+        )
+        raise typer.Exit(1)
     services = _services(knowledge)
     with _friendly_errors():
         proposal = asyncio.run(propose(services))
-    for name in proposal.published:
-        typer.echo(f"{name}: the knowledge base lists it as decided; marked published.", err=True)
+    for name in proposal.reflected:
+        typer.echo(f"{name}: this knowledge base already says what IT decided; the server marks it published "
+                   "once it answers from it.", err=True)  # fmt: skip
     if not proposal.text:
         typer.echo("Nothing to propose: every decided tool review is in the knowledge base.", err=True)
         return

@@ -47,50 +47,57 @@ class ReviewNotices:
         """Publishes what the knowledge base now lists, then sends the notices due; the number sent."""
         services = self.services
         await reviews.publish_listed(services)
-        due = await services.transaction(lambda s: tool_requests.notices_due(s))
+        platforms = tuple(self.messengers)
+        due = await services.transaction(lambda s: tool_requests.notices_due(s, platforms=platforms))
         sent = 0
         for notice in due:
-            send = self.messengers.get(notice.person.platform)
-            if send is None:
-                continue  # the console shows its own before the next prompt
-            target, period = f"review:{notice.requester_id}", notice.status
-            if notice.status == "in_review":  # IT may ask more than once: each question is a notice
-                period += ":" + hashlib.sha1(notice.request.note.encode()).hexdigest()[:8]
-            now = services.clock()
-            owned = await services.transaction(
-                lambda s, t=target, p=period, n=now: digest_runs.claim(
-                    s, target=t, period=p, me=self.me, now=n, lease=LEASE
-                )
-            )
-            if not owned:
-                continue
-            reply = reviews.notice(notice.request, notice.status, services.knowledge, notice.reason)
-            try:
-                reference = await send(notice.person, reply)
-            except Exception as error:
-                reason = f"{error.__class__.__name__}: {error}"
-                log.warning(
-                    "review notice for %s (%s) to person %s not sent: %s",
-                    notice.request.tool_name, notice.status, notice.person.id, reason,
-                )  # fmt: skip
-                metrics.failed(notice.person.platform, reason)
-                await services.transaction(
-                    lambda s, t=target, p=period, e=reason: digest_runs.mark_failed(
-                        s, target=t, period=p, me=self.me, error=e
-                    )
-                )
-                continue
-
-            def told(session, t=target, p=period, n=notice, r=reference) -> None:
-                digest_runs.mark_sent(
-                    session, target=t, period=p, me=self.me, now=services.clock(), message_ref=r
-                )
-                tool_requests.mark_told(session, requester_id=n.requester_id, status=n.status)
-
-            await services.transaction(told)
-            metrics.delivered(notice.person.platform)
-            sent += 1
+            if notice.status == "published" and not reviews.is_published(notice.request, services.knowledge):
+                continue  # marked published by a replica already on the new policy; this one is not yet
+            sent += await self._send(notice)
         return sent
+
+    async def _send(self, notice: tool_requests.Notice) -> int:
+        services = self.services
+        send = self.messengers[notice.person.platform]
+        target = f"review:{notice.request.ref}:{notice.person.id}"
+        period = _period(notice.request, notice.status)
+        now = services.clock()
+
+        def claim(session) -> str:
+            owned = digest_runs.claim(session, target=target, period=period, me=self.me, now=now, lease=LEASE)
+            if not owned and digest_runs.settled(session, target=target, period=period):
+                # Sent already, or given up after its attempts: never due again.
+                tool_requests.mark_told(session, requester_id=notice.requester_id, status=notice.status)
+            return owned
+
+        if not await services.transaction(claim):
+            return 0
+        reply = reviews.notice(notice.request, notice.status, services.knowledge, notice.reason)
+        try:
+            reference = await send(notice.person, reply)
+        except Exception as error:
+            reason = f"{error.__class__.__name__}: {error}"
+            log.warning(
+                "review notice for %s (%s) to person %s not sent: %s",
+                notice.request.tool_name, notice.status, notice.person.id, reason,
+            )  # fmt: skip
+            metrics.failed(notice.person.platform, reason)
+            await services.transaction(
+                lambda s: digest_runs.mark_failed(s, target=target, period=period, me=self.me, error=reason)
+            )
+            return 0
+
+        def told(session) -> None:
+            digest_runs.mark_sent(session, target=target, period=period, me=self.me, now=services.clock(),
+                                  message_ref=reference)  # fmt: skip
+            current = session.get(type(notice.request), notice.request.id)
+            # IT may have asked something new while this was being sent: that one is still due.
+            if current is not None and _period(current, current.status) == period:
+                tool_requests.mark_told(session, requester_id=notice.requester_id, status=notice.status)
+
+        await services.transaction(told)
+        metrics.delivered(notice.person.platform)
+        return 1
 
     def start(self) -> None:
         if self._task is None:
@@ -109,6 +116,13 @@ class ReviewNotices:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll)
             self._wake.clear()
+
+
+def _period(request, status: str) -> str:
+    # IT may ask more than once: each question is a notice of its own.
+    if status == "in_review":
+        return f"in_review:{hashlib.sha1(request.note.encode()).hexdigest()[:8]}"
+    return status
 
 
 class OverdueReviews:

@@ -101,6 +101,8 @@ def build_registry() -> Registry:
             usage=reviews.USAGE,
             examples=(reviews.EXAMPLE, "decide Otter approve up to internal because the EU tenant is signed"),
             admin_only=True,
+            # "decide between ChatGPT and Claude for client notes?" is a question.
+            accepts=reviews.is_decision,
         )
     )
 

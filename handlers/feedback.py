@@ -175,8 +175,7 @@ async def escalation_failed(reply: Reply, services: Services) -> Reply:
     request, a decision) is stored already: the reply stands, and says the IT channel was not told."""
     if reply.escalated_question is None:
         missed = Section(
-            text="I could not post this to IT's channel just now. It is saved: IT sees it in `requests` and in "
-            "their weekly digest."
+            text="I could not post this to IT's channel just now. It is saved, and shows in IT's weekly digest."
         )
         return replace(reply, escalation=None, sections=(*reply.sections, missed))
     if reply.escalated_question is not None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import yaml
 from sqlmodel import Session
 
-from handlers.reviews import is_published, publish_listed, slug
+from handlers.reviews import is_published, listed_entry, slug
 from handlers.services import Services
 from knowledge import KnowledgeBase
 from storage import tool_requests
@@ -22,15 +22,19 @@ class Proposal:
     text: str  # the YAML, comments included; "" when there is nothing to propose
     drafted: tuple[str, ...]  # tool names with a new entry
     changed: tuple[str, ...]  # tools already listed whose entry should change (drafted as comments)
-    published: tuple[str, ...]  # decisions the knowledge base already reflects, marked published now
+    reflected: tuple[str, ...]  # decisions the knowledge base given already says (the server publishes them)
 
 
 async def propose(services: Services) -> Proposal:
+    """Read-only: requests are marked published by the server that answers from the policy, never by a
+    draft made against some other copy of it."""
     kb = services.knowledge
-    published = [r.tool_name for r in await publish_listed(services)]
+    reflected: list[str] = []
 
     def gather(session: Session):
-        waiting = [r for r in tool_requests.decided_unpublished(session) if not is_published(r, kb)]
+        decided = tool_requests.decided_unpublished(session)
+        reflected.extend(r.tool_name for r in decided if is_published(r, kb))
+        waiting = [r for r in decided if not is_published(r, kb)]
         return [
             (
                 r,
@@ -52,12 +56,13 @@ async def propose(services: Services) -> Proposal:
         entry = _entry(request, kb, taken)
         taken.add(entry["id"])
         history = _history(request, asking)
-        if request.tool_id and request.tool_id in kb.tool:
+        listed = listed_entry(request, kb)
+        if listed is not None:
             changed.append(request.tool_name)
-            body = _dump([entry])
+            body = _dump([{**entry, "id": listed.id}])
             blocks.append(
                 history
-                + f"# {request.tool_name} is listed already as `{request.tool_id}`: change that entry to\n"
+                + f"# {request.tool_name} is listed already as `{listed.id}`: change that entry to\n"
                 + "".join(f"# {line}\n" for line in body.splitlines())
             )
             continue
@@ -67,7 +72,7 @@ async def propose(services: Services) -> Proposal:
         if group and group not in kb.groups and group not in new_groups:
             new_groups.append(group)
     if not blocks:
-        return Proposal("", (), (), tuple(published))
+        return Proposal("", (), (), tuple(reflected))
     head = (
         f"# Drafted by `aiguide kb propose` on {services.today().isoformat()} from tool-review decisions\n"
         f"# (policy {kb.policy.version}). Read it, adjust it (conditions, good_for, access), then add it to the\n"
@@ -80,7 +85,7 @@ async def propose(services: Services) -> Proposal:
             + _dump_mapping({"groups": {g: [] for g in new_groups}})
         )
     tools = "tools:\n" + "\n".join(_indent(block) for block in blocks)
-    return Proposal(head + groups + tools, tuple(drafted), tuple(changed), tuple(published))
+    return Proposal(head + groups + tools, tuple(drafted), tuple(changed), tuple(reflected))
 
 
 def _entry(request: ToolRequest, kb: KnowledgeBase, taken: set[str]) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlmodel import Session
@@ -64,6 +65,19 @@ async def handle(request: Request, services: Services) -> Reply:
     outcome = await services.transaction(work)
     count = outcome.requesters
     for_it = None
+    if outcome.answered:
+        who = request.actor.display_name or request.actor.user_id
+        answer = Reply(
+            status=Status.INFO,
+            headline=f"{who} answered about {display}",
+            sections=(Section(text=f"“{redact(reason)[:1000]}”"),),
+        )
+        return Reply(
+            status=Status.SUCCESS,
+            headline=f"Thanks: your answer about {display} is with IT.",
+            sections=(Section(text="You will hear from me when IT decides."),),
+            escalation=answer,
+        )
     if not outcome.already_asked:
         for_it = await _for_it(outcome, request, services, reason)
     if outcome.already_asked:
@@ -92,6 +106,7 @@ async def _for_it(outcome: tool_requests.RequestOutcome, request: Request, servi
         who = request.actor.display_name or request.actor.user_id
         return reviews.joined_note(found, who, redact(reason), outcome.requesters)
     since = services.clock() - timedelta(days=30)
+    await services.questions_written()  # the question that led here may still be queued
 
     def gather(session: Session):
         asking = [
@@ -144,10 +159,10 @@ async def withdraw(request: Request, services: Services) -> Reply:
     display = tool_name or name
     key = tool_id or compact(display)
 
-    def work(session: Session) -> int | None:
+    def work(session: Session) -> int | str | None:
         found = tool_requests.active(session, tool_key=key)
         if found is None:
-            return None
+            return "question"  # nobody asked for it: "withdraw consent in ChatGPT" is a question
         person = services.person(session, request.actor, request.platform)
         mine = [r for r in tool_requests.requesters(session, found.id or 0) if r.person_id == person.id]
         if not mine:
@@ -155,6 +170,10 @@ async def withdraw(request: Request, services: Services) -> Reply:
         return tool_requests.withdraw(session, found, person_id=person.id or 0, when=services.clock())
 
     left = await services.transaction(work)
+    if left == "question":
+        from handlers import ask
+
+        return await ask.answer(replace(request, command="ask", text=f"withdraw {request.text}"), services)
     if left is None:
         return Reply(status=Status.INFO, headline=f"You have no open request for {display}.")
     if left == 0:

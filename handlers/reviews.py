@@ -21,15 +21,17 @@ from storage import tool_requests
 from storage.models import ToolRequest
 
 VERBS = {
-    "approve": "approved", "approved": "approved", "yes": "approved",
+    "approve": "approved", "approved": "approved",
     "pilot": "pilot", "trial": "pilot",
-    "reject": "rejected", "rejected": "rejected", "deny": "rejected", "decline": "rejected", "no": "rejected",
-    "info": "info", "more": "info", "ask": "info", "question": "info",
+    "reject": "rejected", "rejected": "rejected", "deny": "rejected", "decline": "rejected",
+    "info": "info",
 }  # fmt: skip
-USAGE = "decide TOOL approve|pilot|reject [up to CLASS] [for GROUP] [use ALTERNATIVE] because NOTE"
+USABLE = ("approved", "limited")  # what a requester may be sent to instead
+USAGE = "decide TOOL approve|pilot|reject|info [up to CLASS] [for GROUP] [use ALTERNATIVE] because NOTE"
 EXAMPLE = "decide DeepSeek reject use chatgpt-enterprise because its data leaves the EU"
 _REF = re.compile(r"^[0-9a-f]{12}$")
-_BECAUSE = re.compile(r"\s+(?:because|since)\s+|\s*:\s+|\s+[-–—]\s+", re.IGNORECASE)
+_BECAUSE = re.compile(r"\s+(?:because|since)(?:\s+|$)|\s*:\s+|\s+[-–—]\s+", re.IGNORECASE)
+_CLAUSE_WORD = re.compile(r"^(?:up|for|use|instead)$", re.IGNORECASE)
 _CLAUSES = re.compile(
     r"\b(?P<key>up to|for|use|instead)\s+(?P<value>.+?)(?=\s+\b(?:up to|for|use|instead)\b\s+|$)",
     re.IGNORECASE,
@@ -106,12 +108,20 @@ async def decide(request: Request, services: Services) -> Reply:
         found = await services.transaction(lambda s: tool_requests.by_ref(s, head))
         if found is None:
             return _gone()
+        if found.status not in ("open", "in_review"):
+            return Reply(status=Status.INFO, headline=_settled(found))
         return Reply(
             status=Status.INFO,
             headline=f"Decide on {found.tool_name}",
             form=_form(found, Draft(decision=VERBS[verb.strip().lower()]), services.knowledge, {}),
         )
     return await _typed(request, services, text)
+
+
+def is_decision(text: str) -> bool:
+    """Whether text after the word `decide` is a decision (or asks how to write one), not a question."""
+    words = [w.lower().strip(",.:") for w in text.split()]
+    return not words or bool(_REF.match(words[0])) or any(w in VERBS for w in words[1:])
 
 
 async def _typed(request: Request, services: Services, text: str) -> Reply:
@@ -129,7 +139,7 @@ async def _typed(request: Request, services: Services, text: str) -> Reply:
     key = tool_id or compact(display)
 
     def work(session: Session) -> tuple[ToolRequest, int] | str:
-        found = tool_requests.active(session, tool_key=key)
+        found = tool_requests.active(session, tool_key=key) or tool_requests.latest(session, tool_key=key)
         if found is None:
             # IT may decide before anyone asks: the decision is recorded (and drafted by `kb propose`).
             found, _ = tool_requests._open_request(session, tool_key=key, tool_name=display, tool_id=tool_id)
@@ -178,22 +188,29 @@ async def _decided(services: Services, work, draft: Draft, request: Request) -> 
 
 
 def _record(session: Session, found: ToolRequest, draft: Draft, request: Request, services: Services):
-    if found.status not in ("open", "in_review"):
-        when = found.decided_at.date().isoformat() if found.decided_at else "earlier"
-        return (
-            f"{found.tool_name} was already decided ({WORDS.get(found.decision or '', found.status)}, "
-            f"{when}, by {found.decided_by or 'IT'}). A new request starts a new review."
-        )
     by = request.actor.display_name or request.actor.user_id
     note = redact(draft.note)
     if draft.decision == "info":
-        tool_requests.ask_for_more(session, found, by=by, note=note)
+        recorded = tool_requests.ask_for_more(session, found, by=by, note=note)
     else:
-        tool_requests.decide(
+        recorded = tool_requests.decide(
             session, found, decision=draft.decision, by=by, note=note, when=services.clock(),
             ceiling=draft.ceiling or None, pilot_group=draft.group or None, alternative=draft.alternative or None,
         )  # fmt: skip
+    if not recorded:  # decided, withdrawn or published already, perhaps by another admin a moment ago
+        return _settled(found)
     return found, len(tool_requests.requesters(session, found.id or 0))
+
+
+def _settled(found: ToolRequest) -> str:
+    if found.status == "withdrawn":
+        return f"The review of {found.tool_name} was withdrawn: everyone who asked took it back."
+    when = found.decided_at.date().isoformat() if found.decided_at else "earlier"
+    listed = " and is in the policy" if found.status == "published" else ""
+    return (
+        f"{found.tool_name} was already decided ({WORDS.get(found.decision or '', found.status)}, {when}, "
+        f"by {found.decided_by or 'IT'}){listed}. A new request starts a new review."
+    )
 
 
 def _recorded(found: ToolRequest, count: int, draft: Draft, request: Request, kb: KnowledgeBase) -> Reply:
@@ -239,21 +256,23 @@ def _parse(text: str, kb: KnowledgeBase) -> tuple[str, Draft] | str:
         return "Which tool, and what did IT decide?"
     body, _, note = (part.strip() for part in _split_because(text))
     words = body.split()
-    at = next((i for i, w in enumerate(words) if w.lower().strip(",.") in VERBS and i > 0), None)
+    end = next((i for i, w in enumerate(words) if i > 0 and _CLAUSE_WORD.match(w.strip(",."))), len(words))
+    # The decision is the last verb before the clauses: "Perplexity Pro Trial approve up to ..." is approved.
+    at = next((i for i in range(end - 1, 0, -1) if words[i].lower().strip(",.") in VERBS), None)
     if at is None:
         return "Say what IT decided: approve, pilot, reject, or info (ask the requesters for more)."
     name = " ".join(words[:at]).strip("\"'“”")
     decision = VERBS[words[at].lower().strip(",.")]
     rest = " ".join(words[at + 1 :])
-    clauses = {m.group("key").lower(): m.group("value").strip() for m in _CLAUSES.finditer(rest)}
+    clauses = {m.group("key").lower(): m.group("value").strip(" ,.;") for m in _CLAUSES.finditer(rest)}
     ceiling = _class_id(clauses.get("up to", ""), kb) if "up to" in clauses else ""
     if "up to" in clauses and not ceiling:
         return f"“{clauses['up to']}” is not a data class here; use one of {', '.join(c.id for c in kb.data_classes)}."
     alternative = clauses.get("use") or clauses.get("instead") or ""
     if alternative:
         found, _, known, _status = find_tool(alternative, kb)
-        if not known or found is None:
-            return f"“{alternative}” is not a tool in the policy; name an approved one for `use`."
+        if not known or found is None or kb.tool[found].status not in USABLE:
+            return f"“{alternative}” is not an approved tool in the policy; name one for `use`."
         alternative = found
     draft = Draft(
         decision=decision, ceiling=ceiling, group=clauses.get("for", ""), alternative=alternative, note=note
@@ -277,8 +296,10 @@ def _problems(draft: Draft, kb: KnowledgeBase) -> dict[str, str]:
         problems["ceiling"] = "Say the most sensitive data it may take (up to CLASS)."
     if draft.decision == "pilot" and not draft.group:
         problems["group"] = "Say who is in the pilot (for GROUP)."
-    if draft.alternative and draft.alternative not in kb.tool:
-        problems["alternative"] = "Pick a tool from the policy."
+    if draft.alternative and (
+        draft.alternative not in kb.tool or kb.tool[draft.alternative].status not in USABLE
+    ):
+        problems["alternative"] = "Pick an approved tool from the policy."
     if not draft.note:
         problems["note"] = (
             "Add what you want to ask the requesters (because …)."
@@ -291,7 +312,7 @@ def _problems(draft: Draft, kb: KnowledgeBase) -> dict[str, str]:
 
 
 def _form(found: ToolRequest, draft: Draft, kb: KnowledgeBase, errors: dict[str, str]) -> Form:
-    usable = [t for t in kb.tools if t.status in ("approved", "limited")]
+    usable = [t for t in kb.tools if t.status in USABLE]
     fields = [
         FormField("decision", "Decision", "choice", required=True, value=draft.decision, error=errors.get("decision", ""),
                   choices=(("approved", "Approve"), ("pilot", "Pilot with a group"), ("rejected", "Reject"),
@@ -335,7 +356,7 @@ def notice(request: ToolRequest, status: str, kb: KnowledgeBase, reason: str = "
             headline=f"IT is reviewing {name} and has a question for you",
             sections=tuple(s for s in (note, Section(text=f"Answer with `request {name} because …`.")) if s),
         )
-    listed = kb.tool.get(request.tool_id or "") or _listed(request, kb)
+    listed = kb.tool.get(request.tool_id or "") or listed_entry(request, kb)
     if status == "published" and listed is not None:
         facts = [
             Fact("Status", listed.status.replace("_", " ")),
@@ -395,8 +416,8 @@ def _meanwhile(request: ToolRequest, kb: KnowledgeBase, reason: str) -> tuple[Fa
     """IT's named alternative, else the approved tools the engine recommends for what the person said
     they wanted it for: recommended tools are never ones the policy forbids for that."""
     ids: list[str] = []
-    if request.alternative and request.alternative in kb.tool:
-        ids.append(request.alternative)
+    if request.alternative in kb.tool and kb.tool[request.alternative or ""].status in USABLE:
+        ids.append(request.alternative or "")
     if not ids:
         from knowledge.understand import understand
 
@@ -419,7 +440,7 @@ PUBLISHED_AS = {
 }
 
 
-def _listed(request: ToolRequest, kb: KnowledgeBase):
+def listed_entry(request: ToolRequest, kb: KnowledgeBase):
     """The knowledge base's entry for the requested tool, by id, by the id `kb propose` drafts, or by name."""
     for candidate in (request.tool_id, slug(request.tool_name)):
         if candidate and candidate in kb.tool:
@@ -432,7 +453,7 @@ def is_published(request: ToolRequest, kb: KnowledgeBase) -> bool:
     """Whether the knowledge base says what IT decided: the status, the data ceiling and, for a pilot,
     its group (or everyone). A tool listed before the review (Perplexity as `limited`) is published only
     once its entry changes to the decision."""
-    listed = _listed(request, kb)
+    listed = listed_entry(request, kb)
     if listed is None or listed.status not in PUBLISHED_AS.get(request.decision or "", ()):
         return False
     if request.decision in ("approved", "pilot") and request.ceiling and listed.max_data != request.ceiling:

@@ -91,3 +91,13 @@ def not_delivered(session: Session, *, limit: int = 10) -> list[DigestRun]:
         .limit(limit)
     )
     return [r for r in session.exec(query) if r.status == "unconfirmed" or r.attempts >= MAX_ATTEMPTS]
+
+
+def settled(session: Session, *, target: str, period: str) -> bool:
+    """Sent, or never to be tried again (unconfirmed, or failed as often as it may be)."""
+    run = session.exec(
+        select(DigestRun).where(DigestRun.target == target, DigestRun.period == period)
+    ).first()
+    if run is None:
+        return False
+    return run.status in ("sent", "unconfirmed") or (run.status == "failed" and run.attempts >= MAX_ATTEMPTS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -19,6 +19,7 @@ class RequestOutcome:
     new_request: bool  # False: joined an open request for the same tool
     already_asked: bool  # this person had asked before
     requesters: int
+    answered: bool = False  # a requester's answer to IT's question (the request is in review)
 
 
 def request_review(
@@ -43,10 +44,11 @@ def request_review(
         )
     ).first()
     if mine is not None:
-        if reason and not mine.reason:
+        answered = bool(reason) and request.status == "in_review"
+        if reason and (answered or not mine.reason):
             mine.reason = reason[:2000]
             session.add(mine)
-        return RequestOutcome(request, False, True, _count(session, request.id))
+        return RequestOutcome(request, False, True, _count(session, request.id), answered=answered)
     requester = ToolRequester(
         request_id=request_id,
         tool_request_id=request.id,
@@ -177,35 +179,42 @@ def decide(
     ceiling: str | None = None,
     pilot_group: str | None = None,
     alternative: str | None = None,
-) -> ToolRequest:
-    """Records IT's decision on an active request; the requesters are told by the review notices."""
+) -> bool:
+    """Records IT's decision on a request still open or in review; False when someone decided it first
+    (two admins at once: the first one counts). The requesters are told by the review notices."""
     if decision not in DECISIONS:
         raise ValueError(f"unknown decision {decision!r}")
-    request.status = "decided"
-    request.decision = decision
-    request.decided_at = when
-    request.decided_by = by[:200]
-    request.note = note[:2000]
-    request.ceiling = ceiling if decision != "rejected" else None
-    request.pilot_group = pilot_group[:200] if pilot_group and decision == "pilot" else None
-    request.alternative = alternative
-    session.add(request)
-    session.flush()
-    return request
+    values = {
+        "status": "decided", "decision": decision, "decided_at": when, "decided_by": by[:200], "note": note[:2000],
+        "ceiling": ceiling if decision != "rejected" else None,
+        "pilot_group": pilot_group[:200] if pilot_group and decision == "pilot" else None,
+        "alternative": alternative,
+    }  # fmt: skip
+    return _update_active(session, request, values)
 
 
-def ask_for_more(session: Session, request: ToolRequest, *, by: str, note: str) -> ToolRequest:
+def ask_for_more(session: Session, request: ToolRequest, *, by: str, note: str) -> bool:
     """IT needs more information: the request is in review, and its requesters are asked `note`."""
-    request.status = "in_review"
-    request.decided_by = by[:200]
-    request.note = note[:2000]
-    session.add(request)
+    if not _update_active(
+        session, request, {"status": "in_review", "decided_by": by[:200], "note": note[:2000]}
+    ):
+        return False
     # Asked again each time IT asks something new.
     for requester in requesters(session, request.id or 0):
         requester.told = None if requester.told == "in_review" else requester.told
         session.add(requester)
     session.flush()
-    return request
+    return True
+
+
+def _update_active(session: Session, request: ToolRequest, values: dict) -> bool:
+    result = session.execute(
+        update(ToolRequest)
+        .where(col(ToolRequest.id) == request.id, col(ToolRequest.status).in_(ACTIVE_REQUEST))
+        .values(**values)
+    )
+    session.refresh(request)
+    return result.rowcount == 1
 
 
 def withdraw(session: Session, request: ToolRequest, *, person_id: int, when: datetime) -> int:
@@ -252,8 +261,15 @@ class Notice:
     reason: str = ""
 
 
-def notices_due(session: Session, *, person_id: int | None = None, limit: int = 200) -> list[Notice]:
-    """Requesters not yet told of their request's current status (in review, decided, published)."""
+def notices_due(
+    session: Session,
+    *,
+    person_id: int | None = None,
+    platforms: tuple[str, ...] | None = None,
+    limit: int = 200,
+) -> list[Notice]:
+    """Requesters not yet told of their request's current status (in review, decided, published), of
+    one person or of people on the given platforms."""
     query = (
         select(ToolRequester, ToolRequest, Person)
         .join(ToolRequest, col(ToolRequest.id) == col(ToolRequester.tool_request_id))
@@ -263,6 +279,8 @@ def notices_due(session: Session, *, person_id: int | None = None, limit: int = 
     )
     if person_id is not None:
         query = query.where(ToolRequester.person_id == person_id)
+    if platforms is not None:
+        query = query.where(col(Person.platform).in_(platforms))
     rows = session.exec(query.order_by(col(ToolRequester.id)).limit(limit))
     return [Notice(r.id or 0, q.status, q, p, r.reason) for r, q, p in rows]
 

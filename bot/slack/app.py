@@ -554,6 +554,8 @@ class SlackSurface:
         """Posts the question to IT first, so that the person is told it reached IT only once it has."""
         if reply.escalation is None:
             return reply
+        if not self.config.it_channel and reply.escalated_question is None:
+            return replace(reply, escalation=None)  # news for IT (a review request) where IT has no channel
         failed = "no IT channel configured (AIGUIDE_SLACK_IT_CHANNEL)"
         if self.config.it_channel:
             message = render.message(reply.escalation)

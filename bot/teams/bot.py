@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from dataclasses import replace
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
@@ -184,6 +185,10 @@ class AiguideTeamsBot(TeamsActivityHandler):
         if reply.escalation is None:
             return reply
         target = self.transport.config.it_conversation
+        if not target and reply.escalated_question is None:
+            return replace(
+                reply, escalation=None
+            )  # news for IT (a review request) where IT has no conversation
         try:
             if target and await self.send_to(target, reply.escalation):
                 return reply

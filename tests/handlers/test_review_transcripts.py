@@ -3,6 +3,7 @@ every requester told once → `kb propose` → the policy lists the tool → req
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import shutil
 from dataclasses import replace
@@ -161,8 +162,9 @@ async def test_a_typed_rejection_with_an_alternative_and_a_question_first(db_ser
     with services.database.session() as session:
         assert len(list(session.exec(select(ToolRequest)))) == 1
 
-    wrong = await say(services, "decide Perplexity reject use grammarly-free because no", ADMIN)
-    assert wrong.status == Status.ERROR and "not a tool in the policy" in wrong.headline
+    for alternative in ("grammarly-free", "chatgpt personal"):  # not in the policy; listed but not approved
+        wrong = await say(services, f"decide Perplexity reject use {alternative} because no", ADMIN)
+        assert wrong.status == Status.ERROR and "not an approved tool in the policy" in wrong.headline
     typed = await say(
         services, "decide Perplexity reject use chatgpt enterprise because its retention is 1 year", ADMIN
     )
@@ -180,7 +182,6 @@ async def test_a_typed_rejection_with_an_alternative_and_a_question_first(db_ser
 async def test_typed_decisions_say_what_is_missing(db_services):
     for text, expected in (
         ("decide", "Which tool"),
-        ("decide DeepSeek because fine", "Say what IT decided"),
         ("decide DeepSeek approve because fine", "most sensitive data"),
         ("decide DeepSeek approve up to secret because fine", "not a data class here"),
         ("decide DeepSeek pilot up to internal because fine", "who is in the pilot"),
@@ -188,6 +189,12 @@ async def test_typed_decisions_say_what_is_missing(db_services):
     ):
         reply = await say(db_services, text, ADMIN)
         assert reply.status == Status.ERROR and expected in texts(reply), (text, texts(reply))
+
+
+async def test_decide_and_withdraw_in_ordinary_questions_are_questions(db_services):
+    for text in ("decide between chatgpt and claude for client notes", "withdraw consent in chatgpt"):
+        reply = await say(db_services, text)
+        assert reply.status not in (Status.ERROR, Status.INFO) and "admins only" not in reply.headline, text
 
 
 async def test_a_pilot_declares_its_group_in_the_draft(db_services, tmp_path):
@@ -210,9 +217,8 @@ async def test_withdrawing_the_last_voice_withdraws_the_request(db_services):
     assert "1 person still asks" in left.headline
     gone = await say(db_services, "withdraw deepseek", BEN)
     assert gone.headline.startswith("Withdrawn") and the_request(db_services).status == "withdrawn"
-    assert (
-        await say(db_services, "withdraw deepseek", BEN)
-    ).headline == "You have no open request for DeepSeek."
+    # With no request left, "withdraw ..." is read as a question about the tool.
+    assert (await say(db_services, "withdraw deepseek", BEN)).status == Status.UNKNOWN_TOOL
 
 
 async def test_the_it_digest_shows_time_to_decision_and_the_oldest_waiting(db_services):
@@ -264,3 +270,70 @@ async def test_a_listed_tool_is_published_only_once_its_entry_says_the_decision(
     (published,) = await reviews.due_for(services, said("", ANA))
     assert published.headline.startswith("Perplexity is now in the AI-tools policy")
     assert the_request(services).status == "published"
+
+
+async def test_a_second_decision_on_a_decided_tool_is_refused(db_services):
+    await say(db_services, "request DeepSeek because translations")
+    await say(db_services, "decide DeepSeek approve up to internal because fine", ADMIN)
+    again = await say(db_services, "decide DeepSeek reject because changed my mind", ADMIN)
+    assert again.status == Status.ERROR and "already decided (approved" in again.headline
+    assert (await propose(db_services)).drafted == ("DeepSeek",)
+
+
+async def test_an_answer_to_its_question_reaches_it(db_services):
+    await say(db_services, "request DeepSeek because translations")
+    await say(db_services, "decide DeepSeek info because which documents would you translate?", ADMIN)
+    answer = await say(
+        db_services, "request DeepSeek because supplier contracts in Mandarin, nothing personal"
+    )
+    assert answer.headline == "Thanks: your answer about DeepSeek is with IT."
+    assert "“supplier contracts in Mandarin, nothing personal”" in texts(answer.escalation)
+
+
+async def test_two_replicas_send_each_notice_once_and_unreachable_people_block_nobody(db_services):
+    from bot.review_notices import ReviewNotices
+    from storage.models import Person
+
+    services = db_services
+    console = Actor(user_id="console:ana", display_name="ana")
+    await build_router().dispatch(replace(said("request DeepSeek because translations", console),
+                                          platform=Platform.CONSOLE), services)  # fmt: skip
+    await say(services, "request DeepSeek because contracts", BEN)
+    await say(services, "decide DeepSeek reject because no EU hosting", ADMIN)
+    sent: list[tuple[str, str]] = []
+
+    async def messenger(person: Person, reply) -> str:
+        sent.append((person.user_id, reply.headline))
+        return "ts"
+
+    replicas = [ReviewNotices(services, {"slack": messenger}) for _ in range(2)]
+    await asyncio.gather(*(r.send_due() for r in replicas))
+    await asyncio.gather(*(r.send_due() for r in replicas))
+    assert sent == [("U_BEN", "IT decided not to approve DeepSeek")]
+    # The console person is told in the console, before the next prompt.
+    (told,) = await reviews.due_for(services, replace(said("", console), platform=Platform.CONSOLE))
+    assert told.headline == "IT decided not to approve DeepSeek"
+
+
+async def test_a_failing_messenger_is_tried_again_then_given_up(db_services):
+    from bot.review_notices import ReviewNotices
+
+    services = db_services
+    await say(services, "request DeepSeek because translations")
+    await say(services, "decide DeepSeek reject because no", ADMIN)
+    now = [FIXED_NOW]
+    services.clock = lambda: now[0]
+    calls = 0
+
+    async def broken(person, reply) -> str:
+        nonlocal calls
+        calls += 1
+        raise LookupError("no 1:1 chat with this person yet")
+
+    notices = ReviewNotices(services, {"slack": broken})
+    for _ in range(8):
+        await notices.send_due()
+        now[0] += timedelta(minutes=3)  # past the lease: the next round may try again
+    assert calls == 5  # digest_runs' attempts, then it is settled and no longer due
+    with services.database.session() as session:
+        assert tool_requests.notices_due(session) == []
