@@ -43,10 +43,17 @@ def upgrade() -> None:
             sa.text("UPDATE tool_requests SET ref = :ref WHERE id = :id"),
             {"ref": uuid.uuid4().hex[:12], "id": row_id},
         )
+    # A replica still on the previous release inserts requests without a ref during a rolling upgrade:
+    # the database makes one up rather than refuse the request.
+    random_ref = (
+        "substr(md5(random()::text), 1, 12)"
+        if bind.dialect.name == "postgresql"
+        else "lower(hex(randomblob(6)))"
+    )
     with op.batch_alter_table("tool_requests", schema=None) as batch_op:
-        batch_op.alter_column("ref", existing_type=_TEXT(length=16), nullable=False)
-        batch_op.alter_column("decided_by", server_default=None)
-        batch_op.alter_column("note", server_default=None)
+        batch_op.alter_column(
+            "ref", existing_type=_TEXT(length=16), nullable=False, server_default=sa.text(f"({random_ref})")
+        )
         batch_op.create_unique_constraint("uq_tool_requests_ref", ["ref"])
         batch_op.drop_index(
             "uq_tool_requests_open_tool",
