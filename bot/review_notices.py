@@ -21,9 +21,11 @@ from bot import metrics
 from bot.background import cancel
 from bot.surface import Messenger, Sender
 from handlers import reviews
+from handlers.feedback import answer_notice
 from handlers.model import Fact, Reply, Section, Status
 from handlers.services import Services
 from storage import digest_runs, tool_requests
+from storage import feedback as feedback_store
 
 log = logging.getLogger(__name__)
 
@@ -54,49 +56,69 @@ class ReviewNotices:
             if notice.status == "published" and not reviews.is_published(notice.request, services.knowledge):
                 continue  # marked published by a replica already on the new policy; this one is not yet
             sent += await self._send(notice)
+        answers = await services.transaction(lambda s: feedback_store.answers_due(s, platforms=platforms))
+        for question, person in answers:
+            sent += await self._send_answer(question, person)
         return sent
 
+    async def _send_answer(self, question, person) -> int:
+        """IT's answer to a question passed to a human, to the person who asked: once per answer."""
+
+        def told(session, *, settled: bool = False) -> None:
+            feedback_store.mark_answer_told(
+                session, question_id=question.id, answered_at=question.it_answered_at
+            )
+
+        reply = answer_notice(question, self.services.knowledge)
+        key = (f"answer:{question.request_id}"[:100], str(question.it_answered_at)[:40])
+        return await self._deliver(key, person, reply, told, f"IT's answer to question {question.id}")
+
     async def _send(self, notice: tool_requests.Notice) -> int:
-        services = self.services
-        send = self.messengers[notice.person.platform]
-        target = f"review:{notice.request.ref}:{notice.person.id}"
         period = _period(notice.request, notice.status)
+
+        def told(session, *, settled: bool = False) -> None:
+            current = session.get(type(notice.request), notice.request.id)
+            # IT may have asked something new while this was being sent: that one is still due.
+            if settled or (current is not None and _period(current, current.status) == period):
+                tool_requests.mark_told(session, requester_id=notice.requester_id, status=notice.status)
+
+        reply = reviews.notice(notice.request, notice.status, self.services.knowledge, notice.reason)
+        key = (f"review:{notice.request.ref}:{notice.person.id}", period)
+        what = f"review notice for {notice.request.tool_name} ({notice.status})"
+        return await self._deliver(key, notice.person, reply, told, what)
+
+    async def _deliver(self, key: tuple[str, str], person, reply, told, what: str) -> int:
+        """Claims the notice, sends it, and records it sent (`told`); 1 when this replica sent it."""
+        services = self.services
+        target, period = key
         now = services.clock()
 
         def claim(session) -> str:
             owned = digest_runs.claim(session, target=target, period=period, me=self.me, now=now, lease=LEASE)
             if not owned and digest_runs.settled(session, target=target, period=period):
-                # Sent already, or given up after its attempts: never due again.
-                tool_requests.mark_told(session, requester_id=notice.requester_id, status=notice.status)
+                told(session, settled=True)  # sent already, or given up after its attempts: never due again
             return owned
 
         if not await services.transaction(claim):
             return 0
-        reply = reviews.notice(notice.request, notice.status, services.knowledge, notice.reason)
         try:
-            reference = await send(notice.person, reply)
+            reference = await self.messengers[person.platform](person, reply)
         except Exception as error:
             reason = f"{error.__class__.__name__}: {error}"
-            log.warning(
-                "review notice for %s (%s) to person %s not sent: %s",
-                notice.request.tool_name, notice.status, notice.person.id, reason,
-            )  # fmt: skip
-            metrics.failed(notice.person.platform, reason)
+            log.warning("%s to person %s not sent: %s", what, person.id, reason)
+            metrics.failed(person.platform, reason)
             await services.transaction(
                 lambda s: digest_runs.mark_failed(s, target=target, period=period, me=self.me, error=reason)
             )
             return 0
 
-        def told(session) -> None:
+        def sent(session) -> None:
             digest_runs.mark_sent(session, target=target, period=period, me=self.me, now=services.clock(),
                                   message_ref=reference)  # fmt: skip
-            current = session.get(type(notice.request), notice.request.id)
-            # IT may have asked something new while this was being sent: that one is still due.
-            if current is not None and _period(current, current.status) == period:
-                tool_requests.mark_told(session, requester_id=notice.requester_id, status=notice.status)
+            told(session)
 
-        await services.transaction(told)
-        metrics.delivered(notice.person.platform)
+        await services.transaction(sent)
+        metrics.delivered(person.platform)
         return 1
 
     def start(self) -> None:

@@ -127,6 +127,16 @@ def build_registry() -> Registry:
 
     registry.register(
         CommandSpec(
+            name="relay",
+            handler=feedback.relay,
+            summary="IT's answer in the thread of a question passed to them, sent on to the asker.",
+            usage="@aiguide ANSWER (in the question's thread, in IT's channel)",
+            hidden=True,
+        )
+    )
+
+    registry.register(
+        CommandSpec(
             name="home",
             handler=home.handle,
             summary="Your start page.",

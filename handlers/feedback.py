@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
-from handlers.model import Action, Fact, Form, FormField, Reply, Request, Section, Status
+from handlers.model import Action, Fact, Form, FormField, Reply, Request, Section, Status, Visibility
 from handlers.redaction import redact
 from handlers.services import Services
 from storage import feedback
@@ -192,3 +192,64 @@ async def escalation_failed(reply: Reply, services: Services) -> Reply:
             ),
         ),
     )
+
+
+# --- IT's answer in the escalation's thread ------------------------------------------------------
+
+
+async def relay(request: Request, services: Services) -> Reply:
+    """IT's reply in the thread of a question passed to them (`form["thread"]` names the thread): stored
+    and relayed to the asker by the notices. A thread of anything else is an ordinary question."""
+    ref = request.form.get("thread", "")
+    answer = request.text.strip()
+    by = request.actor.display_name or request.actor.user_id
+
+    def work(session: Session) -> Question | None:
+        question = feedback.question_by_escalation(session, ref=ref) if ref else None
+        if question is not None and answer:
+            feedback.record_answer(session, question, answer=answer, by=by, when=services.clock())
+        return question
+
+    question = await services.transaction(work)
+    if question is None:
+        from handlers import ask
+
+        return await ask.answer(replace(request, command="ask", form={}), services)
+    if not answer:
+        return Reply(status=Status.INFO, headline="Write your answer after the mention; I'll pass it on.")
+    from handlers import reviews
+
+    reviews.changed(services)
+    return Reply(
+        status=Status.SUCCESS,
+        headline="I'll send your answer to the person who asked.",
+        visibility=Visibility.PUBLIC,  # the rest of IT sees in the thread that it is answered
+        sections=(
+            Section(
+                text="If the policy should say this, add a rule or example: `aiguide kb propose` drafts one "
+                "from this answer for you to check."
+            ),
+        ),
+    )
+
+
+def answer_notice(question: Question, kb) -> Reply:
+    asked = question.text or "(your question; its text is not kept)"
+    return Reply(
+        status=Status.INFO,
+        headline="IT answered your question",
+        sections=(
+            Section(facts=(Fact("You asked", asked),)),
+            Section(title=f"{question.it_answered_by or 'IT'} wrote", text=question.it_answer or ""),
+        ),
+        footer=f"Questions: {kb.policy.contact}",
+    )
+
+
+async def escalation_posted(services: Services, reply: Reply, ref: str) -> None:
+    """Where the surface posted the question for IT, so IT's answer in its thread finds it."""
+    if reply.escalated_question is not None:
+        question_id = reply.escalated_question
+        await services.transaction(
+            lambda session: feedback.escalation_posted(session, question_id=question_id, ref=ref)
+        )

@@ -4,6 +4,7 @@ does not reflect yet, for IT to read, adjust and commit. aiguide never edits the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import yaml
 from sqlmodel import Session
@@ -11,7 +12,7 @@ from sqlmodel import Session
 from handlers.reviews import is_published, listed_entry, slug
 from handlers.services import Services
 from knowledge import KnowledgeBase
-from storage import tool_requests
+from storage import feedback, tool_requests
 from storage.models import ToolRequest
 
 STATUS = {"approved": "approved", "pilot": "pilot", "rejected": "not_approved"}
@@ -47,6 +48,9 @@ async def propose(services: Services) -> Proposal:
         ]
 
     waiting = await services.transaction(gather)
+    since = services.clock() - timedelta(days=30)
+    answered = await services.transaction(lambda s: feedback.answered_escalations(s, since=since))
+    answers = _answer_rules(answered, kb)
     blocks: list[str] = []
     new_groups: list[str] = []
     drafted: list[str] = []
@@ -71,7 +75,7 @@ async def propose(services: Services) -> Proposal:
         group = request.pilot_group if request.decision == "pilot" else None
         if group and group not in kb.groups and group not in new_groups:
             new_groups.append(group)
-    if not blocks:
+    if not blocks and not answers:
         return Proposal("", (), (), tuple(reflected))
     head = (
         f"# Drafted by `aiguide kb propose` on {services.today().isoformat()} from tool-review decisions\n"
@@ -84,8 +88,37 @@ async def propose(services: Services) -> Proposal:
             "# Pilot groups not declared yet: who is in them comes from the people file, or list them here.\n"
             + _dump_mapping({"groups": {g: [] for g in new_groups}})
         )
-    tools = "tools:\n" + "\n".join(_indent(block) for block in blocks)
-    return Proposal(head + groups + tools, tuple(drafted), tuple(changed), tuple(reflected))
+    tools = ("tools:\n" + "\n".join(_indent(block) for block in blocks)) if blocks else ""
+    return Proposal(head + groups + tools + answers, tuple(drafted), tuple(changed), tuple(reflected))
+
+
+def _answer_rules(answered, kb: KnowledgeBase) -> str:
+    """IT's answers to questions passed to a human, as commented rule drafts: only IT can tell whether
+    an answer forbids or requires, and what should trigger it."""
+    if not answered:
+        return ""
+    lines = [
+        "",
+        "# IT's answers to questions passed to a human (last 30 days). To make one policy, uncomment it,",
+        "# choose forbid or require, check its triggers, and move it to your rules file.",
+        "# rules:",
+    ]
+    for question in answered:
+        tools = [t for t in question.tool_ids or () if t in kb.tool]
+        rule: dict = {"id": f"it-answer-{question.id}", "effect": "require"}
+        if tools:
+            rule["tools"] = tools
+        if question.data_class in kb.data_class:
+            rule["data"] = [question.data_class]
+        if question.use_case in kb.use_case:
+            rule["use_cases"] = [question.use_case]
+        if question.text:
+            rule["mentions"] = []  # words from the question that should trigger it
+        rule["text"] = question.it_answer or ""
+        asked = " ".join((question.text or "(question text not kept)").splitlines())
+        lines.append(f"#   # asked: {asked[:200]} · answered by {question.it_answered_by or 'IT'}")
+        lines += [f"#   {line}" for line in _dump([rule]).splitlines()]
+    return "\n".join(lines) + "\n"
 
 
 def _entry(request: ToolRequest, kb: KnowledgeBase, taken: set[str]) -> dict:

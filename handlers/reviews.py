@@ -509,11 +509,19 @@ async def due_for(services: Services, request: Request) -> list[Reply]:
     kb = services.knowledge
 
     def work(session: Session) -> list[Reply]:
+        from handlers.feedback import answer_notice
+        from storage import feedback
+
         person = services.person(session, request.actor, request.platform)
         replies = []
         for due in tool_requests.notices_due(session, person_id=person.id or 0):
             replies.append(notice(due.request, due.status, kb, due.reason))
             tool_requests.mark_told(session, requester_id=due.requester_id, status=due.status)
+        for question, _ in feedback.answers_due(session, person_id=person.id or 0):
+            replies.append(answer_notice(question, kb))
+            feedback.mark_answer_told(
+                session, question_id=question.id or 0, answered_at=question.it_answered_at
+            )
         return replies
 
     await publish_listed(services)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.db import now
-from storage.models import Question, QuestionVote
+from storage.models import Person, Question, QuestionVote
 
 
 def question_by_request(session: Session, *, request_id: str) -> Question | None:
@@ -72,3 +72,60 @@ def record_reason(session: Session, *, question_id: int, person_id: int, reason:
     session.add(vote)
     session.flush()
     return True
+
+
+def escalation_posted(session: Session, *, question_id: int, ref: str) -> None:
+    question = session.get(Question, question_id)
+    if question is not None:
+        question.escalation_ref = ref[:200]
+        session.add(question)
+        session.flush()
+
+
+def question_by_escalation(session: Session, *, ref: str) -> Question | None:
+    return session.exec(select(Question).where(Question.escalation_ref == ref)).first()
+
+
+def record_answer(session: Session, question: Question, *, answer: str, by: str, when: datetime) -> None:
+    """IT's answer, relayed to the asker by the notices (again if IT corrects it)."""
+    question.it_answer = answer[:2000]
+    question.it_answered_by = by[:200]
+    question.it_answered_at = when
+    question.answer_told = False
+    session.add(question)
+    session.flush()
+
+
+def answers_due(
+    session: Session,
+    *,
+    person_id: int | None = None,
+    platforms: tuple[str, ...] | None = None,
+    limit: int = 200,
+) -> list[tuple[Question, Person]]:
+    query = (
+        select(Question, Person)
+        .join(Person, col(Person.id) == col(Question.person_id))
+        .where(col(Question.it_answer).is_not(None), col(Question.answer_told).is_(False))
+    )
+    if person_id is not None:
+        query = query.where(Question.person_id == person_id)
+    if platforms is not None:
+        query = query.where(col(Person.platform).in_(platforms))
+    return list(session.exec(query.order_by(col(Question.it_answered_at)).limit(limit)))
+
+
+def mark_answer_told(session: Session, *, question_id: int, answered_at: datetime | None) -> None:
+    """Told, unless IT wrote again since (then the newer answer is still due)."""
+    question = session.get(Question, question_id)
+    if question is not None and question.it_answered_at == answered_at:
+        question.answer_told = True
+        session.add(question)
+        session.flush()
+
+
+def answered_escalations(session: Session, *, since: datetime) -> list[Question]:
+    query = (
+        select(Question).where(col(Question.it_answered_at) >= since).order_by(col(Question.it_answered_at))
+    )
+    return list(session.exec(query))

@@ -78,6 +78,13 @@ class Question(SQLModel, table=True):
     department: str | None = Field(default=None, max_length=120)
     asked_at: datetime = _created_at()
     escalated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # Where the question was posted for IT ("slack:C123:1764170000.000100"), so IT's answer in its thread
+    # finds it; and that answer, relayed to the asker once.
+    escalation_ref: str | None = Field(default=None, max_length=200, index=True)
+    it_answer: str | None = Field(default=None, max_length=2000)
+    it_answered_by: str = Field(default="", max_length=200)
+    it_answered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    answer_told: bool = Field(default=False)
 
 
 class QuestionVote(SQLModel, table=True):

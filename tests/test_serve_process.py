@@ -586,3 +586,40 @@ async def test_a_tool_review_over_teams_reaches_it_and_every_requester(tmp_path)
     finally:
         assert await server.stop() == 0
         await connector.close()
+
+
+async def test_its_answer_in_the_thread_reaches_the_person_who_asked(tmp_path):
+    """ "Ask a human" posts the question to IT's channel; IT answers in its thread by mentioning aiguide;
+    the running server sends the answer to the asker as a DM, once."""
+    fake = await _slack_api()
+    fake.add_user("U0IDA", "Ida Berg", "ida@brightline.example")
+    server, driver = await _slack_http(tmp_path, fake, AIGUIDE_SLACK_IT_CHANNEL="C0ITHELP")
+    try:
+        await driver.command("can I use DeepSeek for client data?")
+        (answer,) = await fake.wait_for("response_url", 1, timeout=15)
+        ask = _buttons(answer["blocks"])["Ask a human"]
+        await driver.press(ask["c"], ask["t"])
+        (to_it,) = await fake.wait_for("chat.postMessage", 1, timeout=15)
+        assert to_it["channel"] == "C0ITHELP"
+        thread = fake.history["C0ITHELP"][0]["ts"]
+        await driver.event(
+            "slack_event_app_mention", channel="C0ITHELP", thread_ts=thread, ts="1764170300.000900", user="U0IDA",
+            text="<@UBOT0001> Not with client data: use ChatGPT Enterprise, it has our DPA.",
+        )  # fmt: skip
+        dm = None
+        for _ in range(60):
+            dm = next((p for p in fake.of("chat.postMessage") if p["channel"] == "U0ANA"), None)
+            if dm:
+                break
+            await asyncio.sleep(0.25)
+        assert dm is not None, server.log()[-3000:]
+        assert dm["text"] == "IT answered your question"
+        assert "Not with client data: use ChatGPT Enterprise, it has our DPA." in json.dumps(dm["blocks"])
+        in_thread = [p for p in fake.of("chat.postMessage") if p.get("thread_ts") == thread]
+        assert in_thread and "I'll send your answer to the person who asked." in in_thread[0]["text"]
+        await asyncio.sleep(0.5)
+        assert len([p for p in fake.of("chat.postMessage") if p["channel"] == "U0ANA"]) == 1
+    finally:
+        await driver.close()
+        assert await server.stop() == 0
+        await fake.close()

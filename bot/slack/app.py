@@ -350,6 +350,12 @@ class SlackSurface:
             actor = await self.actor(client, event["user"])
             request = inbound.from_message(body, actor, context.get("bot_user_id"))
             request_id = request.request_id
+            it_thread = event.get("thread_ts")
+            if self.config.it_channel and event.get("channel") == self.config.it_channel and it_thread:
+                # A mention in a thread of IT's channel: perhaps IT answering a question passed to them.
+                request = replace(
+                    request, command="relay", form={"thread": f"slack:{event['channel']}:{it_thread}"}
+                )
             reply = await self.dispatch(request)
             if reply.form is not None:
                 # A modal needs a click (a trigger id); offer the button that opens it.
@@ -557,14 +563,21 @@ class SlackSurface:
         if not self.config.it_channel and reply.escalated_question is None:
             return replace(reply, escalation=None)  # news for IT (a review request) where IT has no channel
         failed = "no IT channel configured (AIGUIDE_SLACK_IT_CHANNEL)"
+        posted: dict = {}
         if self.config.it_channel:
             message = render.message(reply.escalation)
             failed = await delivery.post(
                 client, "chat_postMessage", request_id, channel=self.config.it_channel,
-                text=message.text, blocks=message.blocks, **POST_OPTIONS,
+                text=message.text, blocks=message.blocks, into=posted, **POST_OPTIONS,
             )  # fmt: skip
         if failed is None:
             metrics.delivered("slack")
+            if posted.get("ts"):
+                await feedback.escalation_posted(
+                    self.services,
+                    reply,
+                    f"slack:{posted.get('channel') or self.config.it_channel}:{posted['ts']}",
+                )
             return reply
         log.error("slack delivery failed (request %s): question to IT: %s", request_id, failed)
         metrics.failed("slack", failed if self.config.it_channel else "not_configured")

@@ -69,10 +69,14 @@ def _reason(error: BaseException) -> str:
     return f"{error.__class__.__name__}: {error}"
 
 
-async def post(client: AsyncWebClient, method: str, request_id: str, **arguments) -> str | None:
-    """One Web API call; None when it worked, else why not (logged here)."""
+async def post(
+    client: AsyncWebClient, method: str, request_id: str, *, into: dict | None = None, **arguments
+) -> str | None:
+    """One Web API call; None when it worked, else why not (logged here). `into` receives the response."""
     try:
-        await getattr(client, method)(**arguments)
+        response = await getattr(client, method)(**arguments)
+        if into is not None:
+            into.update(response.data if isinstance(response.data, dict) else {})
         return None
     except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
         reason = _reason(error)

@@ -192,3 +192,37 @@ async def test_ask_a_human_without_a_channel_points_to_the_contact(db_services, 
     reply = await press(db_services, human)
     assert reply.headline == f"Please ask {kb.policy.contact}; they can answer what I can't."
     assert reply.escalation is None
+
+
+async def test_its_answer_is_relayed_once_and_drafted_as_a_rule(db_services):
+    from handlers import feedback, reviews
+    from handlers.kb_proposal import propose
+
+    db_services.escalation_target = "#it-ai-help"
+    answer = await say(db_services, "can I use Otter for a client call?")
+    passed = await press(db_services, next(a for a in answer.actions if a.label == "Ask a human"))
+    await feedback.escalation_posted(db_services, passed, "slack:C0IT:1764170000.000100")
+    it = Request(
+        platform=Platform.SLACK, actor=Actor(user_id="U_IDA", display_name="Ida"),
+        address=Address(platform=Platform.SLACK, channel="C0IT"), text="Yes, if the client agreed in writing.",
+        command="relay", form={"thread": "slack:C0IT:1764170000.000100"}, request_id="it-1",
+    )  # fmt: skip
+    relayed = await build_router().dispatch(it, db_services)
+    assert relayed.headline == "I'll send your answer to the person who asked."
+    asker = Request(
+        platform=Platform.TEAMS, actor=ANA, address=Address(platform=Platform.TEAMS, channel="19:abc")
+    )
+    (told,) = await reviews.due_for(db_services, asker)
+    assert told.headline == "IT answered your question" and "Yes, if the client agreed in writing." in str(
+        told
+    )
+    assert await reviews.due_for(db_services, asker) == []
+    # In any other thread, a mention is an ordinary question.
+    other = await build_router().dispatch(
+        replace(it, form={"thread": "slack:C0IT:1.2"}, text="is Otter ok?"), db_services
+    )
+    assert "Otter" in other.headline and other.status != Status.SUCCESS
+    drafted = (await propose(db_services)).text
+    assert (
+        "# rules:" in drafted and "#   - id: it-answer-" in drafted and "Yes, if the client agreed" in drafted
+    )
