@@ -46,6 +46,23 @@ def _change(now: float, before: float) -> str:
     return f"{(now - before) / before:+.0%} on the week before"
 
 
+# What the figures are, said where leaders read them.
+SELF_REPORTED = (
+    "Self-reported: each win's minutes are the estimate of the person who logged it (time the task would "
+    "have taken without AI, less the time it took), summed. Read them as the size of the effect, not a measurement."
+)
+ACTIVE = "Active: asked aiguide a question or logged a win this week."
+
+
+def _reach(active, settings: DigestSettings) -> tuple[Fact, ...]:
+    """The share of staff active, where leadership gave a head count (AIGUIDE_STAFF_COUNT)."""
+    staff = settings.goals.staff
+    if not staff:
+        return ()
+    total = sum(active.active_by_department.values())
+    return (Fact("Reach", f"{total} of {staff} staff ({total / staff:.0%})"),)
+
+
 def _fold(counts: dict[str, int], sizes: dict[str, int], minimum: int) -> dict[str, int]:
     """Departments with fewer than `minimum` people go into "other", so nobody is singled out."""
     folded: dict[str, int] = {}
@@ -82,6 +99,7 @@ async def leadership(services: Services, start: date, end: date, settings: Diges
                 Fact("Last week", f"{_hours(previous.minutes)} ({_change(week.minutes, previous.minutes)})"),
                 Fact("8 weeks", f"{spark} {_hours(sum(trend))} in all"),
             ),
+            text=SELF_REPORTED,
         )
     ]
     went_to = tuple(
@@ -104,7 +122,9 @@ async def leadership(services: Services, start: date, end: date, settings: Diges
                     for name, n in departments.items()
                 ),
                 Fact("New this week", str(active.new_people)),
+                *_reach(active, settings),
             ),
+            text=ACTIVE,
         )
     )
     top_uses = sorted(((kb.use_case[u].name if u in kb.use_case else u, m) for u, m in week.by_use_case.items() if u),

@@ -192,3 +192,13 @@ def test_weeks_and_goals_parse():
     with pytest.raises(ValueError, match="unknown goal"):
         Goals.parse("happiness=100")
     assert timedelta(days=7) == WEEK[1] - WEEK[0]
+
+
+async def test_leaders_read_what_the_figures_are(seeded):
+    from handlers.digest_settings import Goals
+
+    reply = await digest.leadership(seeded, *WEEK, DigestSettings(min_group_size=2, goals=Goals(staff=24)))
+    sections = {s.title: s for s in reply.sections}
+    assert sections["Time saved"].text.startswith("Self-reported: each win's minutes are the estimate")
+    assert sections["Adoption"].text == "Active: asked aiguide a question or logged a win this week."
+    assert facts(reply, "Adoption")["Reach"] == "6 of 24 staff (25%)"
