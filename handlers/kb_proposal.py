@@ -86,7 +86,7 @@ async def propose(services: Services) -> Proposal:
     if new_groups:
         groups = (
             "# Pilot groups not declared yet: who is in them comes from the people file, or list them here.\n"
-            + _dump_mapping({"groups": {g: [] for g in new_groups}})
+            + _dump({"groups": {g: [] for g in new_groups}})
         )
     tools = ("tools:\n" + "\n".join(_indent(block) for block in blocks)) if blocks else ""
     return Proposal(head + groups + tools + answers, tuple(drafted), tuple(changed), tuple(reflected))
@@ -160,10 +160,6 @@ def _history(request: ToolRequest, asking: list[tuple[str, str, object]]) -> str
 
 def _dump(value) -> str:
     return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=100)
-
-
-def _dump_mapping(value) -> str:
-    return _dump(value)
 
 
 def _indent(block: str) -> str:

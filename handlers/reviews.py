@@ -142,7 +142,7 @@ async def _typed(request: Request, services: Services, text: str) -> Reply:
         found = tool_requests.active(session, tool_key=key) or tool_requests.latest(session, tool_key=key)
         if found is None:
             # IT may decide before anyone asks: the decision is recorded (and drafted by `kb propose`).
-            found, _ = tool_requests._open_request(session, tool_key=key, tool_name=display, tool_id=tool_id)
+            found, _ = tool_requests.open_request(session, tool_key=key, tool_name=display, tool_id=tool_id)
         return _record(session, found, draft, request, services)
 
     return await _decided(services, work, draft, request)

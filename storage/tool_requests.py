@@ -37,7 +37,7 @@ def request_review(
         request = session.get(ToolRequest, existing.tool_request_id)
         assert request is not None
         return RequestOutcome(request, False, True, _count(session, request.id))
-    request, created = _open_request(session, tool_key=tool_key, tool_name=tool_name, tool_id=tool_id)
+    request, created = open_request(session, tool_key=tool_key, tool_name=tool_name, tool_id=tool_id)
     mine = session.exec(
         select(ToolRequester).where(
             ToolRequester.tool_request_id == request.id, ToolRequester.person_id == person_id
@@ -65,7 +65,7 @@ def request_review(
     return RequestOutcome(request, created, False, _count(session, request.id))
 
 
-def _open_request(
+def open_request(
     session: Session, *, tool_key: str, tool_name: str, tool_id: str | None
 ) -> tuple[ToolRequest, bool]:
     query = select(ToolRequest).where(
