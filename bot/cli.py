@@ -541,6 +541,41 @@ def digest_send(
     typer.echo(f"Sent {target_name} for the week of {start:%d %b} ({reference}).")
 
 
+report_app = typer.Typer(
+    help="Reports that employees, IT and leadership read together.", no_args_is_help=True
+)
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("alignment")
+def report_alignment(
+    period: Annotated[
+        str | None,
+        typer.Option(help="A quarter (2026-Q4) or a month (2026-11); default: this quarter so far."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Also write the report as plain text to this file.")
+    ] = None,
+) -> None:
+    """The alignment report: what people need help with, IT's red lines, the 90-day goals, what is
+    standard and what flexible, the experiments. Leadership channels get it monthly."""
+    from bot.console.render import to_plain
+    from handlers import alignment
+
+    services = _services(None)
+    try:
+        chosen = alignment.parse_period(period, services.today())
+    except ValueError as error:
+        typer.secho(str(error), fg="red", err=True)
+        raise typer.Exit(2) from None
+    with _friendly_errors():
+        reply = asyncio.run(alignment.report(services, chosen))
+    Console().print(render.to_rich(reply))
+    if out is not None:
+        out.write_text(to_plain(reply) + "\n", encoding="utf-8")
+        typer.echo(f"Written to {out}.")
+
+
 @app.command("demo-data")
 def demo_data(
     weeks: Annotated[int, typer.Option(help="How many weeks of history to make up.")] = 13,

@@ -119,6 +119,7 @@ def fill(
     usable = [t for t in kb.tools if t.status in ("approved", "limited", "pilot")]
     unknown_names = unknown_tools(kb)
     tasks = _tasks(kb)
+    asked = _asker(kb, unknown_names)
     start = today - timedelta(days=7 * weeks)
     people, wins, questions = [], [], []
     with database.session() as session:
@@ -174,22 +175,12 @@ def fill(
                         }
                     )
                 if rng.random() < 0.5:
-                    unknown = rng.random() < 0.25
-                    verdict = (
-                        "unknown_tool"
-                        if unknown
-                        else rng.choice(["allowed", "conditional", "not_allowed", "recommendation"])
-                    )
                     questions.append(
                         {
                             "request_id": f"demo-q-{len(questions)}",
                             "person_id": person_id,
                             "platform": "slack",
-                            "verdict": verdict,
-                            "tool_ids": [] if unknown else [rng.choice(kb.tools).id],
-                            "unknown_tools": [rng.choice(unknown_names)] if unknown else [],
-                            "data_class": rng.choice([None, *[c.id for c in kb.data_classes]]),
-                            "use_case": rng.choice(tasks)[1],
+                            **asked(rng),
                             "text": None,
                             "department": person["department"],
                             "asked_at": datetime.combine(when, time(rng.randint(8, 18)), tzinfo=UTC),
@@ -226,3 +217,33 @@ def fill(
                 )
             )
     return {"people": len(people), "wins": len(wins), "questions": len(questions)}
+
+
+def _asker(kb: KnowledgeBase, unknown_names: list[str]):
+    """Made-up questions answered by the real engine, so verdicts and the red lines they met agree with
+    the knowledge base: a tool (a quarter of them not on the list), a task, and often the data."""
+    from knowledge.assess import assess
+
+    answered: dict[str, dict] = {}
+
+    def one(rng: random.Random) -> dict:
+        tool = rng.choice(unknown_names) if rng.random() < 0.25 else rng.choice(kb.tools).name
+        use = rng.choice(kb.use_cases)
+        data = rng.choice([None, None, *kb.data_classes])
+        text = f"can I use {tool} for {use.name.lower()}" + (
+            f" with {data.name.lower()} information?" if data else "?"
+        )
+        if text not in answered:
+            a = assess(kb, text)
+            answered[text] = {
+                "verdict": str(a.verdict),
+                "tool_ids": [v.tool_id for v in a.tools if v.tool_id],
+                "unknown_tools": [v.name for v in a.tools if v.tool_id is None],
+                "data_class": a.understanding.data_class,
+                "use_case": a.understanding.use_case,
+                "rule_ids": list(a.rules),
+                "alternative_ids": [v.tool_id for v in a.alternatives if v.tool_id],
+            }
+        return answered[text]
+
+    return one

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from bot import metrics
 from bot.surface import PersonSender, PostedCheck, Sender
-from handlers import digest
+from handlers import alignment, digest
 from handlers.model import Action, Reply, Section, Status
 from handlers.services import Services
 from storage import digest_runs, nudges
@@ -40,6 +40,10 @@ class DigestTarget(BaseModel):
     weekday: str = "mon"
     time: str = Field("09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     timezone: str = "UTC"
+    alignment: bool = Field(
+        True,
+        description="Leadership targets: on the first send day of each month, also last month's alignment report.",
+    )
 
     @field_validator("weekday")
     @classmethod
@@ -100,40 +104,53 @@ class DigestScheduler:
         sent = []
         for target in self.targets:
             scheduled = last_due(target, now)
-            start, end, period = covered_week(scheduled)
-            if now - scheduled > CATCH_UP:
-                continue  # too late to be news; next week's goes out on time
-            owned = await self.services.transaction(
-                lambda s, t=target, p=period: digest_runs.claim(
-                    s, target=t.name, period=p, me=self.me, now=now, lease=LEASE
-                )
-            )
-            if not owned:
-                continue
-            key = f"{target.name}:{period}"
-            if owned == "claimed" and await self._posted_before(target, period, key, now):
-                continue
-            try:
-                reply = await self.build(target, start, end)
-                reference = await self.senders[target.platform](target, reply, key)
-            except Exception as error:
-                log.exception("digest %s for %s failed", target.name, period)
-                metrics.DIGESTS.labels("failed").inc()
-                await self.services.transaction(
-                    lambda s, t=target, p=period, e=error: digest_runs.mark_failed(
-                        s, target=t.name, period=p, me=self.me, error=f"{e.__class__.__name__}: {e}"
-                    )
-                )
-                continue
-            await self.services.transaction(
-                lambda s, t=target, p=period, r=reference: digest_runs.mark_sent(
-                    s, target=t.name, period=p, me=self.me, now=now, message_ref=r
-                )
-            )
-            log.info("digest %s for %s sent (%s)", target.name, period, reference)
-            metrics.DIGESTS.labels("sent").inc()
-            sent.append(f"{target.name}:{period}")
+            if now - scheduled <= CATCH_UP:  # later than that is not news; next week's goes out on time
+                start, end, period = covered_week(scheduled)
+                build = lambda t=target, s=start, e=end: self.build(t, s, e)  # noqa: E731
+                if await self._send(target, period, build, now):
+                    sent.append(f"{target.name}:{period}")
+            if target.kind == "leadership" and target.alignment and scheduled.day <= 7:
+                # The first send day of the month also brings last month's alignment report.
+                month = alignment.last_full_month(scheduled.date())
+                period = f"alignment-{month.name}"
+                report = lambda m=month: alignment.report(self.services, m)  # noqa: E731
+                if now - scheduled <= CATCH_UP and await self._send(target, period, report, now):
+                    sent.append(f"{target.name}:{period}")
         return sent
+
+    async def _send(self, target: DigestTarget, period: str, build, now: datetime) -> bool:
+        """Claim, build, send and record one post; True when this replica sent it."""
+        owned = await self.services.transaction(
+            lambda s: digest_runs.claim(
+                s, target=target.name, period=period, me=self.me, now=now, lease=LEASE
+            )
+        )
+        if not owned:
+            return False
+        key = f"{target.name}:{period}"
+        if owned == "claimed" and await self._posted_before(target, period, key, now):
+            return False
+        try:
+            reply = await build()
+            reference = await self.senders[target.platform](target, reply, key)
+        except Exception as error:
+            log.exception("digest %s for %s failed", target.name, period)
+            metrics.DIGESTS.labels("failed").inc()
+            said = f"{error.__class__.__name__}: {error}"
+            await self.services.transaction(
+                lambda s: digest_runs.mark_failed(
+                    s, target=target.name, period=period, me=self.me, error=said
+                )
+            )
+            return False
+        await self.services.transaction(
+            lambda s: digest_runs.mark_sent(
+                s, target=target.name, period=period, me=self.me, now=now, message_ref=reference
+            )
+        )
+        log.info("digest %s for %s sent (%s)", target.name, period, reference)
+        metrics.DIGESTS.labels("sent").inc()
+        return True
 
     async def _posted_before(self, target: DigestTarget, period: str, key: str, now: datetime) -> bool:
         """The previous sender stopped after claiming: did its post go out? Where the platform can say

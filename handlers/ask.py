@@ -157,6 +157,8 @@ def _asked(request: Request, services: Services, assessment: Assessment):
         asked_at=services.clock(),
         tool_ids=[v.tool_id for v in assessment.tools if v.tool_id],
         unknown_tools=[v.name for v in assessment.tools if v.tool_id is None],
+        rule_ids=list(assessment.rules),
+        alternative_ids=[v.tool_id for v in assessment.alternatives if v.tool_id],
         data_class=assessment.understanding.data_class,
         use_case=assessment.understanding.use_case,
         text=redact(request.text)[:4000] if services.store_question_text else None,

@@ -63,6 +63,19 @@ def _reach(active, settings: DigestSettings) -> tuple[Fact, ...]:
     return (Fact("Reach", f"{total} of {staff} staff ({total / staff:.0%})"),)
 
 
+def _spread(spread: digests.Spread | None) -> tuple[Fact, ...]:
+    """The range to read the week's hours as: one generous estimate should not carry the figure."""
+    if spread is None:
+        return ()
+    return (
+        Fact(
+            "Read it as",
+            f"{_hours(spread.without_largest)}–{_hours(spread.total)} (without the largest tenth of wins, then "
+            f"all); the middle half of wins saved {spread.typical_low}–{spread.typical_high} min each",
+        ),
+    )
+
+
 def _fold(counts: dict[str, int], sizes: dict[str, int], minimum: int) -> dict[str, int]:
     """Departments with fewer than `minimum` people go into "other", so nobody is singled out."""
     folded: dict[str, int] = {}
@@ -84,10 +97,11 @@ async def leadership(services: Services, start: date, end: date, settings: Diges
             digests.win_totals(session, start=quarter_start, end=end),
             digests.adoption(session, start=start, end=end),
             digests.adoption(session, start=quarter_start, end=end),
+            digests.minutes_spread(session, start=start, end=end),
         )
 
     await services.questions_written()
-    week, previous, quarter, active, quarter_active = await services.transaction(work)
+    week, previous, quarter, active, quarter_active, spread = await services.transaction(work)
     trend = [sum(parts.values()) for _, parts in week.weekly_minutes]
     peak = max(trend) or 1
     spark = "".join(BARS[min(int(value / peak * (len(BARS) - 1)), len(BARS) - 1)] for value in trend)
@@ -98,6 +112,7 @@ async def leadership(services: Services, start: date, end: date, settings: Diges
                 Fact("This week", f"{_hours(week.minutes)} in {week.wins} wins by {week.people} people"),
                 Fact("Last week", f"{_hours(previous.minutes)} ({_change(week.minutes, previous.minutes)})"),
                 Fact("8 weeks", f"{spark} {_hours(sum(trend))} in all"),
+                *_spread(spread),
             ),
             text=SELF_REPORTED,
         )

@@ -253,3 +253,30 @@ def question_figures(session: Session, *, start: date, end: date, limit: int = 5
             )
         ],
     )
+
+
+@dataclass(frozen=True)
+class Spread:
+    """How self-reported minutes are spread over wins: what a leader should read the total as."""
+
+    total: int
+    without_largest: int  # the total less the largest tenth of wins, where most over-estimates sit
+    typical_low: int  # the middle half of wins saved between these minutes each
+    typical_high: int
+
+
+def minutes_spread(session: Session, *, start: date, end: date) -> Spread | None:
+    """None when there are too few wins (under 10) for a spread to mean anything."""
+    minutes = sorted(
+        session.exec(select(Win.minutes).where(Win.occurred_on >= start, Win.occurred_on < end)).all()
+    )
+    n = len(minutes)
+    if n < 10:
+        return None
+    largest = max(1, n // 10)
+    return Spread(
+        total=sum(minutes),
+        without_largest=sum(minutes[: n - largest]),
+        typical_low=minutes[n // 4],
+        typical_high=minutes[(3 * n) // 4],
+    )

@@ -66,6 +66,8 @@ class Asked:
     data_class: str | None = None
     use_case: str | None = None
     text: str | None = None
+    rule_ids: list[str] = field(default_factory=list)
+    alternative_ids: list[str] = field(default_factory=list)
 
 
 def write(session: Session, batch: list[Asked]) -> None:
@@ -87,6 +89,8 @@ def write(session: Session, batch: list[Asked]) -> None:
                 "verdict": asked.verdict,
                 "tool_ids": asked.tool_ids,
                 "unknown_tools": asked.unknown_tools,
+                "rule_ids": asked.rule_ids,
+                "alternative_ids": asked.alternative_ids,
                 "data_class": asked.data_class,
                 "use_case": asked.use_case,
                 "text": asked.text,

@@ -52,3 +52,28 @@ def test_request_decide_told_propose_published_in_the_terminal(tmp_path):
     assert "Elicit is now in the AI-tools policy" in published and "research" in published
     nothing = aiguide("kb", "propose", tmp_path=tmp_path, knowledge=copy)
     assert nothing.stdout == "" and "Nothing to propose" in nothing.stderr
+
+
+def test_the_alignment_report_in_the_terminal(tmp_path):
+    """Questions asked in the console are what the report counts: a red line met, an unlisted tool."""
+    aiguide(
+        "chat", tmp_path=tmp_path,
+        input="can I paste our AWS secret key into ChatGPT Enterprise?\nis DeepSeek ok for research?\nquit\n",
+    )  # fmt: skip
+    out = tmp_path / "report.txt"
+    shown = aiguide("report", "alignment", "--out", str(out), tmp_path=tmp_path).stdout
+    assert "stands with AI" in shown and f"Written to {out}." in shown
+    text = out.read_text()
+    for title in ("What employees need help with", "IT's red lines", "Leadership's 90-day wins",
+                  "Standard or flexible", "Experiments"):  # fmt: skip
+        assert f"\n{title}\n" in text
+    assert "Questions: 2 from 1 person" in text
+    assert "applied 1 time for 1 person" in text
+    assert "Asked about, not on the list: DeepSeek: 1 person, 1 question" in text
+    assert "AWS" not in text  # counted, never quoted
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot", "report", "alignment", "--period", "last quarter"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        env={**os.environ, "AIGUIDE_DATA_DIR": str(tmp_path)},
+    )  # fmt: skip
+    assert bad.returncode == 2 and "write a quarter like 2026-Q4 or a month like 2026-11" in bad.stderr

@@ -202,3 +202,30 @@ async def test_leaders_read_what_the_figures_are(seeded):
     assert sections["Time saved"].text.startswith("Self-reported: each win's minutes are the estimate")
     assert sections["Adoption"].text == "Active: asked aiguide a question or logged a win this week."
     assert facts(reply, "Adoption")["Reach"] == "6 of 24 staff (25%)"
+
+
+async def test_a_busy_week_says_the_range_to_read_its_hours_as(kb, database):
+    minutes = [15, 20, 20, 30, 30, 30, 45, 60, 60, 90, 240, 480]
+    with database.session() as session:
+        person = Person(platform="slack", user_id="U1", pseudonym="p1")
+        session.add(person)
+        session.flush()
+        for n, m in enumerate(minutes):
+            session.add(
+                Win(
+                    request_id=f"s{n}",
+                    person_id=person.id,
+                    minutes=m,
+                    occurred_on=WEEK[0] + timedelta(days=n % 7),
+                )
+            )
+    reply = await digest.leadership(Services(knowledge=kb, database=database), *WEEK, DigestSettings())
+    ordered = sorted(minutes)
+    assert facts(reply, "Time saved")["Read it as"] == (
+        f"{sum(ordered[:-1]) / 60:.1f} h–{sum(ordered) / 60:.1f} h (without the largest tenth of wins, then all); "
+        f"the middle half of wins saved {ordered[3]}–{ordered[9]} min each"
+    )
+    quiet = await digest.leadership(
+        Services(knowledge=kb, database=database), WEEK[1], WEEK[1] + timedelta(days=7), DigestSettings()
+    )
+    assert "Read it as" not in facts(quiet, "Time saved")  # under ten wins a spread means nothing

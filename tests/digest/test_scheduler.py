@@ -59,7 +59,9 @@ async def test_weekly_in_local_time_across_the_end_of_summer_time(kb, database):
         datetime(2026, 11, 3, tzinfo=UTC),
         timedelta(minutes=30),
     )
-    leaders = [when for name, _, when in outbox.sent if name == "leaders"]
+    leaders = [
+        when for name, headline, when in outbox.sent if name == "leaders" and headline.startswith("AI at")
+    ]
     assert [w.astimezone(ZoneInfo("Europe/London")).strftime("%a %d %b %H:%M") for w in leaders] == [
         "Mon 19 Oct 09:00", "Mon 26 Oct 09:00", "Mon 02 Nov 09:00",
     ]  # fmt: skip
@@ -70,6 +72,34 @@ async def test_weekly_in_local_time_across_the_end_of_summer_time(kb, database):
     ]  # fmt: skip
     headlines = [h for name, h, _ in outbox.sent if name == "leaders"]
     assert headlines[0].startswith("AI at Brightline Partners, week of 12 Oct")
+
+
+async def test_the_first_send_day_of_a_month_brings_the_alignment_report_once(kb, database):
+    outbox = Outbox()
+    replicas = [scheduler(kb, database, outbox, targets=(LONDON, IT), me=m) for m in ("a", "b")]
+    now = datetime(2026, 10, 26, tzinfo=UTC)
+    while now <= datetime(2026, 12, 15, tzinfo=UTC):
+        outbox.now = now
+        for replica in replicas:
+            await replica.tick(now)
+        now += timedelta(hours=1)
+    reports = [(name, h, w) for name, h, w in outbox.sent if h.startswith("Where ")]
+    assert [
+        (name, h, f"{w.astimezone(ZoneInfo('Europe/London')):%a %d %b %H:%M}") for name, h, w in reports
+    ] == [
+        ("leaders", "Where Brightline Partners stands with AI: October 2026", "Mon 02 Nov 09:00"),
+        ("leaders", "Where Brightline Partners stands with AI: November 2026", "Mon 07 Dec 09:00"),
+    ]  # the IT target gets none; Monday 7 December is December's first Monday
+    weekly = [h for name, h, _ in outbox.sent if name == "leaders" and h.startswith("AI at")]
+    assert len(weekly) == 8  # every Monday from 26 Oct to 14 Dec, none lost to the report
+
+
+async def test_a_target_can_do_without_the_alignment_report(kb, database):
+    outbox = Outbox()
+    quiet = LONDON.model_copy(update={"alignment": False})
+    await run_clock(scheduler(kb, database, outbox, targets=(quiet,)), outbox,
+                    datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 3, tzinfo=UTC))  # fmt: skip
+    assert [h[:5] for _, h, _ in outbox.sent] == ["AI at"]
 
 
 async def test_two_replicas_send_once(kb, database):
