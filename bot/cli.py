@@ -704,7 +704,10 @@ def export(
     with database.session() as session:
         rows = rows_of(session, since=first)
     if chosen == ExportFormat.xlsx:
-        exporting.write_xlsx(out, columns, rows, title=str(kind))
+        with _friendly_errors(with_database=False):
+            kb = load_knowledge(load_settings().knowledge_dir)
+        until = database.clock().date()
+        exporting.write_xlsx(out, str(kind), rows, kb=kb, since=first, until=until)
     else:
         exporting.write_csv(out, columns, rows)
     typer.echo(f"Wrote {len(rows)} {kind} row(s) since {first.isoformat()} to {out}.")

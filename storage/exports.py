@@ -1,4 +1,5 @@
-"""Rows for the leaders' spreadsheets. A person is named only where they consented; else a pseudonym."""
+"""Rows for the leaders' spreadsheets, in their stored types (dates, numbers, lists). A person is named
+only where they consented; else a pseudonym."""
 
 from __future__ import annotations
 
@@ -9,24 +10,17 @@ from sqlmodel import Session, col, select
 from storage.models import Person, Question, ToolRequest, ToolRequester, Win
 
 WIN_COLUMNS = (
-    "id", "date", "person", "department", "minutes", "tool", "tool_id", "tool_known", "use_case", "task",
-    "outcome_category", "outcome", "shared",
+    "id", "date", "person", "department", "minutes", "tool", "tool_id", "tool_known", "tool_status", "use_case",
+    "task", "outcome_category", "outcome", "shared",
 )  # fmt: skip
 QUESTION_COLUMNS = (
     "id", "asked_at", "person", "department", "platform", "verdict", "tool_ids", "unknown_tools", "data_class",
     "use_case", "text",
 )  # fmt: skip
 REQUEST_COLUMNS = (
-    "id",
-    "tool",
-    "tool_id",
-    "status",
-    "opened_at",
-    "closed_at",
-    "requesters",
-    "people",
-    "reasons",
-)
+    "id", "tool", "tool_id", "status", "decision", "opened_at", "decided_at", "decided_by", "closed_at", "requesters",
+    "people", "reasons",
+)  # fmt: skip
 
 
 def _start_of(day: date) -> datetime:
@@ -40,18 +34,20 @@ def win_rows(session: Session, *, since: date) -> list[dict]:
     return [
         {
             "id": win.id,
-            "date": win.occurred_on.isoformat(),
+            "date": win.occurred_on,
             "person": person.display_name if win.share and person.display_name else person.pseudonym,
             "department": win.department or "",
             "minutes": win.minutes,
             "tool": win.tool_name,
             "tool_id": win.tool_id or "",
             "tool_known": win.tool_known,
+            "tool_status": win.tool_status or "",
             "use_case": win.use_case or "",
             "task": win.task,
             "outcome_category": win.outcome_category or "",
             "outcome": win.outcome or "",
             "shared": win.share,
+            "_person": person.id,  # one person under a name and a pseudonym is still one person
         }
         for win, person in session.exec(query)
     ]
@@ -67,13 +63,13 @@ def question_rows(session: Session, *, since: date) -> list[dict]:
     return [
         {
             "id": q.id,
-            "asked_at": q.asked_at.isoformat(),
+            "asked_at": q.asked_at,
             "person": person.pseudonym if person else "",
             "department": q.department or "",
             "platform": q.platform,
             "verdict": q.verdict,
-            "tool_ids": ", ".join(q.tool_ids),
-            "unknown_tools": ", ".join(q.unknown_tools),
+            "tool_ids": list(q.tool_ids),
+            "unknown_tools": list(q.unknown_tools),
             "data_class": q.data_class or "",
             "use_case": q.use_case or "",
             "text": q.text or "",
@@ -100,8 +96,11 @@ def request_rows(session: Session, *, since: date) -> list[dict]:
                 "tool": request.tool_name,
                 "tool_id": request.tool_id or "",
                 "status": request.status,
-                "opened_at": request.created_at.isoformat(),
-                "closed_at": request.closed_at.isoformat() if request.closed_at else "",
+                "decision": request.decision or "",
+                "opened_at": request.created_at,
+                "decided_at": request.decided_at,
+                "decided_by": request.decided_by,
+                "closed_at": request.closed_at,
                 "requesters": len(askers),
                 "people": ", ".join(p.pseudonym for _, p in askers),
                 "reasons": " | ".join(r.reason for r, _ in askers if r.reason),

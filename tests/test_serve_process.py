@@ -8,7 +8,9 @@ import contextlib
 import copy
 import json
 import sqlite3
+import sys
 
+import pytest
 from aiohttp import ClientSession
 from fakes.bot_connector import FakeConnector
 from fakes.server_process import ServerProcess
@@ -348,7 +350,8 @@ async def test_a_digest_whose_sender_died_after_posting_is_not_posted_again(tmp_
 
     now = datetime.now(UTC)
     target = DigestTarget(name="leaders", kind="leadership", platform="slack", channel="C0LEAD",
-                          weekday=now.strftime("%a").lower(), time=now.strftime("%H:%M"), timezone="UTC")  # fmt: skip
+                          weekday=now.strftime("%a").lower(), time=now.strftime("%H:%M"), timezone="UTC",
+                          alignment=False)  # fmt: skip
     period = covered_week(last_due(target, now))[2]
     # Another replica claimed this week's digest, posted it, and was killed before it could record so.
     database = Database(build_engine_url(None, tmp_path))
@@ -376,6 +379,41 @@ async def test_a_digest_whose_sender_died_after_posting_is_not_posted_again(tmp_
         (run,) = digest_runs.runs(session)
     assert (run.status, run.message_ref) == ("sent", "1764000000.000100")
     assert "already posted by the replica that stopped" in server.log()
+
+
+async def test_the_first_monday_of_a_month_posts_the_digest_and_last_months_alignment_report(tmp_path):
+    """The real server with its clock at Monday 7 December 2026, 09:00:20 UTC (libfaketime, the clock
+    running on from there): the weekly digest and November's alignment report are both posted, once."""
+    import glob
+
+    library = next(iter(glob.glob("/usr/lib/*/faketime/libfaketimeMT.so.1")), None)
+    if library is None:
+        pytest.skip("libfaketime is not installed (apt-get install faketime)")
+    target = {"name": "leaders", "kind": "leadership", "platform": "slack", "channel": "C0LEAD",
+              "weekday": "mon", "time": "09:00", "timezone": "UTC"}  # fmt: skip
+    fake = await _slack_api()
+    server = ServerProcess(
+        tmp_path,
+        {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "AIGUIDE_SLACK_API_URL": fake.api_url,
+         "AIGUIDE_DIGEST_TARGETS": json.dumps([target]), "LD_PRELOAD": library,
+         "FAKETIME": "@2026-12-07 09:00:20", "FAKETIME_DONT_FAKE_MONOTONIC": "1", "FAKETIME_DONT_RESET": "1"},
+    )  # fmt: skip
+    try:
+        await server.start()
+        posts = await fake.wait_for("chat.postMessage", 2, timeout=30)
+        await asyncio.sleep(1.0)
+    finally:
+        assert await server.stop() == 0
+        await fake.close()
+    assert len(fake.of("chat.postMessage")) == 2
+    texts = sorted(p["text"] for p in posts)
+    assert texts[0].startswith("AI at Brightline Partners, week of 30 Nov")
+    assert texts[1] == "Where Brightline Partners stands with AI: November 2026"
+    report = next(p for p in posts if p["text"].startswith("Where"))
+    shown = json.dumps(report["blocks"])
+    for title in ("What employees need help with", "IT's red lines", "Standard or flexible", "Experiments"):
+        assert title.replace("'", "\\u2019") in shown or title in shown
+    assert "alignment-2026-11" in server.log()
 
 
 async def test_teams_refuses_a_service_url_it_does_not_know_and_dev_mode_shows_in_health(tmp_path):
@@ -407,7 +445,6 @@ async def test_teams_refuses_a_service_url_it_does_not_know_and_dev_mode_shows_i
 
 async def test_dev_mode_with_an_app_id_is_refused_in_one_line(tmp_path):
     import subprocess
-    import sys
 
     env = ServerProcess(tmp_path, {"AIGUIDE_TEAMS_DEV_MODE": "true", "MICROSOFT_APP_ID": "a-real-app",
                                    "MICROSOFT_APP_PASSWORD": "pw"}).env  # fmt: skip

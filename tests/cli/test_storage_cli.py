@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import getpass
+from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -114,11 +115,10 @@ def test_export_names_only_people_who_consented(env, tmp_path):
     book = tmp_path / "questions.xlsx"
     run(env, "chat", input='=HYPERLINK("http://x") can I use DeepSeek?\nquit\n')
     result = run(env, "export", "questions", "--out", str(book), "--since", "2020-01-01")
-    sheet = load_workbook(book).active
-    header, *data = list(sheet.values)
-    assert header[:6] == ("id", "asked_at", "person", "department", "platform", "verdict")
-    assert data[0][5] == "unknown_tool"
-    assert data[0][10].startswith("'=HYPERLINK")  # never a live formula in the leaders' spreadsheet
+    header, *data = list(load_workbook(book)["Questions"].values)
+    assert header[:5] == ("Asked (UTC)", "Person", "Department", "Platform", "Answer")
+    assert data[0][4] == "Not on the approved list"
+    assert data[0][9].startswith("'=HYPERLINK")  # never a live formula in the leaders' spreadsheet
 
 
 def test_export_rejects_a_bad_date(env, tmp_path):
@@ -197,4 +197,38 @@ def test_free_text_is_stored_redacted_and_a_control_character_does_not_break_the
     book = tmp_path / "questions.xlsx"
     result = run(env, "export", "questions", "--out", str(book), "--since", "2020-01-01")
     assert result.exit_code == 0, result.output
-    assert any("with a bell" in str(cell) for row in load_workbook(book).active.values for cell in row)
+    assert any("with a bell" in str(cell) for row in load_workbook(book)["Questions"].values for cell in row)
+
+
+def test_the_xlsx_export_is_a_spreadsheet_a_leader_can_read(env, tmp_path):
+    run(env, "chat", input=(
+        "win 45m drafted a memo with ChatGPT Enterprise -> sent the bid a day early #share\n"
+        "win 90m wrote code with GitHub Copilot\nwin 20m summarised a report with DeepSeek\n"
+        "request DeepSeek because it reads long PDFs\nquit\n"
+    ))  # fmt: skip
+    book_path = tmp_path / "wins.xlsx"
+    assert run(env, "export", "wins", "--out", str(book_path), "--since", "2020-01-01").exit_code == 0
+    book = load_workbook(book_path)
+    assert book.sheetnames == ["Summary", "Wins"]
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row and row[0]}
+    assert summary["Wins"] == 3 and summary["People"] == 1
+    assert summary["Hours saved (self-reported)"] == pytest.approx((45 + 90 + 20) / 60)
+    assert isinstance(summary["From"], datetime) and summary["From"].date() == date(2020, 1, 1)
+    assert summary["Revenue"] == pytest.approx(0.75)  # "sent the bid", as the outcome classifier reads it
+    sheet = book["Wins"]
+    assert sheet.freeze_panes == "A2"
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    assert "id" not in header and "tool_id" not in header  # no internal ids for a reader
+    by = [dict(zip(header, row, strict=True)) for row in rows]
+    assert [r["Minutes saved"] for r in by] == [45, 90, 20]
+    assert all(isinstance(r["Date"], datetime) for r in by)  # a real date, sortable and filterable
+    assert by[0]["Time went to"] == "Revenue" and by[0]["Shared by the person"] == "Yes"
+    assert by[2]["Tool on the list"] == "No"
+    assert sheet.column_dimensions["I"].width >= 40  # the task column is wide enough to read
+    assert sheet["D2"].number_format == "0"
+    requests_path = tmp_path / "requests.xlsx"
+    assert run(env, "export", "requests", "--out", str(requests_path), "--since", "2020-01-01").exit_code == 0
+    header, row = list(load_workbook(requests_path)["Requests"].iter_rows(values_only=True))
+    request = dict(zip(header, row, strict=True))
+    assert (request["Tool"], request["Status"], request["Requesters"]) == ("DeepSeek", "Open", 1)
+    assert isinstance(request["Opened (UTC)"], datetime) and request["Decided (UTC)"] is None
