@@ -537,7 +537,14 @@ def digest_send(
             reply = await digest.leadership(services, start, end, services.digest)
         return await sender(target, reply, f"{target.name}:manual:{services.clock():%Y-%m-%dT%H:%M}")
 
-    reference = asyncio.run(send())
+    try:
+        reference = asyncio.run(send())
+    except LookupError as error:  # a Teams conversation aiguide was never added to
+        typer.secho(f"{error}. Add aiguide to it in Teams, or fix the target's channel.", fg="red", err=True)
+        raise typer.Exit(1) from None
+    except Exception as error:
+        typer.secho(f"{target_name} was not sent: {error.__class__.__name__}: {error}", fg="red", err=True)
+        raise typer.Exit(1) from None
     typer.echo(f"Sent {target_name} for the week of {start:%d %b} ({reference}).")
 
 

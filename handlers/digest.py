@@ -14,8 +14,6 @@ from handlers.services import Services
 from knowledge.base import USABLE_STATUSES
 from storage import digest_runs, digests, nudges
 
-BARS = "▁▂▃▄▅▆▇█"
-
 
 def week_of(day: date) -> tuple[date, date]:
     start = day - timedelta(days=day.weekday())
@@ -103,15 +101,13 @@ async def leadership(services: Services, start: date, end: date, settings: Diges
     await services.questions_written()
     week, previous, quarter, active, quarter_active, spread = await services.transaction(work)
     trend = [sum(parts.values()) for _, parts in week.weekly_minutes]
-    peak = max(trend) or 1
-    spark = "".join(BARS[min(int(value / peak * (len(BARS) - 1)), len(BARS) - 1)] for value in trend)
     sections = [
         Section(
             title="Time saved",
             facts=(
                 Fact("This week", f"{_hours(week.minutes)} in {week.wins} wins by {week.people} people"),
                 Fact("Last week", f"{_hours(previous.minutes)} ({_change(week.minutes, previous.minutes)})"),
-                Fact("8 weeks", f"{spark} {_hours(sum(trend))} in all"),
+                Fact("8 weeks", f"{_hours(sum(trend))} in all"),
                 *_spread(spread),
             ),
             text=SELF_REPORTED,

@@ -128,6 +128,17 @@ class Chart:
     series: tuple[tuple[str, tuple[float, ...]], ...]  # (name, one value per category), stacked
     unit: str = ""
 
+    def totals(self) -> tuple[float, ...]:
+        """The height of each stacked bar."""
+        return tuple(sum(values[i] for _, values in self.series) for i in range(len(self.categories)))
+
+    def as_text(self) -> str:
+        """One line a reader without the picture can still read: every bar with its label."""
+        unit = f" {self.unit[:1]}" if self.unit else ""
+        return f"{self.title}: " + " · ".join(
+            f"{label} {value:,.1f}{unit}" for label, value in zip(self.categories, self.totals(), strict=True)
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Reply:

@@ -56,6 +56,8 @@ def to_plain(reply: Reply) -> str:
     for section in reply.sections:
         lines.append("")
         lines.extend(_plain_section(section))
+    if reply.chart is not None:
+        lines += ["", reply.chart.as_text()]
     if choices(reply):
         lines += ["", "Type the number of your answer:", *_numbered(reply)]
     if _typeable(reply):
@@ -83,6 +85,8 @@ def to_rich(reply: Reply) -> RenderableType:
     parts: list[RenderableType] = []
     for section in reply.sections:
         parts.append(_rich_section(section))
+    if reply.chart is not None:
+        parts.append(Text(reply.chart.as_text(), style="dim"))
     if choices(reply):
         parts.append(Text("\n".join(["Type the number of your answer:", *_numbered(reply)]), style="bold"))
     if _typeable(reply):

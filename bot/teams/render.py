@@ -10,7 +10,7 @@ import json
 
 from bot.console.render import to_plain
 from bot.icons import STATUS_ICON
-from handlers.model import Action, Form, FormField, Reply, Section, Status
+from handlers.model import Action, Chart, Form, FormField, Reply, Section, Status
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 MAX_CARD_BYTES = 27_000  # Teams refuses messages over about 28 KB
@@ -65,6 +65,39 @@ def _submit(action: Action) -> dict:
     }
 
 
+def chart(data: Chart) -> dict:
+    """Teams' own stacked bar chart, labelled; clients that cannot draw it show every bar as a line.
+    Chart elements are outside the Adaptive Cards schema: tests check the fields against the Teams
+    card models instead."""
+    rows = [
+        {
+            "type": "ColumnSet",
+            "columns": [
+                {"type": "Column", "width": "auto", "items": [text(label, weight="Bolder")]},
+                {"type": "Column", "width": "stretch", "items": [text(f"{total:,.1f} {data.unit}".strip())]},
+            ],
+        }
+        for label, total in zip(data.categories, data.totals(), strict=True)
+    ]
+    return {
+        "type": "Chart.VerticalBar.Grouped",
+        "title": data.title,
+        "stacked": True,
+        "showLegend": True,
+        "xAxisTitle": "Week",
+        "yAxisTitle": data.unit.capitalize(),
+        "colorSet": "categorical",
+        "data": [
+            {
+                "legend": name,
+                "values": [{"x": x, "y": round(y, 2)} for x, y in zip(data.categories, values, strict=True)],
+            }
+            for name, values in data.series
+        ],
+        "fallback": {"type": "Container", "items": [text(data.title, weight="Bolder"), *rows]},
+    }
+
+
 def card(reply: Reply) -> dict:
     """The card, trimmed (whole sections, then buttons) until it fits Teams' size limit."""
     sections = list(reply.sections)
@@ -90,8 +123,10 @@ def _card(reply: Reply, sections: list[Section], actions: list[Action], dropped:
             colour=COLOUR[reply.status],
         )
     ]
-    for section in sections:
+    for index, section in enumerate(sections):
         body += _section(section)
+        if index == 0 and reply.chart is not None:
+            body.append(chart(reply.chart))
     if dropped:
         body.append(text(f"…and {dropped} more", subtle=True))
     if reply.footer:

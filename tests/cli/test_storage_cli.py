@@ -141,6 +141,22 @@ def test_digest_send_needs_now_and_a_known_target(env):
     assert result.exit_code == 2 and "No digest target 'leaders' (known: none configured)" in result.output
 
 
+def test_digest_send_to_a_teams_conversation_aiguide_is_not_in_says_so(env):
+    import json
+
+    target = {
+        "name": "leaders",
+        "kind": "leadership",
+        "platform": "teams",
+        "channel": "19:nowhere@thread.tacv2",
+    }
+    result = run({**env, "AIGUIDE_DIGEST_TARGETS": json.dumps([target]), "AIGUIDE_TEAMS_DEV_MODE": "true"},
+                 "digest", "send", "leaders", "--now")  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert "aiguide was never added to Teams conversation 19:nowhere@thread.tacv2" in result.output
+    assert "Add aiguide to it in Teams" in result.output and "Traceback" not in result.output
+
+
 def test_digest_preview_after_demo_data(env, tmp_path):
     assert run(env, "demo-data", "--weeks", "3").output.startswith("Added ")
     chart = tmp_path / "chart.png"
