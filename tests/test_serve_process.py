@@ -660,3 +660,61 @@ async def test_its_answer_in_the_thread_reaches_the_person_who_asked(tmp_path):
         await driver.close()
         assert await server.stop() == 0
         await fake.close()
+
+
+async def test_its_answer_in_a_teams_thread_reaches_the_person_who_asked(tmp_path):
+    """In Teams: "Ask a human" starts a thread in IT's channel; an IT member mentions aiguide in that
+    thread with the answer; the running server confirms in the thread and sends it to the asker's chat."""
+    connector = await FakeConnector().start()
+    it = "19:it-help@thread.tacv2"
+    server = ServerProcess(tmp_path, {"AIGUIDE_TEAMS_DEV_MODE": "true", "AIGUIDE_TEAMS_IT_CONVERSATION": it})
+    try:
+        await server.start()
+        install = copy.deepcopy(payload("teams_installation_update_add"))
+        install.update(serviceUrl=connector.url, conversation={
+            "isGroup": True, "id": it, "name": "IT help", "conversationType": "channel", "tenantId": "tenant-brightline"})  # fmt: skip
+        question = copy.deepcopy(payload("teams_message_personal"))
+        question.update(serviceUrl=connector.url, text="can I use DeepSeek for client data?", id="m1")
+        async with ClientSession() as session:
+            await session.post(f"{server.url}/api/messages", json=install)
+            sent = await connector.wait(1, timeout=15)
+            await session.post(f"{server.url}/api/messages", json=question)
+            sent = await connector.wait(2, timeout=15)
+            card = sent[-1].activity["attachments"][0]["content"]
+            ask = next(a["data"] for a in card["actions"] if a["title"] == "Ask a human")
+            press = copy.deepcopy(payload("teams_card_submit"))
+            press.update(
+                serviceUrl=connector.url, id="f:1", value=ask, replyToId=sent[-1].activity.get("id") or "r1"
+            )
+            await session.post(f"{server.url}/api/messages", json=press)
+            await connector.wait(4, timeout=15)
+            thread_id = next(
+                t for t, first in connector.threads.items() if "DeepSeek for client data" in json.dumps(first)
+            )
+            assert thread_id.startswith(f"{it};messageid=")
+            reply = copy.deepcopy(payload("teams_message_channel_mention"))
+            reply.update(serviceUrl=connector.url, id="m2",
+                         text="<at>aiguide</at> Not with client data: use ChatGPT Enterprise, it has our DPA.",
+                         conversation={**reply["conversation"], "id": thread_id})  # fmt: skip
+            reply["from"] = {"id": "29:1ida", "name": "Ida Berg", "aadObjectId": "aad-ida"}
+            reply["channelData"] = {**reply["channelData"], "teamsChannelId": it, "channel": {"id": it}}
+            await session.post(f"{server.url}/api/messages", json=reply)
+            told = []
+            for _ in range(60):
+                told = [s for s in connector.sent if s.conversation == "a:1personal-ana"
+                        and "IT answered your question" in json.dumps(s.activity)]  # fmt: skip
+                if told:
+                    break
+                await asyncio.sleep(0.25)
+        assert len(told) == 1, server.log()[-3000:]
+        assert "Not with client data: use ChatGPT Enterprise, it has our DPA." in json.dumps(told[0].activity)
+        assert "Ida Berg wrote" in json.dumps(told[0].activity)
+        in_thread = [s for s in connector.sent if s.conversation == thread_id]
+        assert any("send your answer to the person who asked" in json.dumps(s.activity) for s in in_thread)
+        await asyncio.sleep(0.5)
+        again = [s for s in connector.sent if s.conversation == "a:1personal-ana"
+                 and "IT answered your question" in json.dumps(s.activity)]  # fmt: skip
+        assert len(again) == 1  # once
+    finally:
+        assert await server.stop() == 0
+        await connector.close()

@@ -140,6 +140,11 @@ class AiguideTeamsBot(TeamsActivityHandler):
             metrics.DATABASE_ERRORS.labels("teams conversation").inc()
         actor = inbound.actor_of(activity, await self._email(turn_context))
         request = inbound.to_request(activity, actor)
+        thread = (activity.get("conversation") or {}).get("id", "")
+        it = self.transport.config.it_conversation
+        if it and ";messageid=" in thread and thread.startswith(f"{it};") and not request.command:
+            # A mention in a thread of IT's channel: perhaps IT answering a question passed to them.
+            request = replace(request, command="relay", form={"thread": f"teams:{thread}"})
         if not request.text and not request.command:
             await self._send(turn_context, self._activity(WELCOME), "welcome")
             return
@@ -190,7 +195,10 @@ class AiguideTeamsBot(TeamsActivityHandler):
                 reply, escalation=None
             )  # news for IT (a review request) where IT has no conversation
         try:
-            if target and await self.send_to(target, reply.escalation):
+            posted = await self.send_to(target, reply.escalation) if target else None
+            if posted:
+                if ";messageid=" in posted:  # a channel thread: IT's answer in it reaches the asker
+                    await feedback.escalation_posted(self.services, reply, f"teams:{posted}")
                 return reply
             reason = "no IT conversation configured or known (AIGUIDE_TEAMS_IT_CONVERSATION)"
             metrics.failed("teams", "not_configured")
@@ -231,19 +239,20 @@ class AiguideTeamsBot(TeamsActivityHandler):
         message.summary = reply.headline[:250]  # what notifications and the activity feed show
         return message
 
-    async def send_to(self, key: str, reply: Reply) -> bool:
-        """A new message (not a reply) in a stored conversation; False when it is not known. Raises
-        DeliveryFailed when the connector would not take it (retried first)."""
+    async def send_to(self, key: str, reply: Reply) -> str | None:
+        """A new message (not a reply) in a stored conversation: where it went (a channel post's own
+        thread), or None when the conversation is not known. Raises DeliveryFailed when the connector
+        would not take it (retried first)."""
         stored = await self.services.transaction(
             lambda session: addresses.find_address(session, platform=Platform.TEAMS, key=key)
         )
         if stored is None:
             log.warning("no stored Teams conversation %s", key)
-            return False
+            return None
         activity = self._activity(reply)
         channel = stored.kind == "channel"
-
         failures: list[DeliveryFailed] = []
+        posted = [key]
 
         async def deliver(context: TurnContext) -> None:
             # A failure is kept, not raised: raised inside the turn, botbuilder's error handler would
@@ -251,7 +260,7 @@ class AiguideTeamsBot(TeamsActivityHandler):
             try:
                 if channel:
                     # A channel post made as a reply would land in an old thread; start a new one.
-                    await with_retries(
+                    posted[0] = await with_retries(
                         lambda: self.transport.new_channel_thread(context, activity, key), f"post to {key}"
                     )
                 else:
@@ -262,7 +271,7 @@ class AiguideTeamsBot(TeamsActivityHandler):
         await self.transport.continue_conversation(stored.reference, deliver)
         if failures:
             raise failures[0]
-        return True
+        return posted[0]
 
     # --- memory ------------------------------------------------------------------------------
 

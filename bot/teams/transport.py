@@ -127,13 +127,15 @@ class TeamsTransport:
             ConversationReference().deserialize(reference), logic, bot_app_id=self.config.app_id or None
         )
 
-    async def new_channel_thread(self, context: TurnContext, activity: Activity, channel_id: str) -> None:
-        """Post as a new conversation (thread) in a channel, through the turn's own connector client."""
+    async def new_channel_thread(self, context: TurnContext, activity: Activity, channel_id: str) -> str:
+        """Post as a new conversation (thread) in a channel, through the turn's own connector client;
+        returns the thread's conversation id (`19:…@thread.tacv2;messageid=…`), which replies in it carry."""
         client = context.turn_state[BotAdapter.BOT_CONNECTOR_CLIENT_KEY]
         parameters = ConversationParameters(
             is_group=True, channel_data={"channel": {"id": channel_id}}, activity=activity
         )
-        await client.conversations.create_conversation(parameters)
+        created = await client.conversations.create_conversation(parameters)
+        return getattr(created, "id", None) or channel_id
 
 
 class _TurnWatch(Bot):

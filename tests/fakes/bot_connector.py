@@ -29,6 +29,7 @@ class Sent:
 class FakeConnector:
     sent: list[Sent] = field(default_factory=list)
     created: list[dict] = field(default_factory=list)
+    threads: dict[str, dict] = field(default_factory=dict)  # each new channel thread's id → its first post
     server: TestServer | None = None
     # Answers to give first to sends and conversation creations: an HTTP status (500, 429 comes with
     # Retry-After: 0), then the connector works again.
@@ -110,6 +111,7 @@ class FakeConnector:
         activity = body.get("activity") or {}
         channel = ((body.get("channelData") or {}).get("channel") or {}).get("id", "19:new@thread.tacv2")
         message_id = f"{next(self._ids)}000"
+        self.threads[f"{channel};messageid={message_id}"] = activity
         async with self._changed:
             self.sent.append(Sent(channel, None, activity, request.headers.get("Authorization")))
             self._changed.notify_all()

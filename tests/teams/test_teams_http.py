@@ -134,13 +134,14 @@ async def test_installation_saves_the_conversation_and_a_restart_can_still_post(
     server, restarted = await start_teams(kb, teams.services.database, connector)
     try:
         reply = Reply(status=Status.INFO, headline="Weekly AI digest: 42 hours saved")
-        assert await restarted.bot.send_to("19:leadership@thread.tacv2", reply) is True
+        posted = await restarted.bot.send_to("19:leadership@thread.tacv2", reply)
+        assert posted is not None and posted.startswith("19:leadership@thread.tacv2;messageid=")  # its thread
         sent = await connector.wait(2)
         assert runs(card_of(sent[1]))[0] == "💡 Weekly AI digest: 42 hours saved"
         assert (
             sent[1].conversation == "19:leadership@thread.tacv2" and sent[1].reply_to is None
         )  # a new thread
-        assert await restarted.bot.send_to("19:unknown@thread.tacv2", reply) is False
+        assert await restarted.bot.send_to("19:unknown@thread.tacv2", reply) is None
     finally:
         await restarted.session.close()
         await server.close()
