@@ -154,5 +154,10 @@ class Reply:
     # (`handlers.feedback.escalation_failed`) and the person told the truth.
     escalated_question: int | None = None
     chart: Chart | None = None
+    # On IT's card for a review: the review's ref, so the surface can record where the card went.
+    review_card: str = ""
+    # A message posted earlier to change now, as (where it was posted, what it shows now): IT's card
+    # once the review is decided, so its buttons cannot be pressed again.
+    update: tuple[str, Reply] | None = None
     # What the request changed, for the server's counters: "win_logged" when a new win was stored.
     stored: str = ""

@@ -74,6 +74,7 @@ def it_card(
             Action("Need more info…", "decide", f"{ref} info"),
         ),
         footer=f"Or type `decide {request.tool_name} approve up to CLASS because …` · `requests` lists them all",
+        review_card=ref,
     )
 
 
@@ -229,6 +230,18 @@ def _recorded(found: ToolRequest, count: int, draft: Draft, request: Request, kb
             + f". “{found.note}”"
         )
     follow = "Run `aiguide kb propose` to draft the knowledge-base entry; once it is in the policy, requesters hear that too."
+    card = None
+    if found.it_message and draft.decision != "info":
+        # IT's card loses its buttons: the review is decided, and says so where it was asked.
+        card = (
+            found.it_message,
+            Reply(
+                status=Status.INFO,
+                headline=f"Tool review decided: {found.tool_name}",
+                sections=(Section(text=for_it),),
+                footer="`requests` lists the reviews still open",
+            ),
+        )
     return Reply(
         status=Status.SUCCESS,
         headline=headline,
@@ -236,7 +249,15 @@ def _recorded(found: ToolRequest, count: int, draft: Draft, request: Request, kb
         escalation=Reply(
             status=Status.INFO, headline=f"Review of {found.tool_name}", sections=(Section(text=for_it),)
         ),
+        update=card,
     )
+
+
+async def card_posted(services: Services, reply: Reply, where: str) -> None:
+    """Where IT's card for a review went, so the decision can change it there."""
+    ref = reply.review_card
+    if ref:
+        await services.transaction(lambda session: tool_requests.card_posted(session, ref=ref, where=where))
 
 
 def _terms(found: ToolRequest, kb: KnowledgeBase) -> str:

@@ -364,3 +364,10 @@ def questions_about(session: Session, request: ToolRequest, *, since: datetime, 
             if len(found) == limit:
                 break
     return found
+
+
+def card_posted(session: Session, *, ref: str, where: str) -> None:
+    """The first card posted for a review is the one its decision changes."""
+    found = by_ref(session, ref=ref)
+    if found is not None and not found.it_message:
+        found.it_message = where[:200]

@@ -550,6 +550,13 @@ async def test_a_tool_review_over_slack_reaches_it_and_every_requester(tmp_path)
         await asyncio.sleep(0.5)
         told = [p for p in fake.of("chat.postMessage") if p["channel"] in ("U0ANA", "U0BEN")]
         assert len(told) == 2  # once each
+        # IT's card has lost its buttons: it says the review is decided, where it was asked.
+        (changed,) = fake.of("chat.update")
+        card = next(m for m in fake.history["C0ITHELP"] if "Tool review requested" in json.dumps(m))
+        assert (changed["channel"], changed["ts"]) == ("C0ITHELP", card["ts"])
+        assert changed["text"] == "Tool review decided: DeepSeek" and '"actions"' not in json.dumps(
+            changed["blocks"]
+        )
     finally:
         await driver.close()
         assert await server.stop() == 0
@@ -620,6 +627,14 @@ async def test_a_tool_review_over_teams_reaches_it_and_every_requester(tmp_path)
             for s in connector.sent
             if s.conversation == it
         )
+        # The review card in IT's channel is changed in place: decided, no buttons left.
+        card_thread = next(
+            t for t, first in connector.threads.items() if "Tool review requested" in json.dumps(first)
+        )
+        (changed,) = [u for u in connector.updated if u.conversation == card_thread]
+        assert changed.reply_to == card_thread.split(";messageid=")[1]
+        content = changed.activity["attachments"][0]["content"]
+        assert "Tool review decided: DeepSeek" in json.dumps(content) and "actions" not in content
     finally:
         assert await server.stop() == 0
         await connector.close()

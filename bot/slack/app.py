@@ -19,7 +19,7 @@ from bot import metrics
 from bot.in_flight import InFlight
 from bot.slack import delivery, inbound, render
 from handlers import ask as ask_handler
-from handlers import feedback
+from handlers import feedback, reviews
 from handlers.model import Action, Actor, Reply, Request, Status, Visibility
 from handlers.router import Router
 from handlers.services import Services
@@ -573,15 +573,31 @@ class SlackSurface:
         if failed is None:
             metrics.delivered("slack")
             if posted.get("ts"):
-                await feedback.escalation_posted(
-                    self.services,
-                    reply,
-                    f"slack:{posted.get('channel') or self.config.it_channel}:{posted['ts']}",
-                )
+                where = f"slack:{posted.get('channel') or self.config.it_channel}:{posted['ts']}"
+                await feedback.escalation_posted(self.services, reply, where)
+                await reviews.card_posted(self.services, reply.escalation, where)
+            await self._update_card(client, reply, request_id)
             return reply
         log.error("slack delivery failed (request %s): question to IT: %s", request_id, failed)
         metrics.failed("slack", failed if self.config.it_channel else "not_configured")
         return await feedback.escalation_failed(reply, self.services)
+
+    async def _update_card(self, client, reply: Reply, request_id: str) -> None:
+        """A message posted earlier, changed now (IT's card once its review is decided). A failure is
+        logged: the decision itself went out as a message of its own."""
+        if reply.update is None or not reply.update[0].startswith("slack:"):
+            return
+        _, channel, ts = reply.update[0].split(":", 2)
+        message = render.message(reply.update[1])
+        await delivery.post(
+            client,
+            "chat_update",
+            request_id,
+            channel=channel,
+            ts=ts,
+            text=message.text,
+            blocks=message.blocks,
+        )
 
 
 ANSWER_BEFORE_ACK = 0.5  # seconds an answer may take before a command is acknowledged without it

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from dataclasses import replace
@@ -15,7 +16,7 @@ from bot import metrics
 from bot.teams import inbound, render
 from bot.teams.delivery import DeliveryFailed, with_retries
 from bot.teams.transport import TeamsTransport, reference_of
-from handlers import feedback
+from handlers import feedback, reviews
 from handlers.model import Platform, Reply, Section, Status
 from handlers.router import Router
 from handlers.services import Services
@@ -199,6 +200,8 @@ class AiguideTeamsBot(TeamsActivityHandler):
             if posted:
                 if ";messageid=" in posted:  # a channel thread: IT's answer in it reaches the asker
                     await feedback.escalation_posted(self.services, reply, f"teams:{posted}")
+                    await reviews.card_posted(self.services, reply.escalation, f"teams:{posted}")
+                await self._update_card(target, reply)
                 return reply
             reason = "no IT conversation configured or known (AIGUIDE_TEAMS_IT_CONVERSATION)"
             metrics.failed("teams", "not_configured")
@@ -206,6 +209,27 @@ class AiguideTeamsBot(TeamsActivityHandler):
             reason = str(error)  # counted where it failed
         log.error("teams delivery failed (request %s): question to IT: %s", request_id, reason)
         return await feedback.escalation_failed(reply, self.services)
+
+    async def _update_card(self, conversation: str, reply: Reply) -> None:
+        """A channel post made earlier, changed now (IT's card once its review is decided); a failure
+        is logged, as the decision went out as a message of its own."""
+        if reply.update is None or not reply.update[0].startswith("teams:"):
+            return
+        thread = reply.update[0].removeprefix("teams:")
+        stored = await self.services.transaction(
+            lambda session: addresses.find_address(session, platform=Platform.TEAMS, key=conversation)
+        )
+        if stored is None or ";messageid=" not in thread:
+            return
+        reference = {**stored.reference, "conversation": {**stored.reference["conversation"], "id": thread}}
+        activity = self._activity(reply.update[1])
+        activity.id = thread.split(";messageid=", 1)[1]
+
+        async def change(context: TurnContext) -> None:
+            with contextlib.suppress(DeliveryFailed):  # logged with the reason
+                await with_retries(lambda: context.update_activity(activity), f"update of {thread}")
+
+        await self.transport.continue_conversation(reference, change)
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         # Teams sends both this and a members-added event for one install: one welcome.
