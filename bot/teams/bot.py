@@ -143,7 +143,10 @@ class AiguideTeamsBot(TeamsActivityHandler):
         request = inbound.to_request(activity, actor)
         thread = (activity.get("conversation") or {}).get("id", "")
         it = self.transport.config.it_conversation
-        if it and ";messageid=" in thread and thread.startswith(f"{it};") and not request.command:
+        root = thread.split(";messageid=", 1)[1] if ";messageid=" in thread else ""
+        # A channel's new post carries its own id as the thread's: only a reply in a thread is relayed,
+        # so commands IT types in its channel (decide, requests) still work.
+        if it and root and root != activity.get("id") and thread.startswith(f"{it};") and not request.command:
             # A mention in a thread of IT's channel: perhaps IT answering a question passed to them.
             request = replace(request, command="relay", form={"thread": f"teams:{thread}"})
         if not request.text and not request.command:
