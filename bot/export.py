@@ -168,10 +168,11 @@ def write_xlsx(
     bold = Font(bold=True)
 
     def cell(sheet, value, number_format=None, font=None):
-        value = _cell(value)
         if isinstance(value, str):
             # XLSX cannot hold most control characters; one in a pasted text would fail the whole file.
+            # Stripped before the formula guard, so "\x07=HYPERLINK(...)" cannot become a formula.
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = _cell(value)
         made = WriteOnlyCell(sheet, value=value)
         if number_format:
             made.number_format = number_format

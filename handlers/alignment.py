@@ -66,13 +66,21 @@ def parse_period(text: str | None, today: date) -> Period:
         return Period(quarter.start, end, quarter.name, f"{quarter.name[-2:]} {today.year} to date "
                       f"({_span(quarter.start, end)})")  # fmt: skip
     value = text.strip().upper()
+    named = None
     if match := re.fullmatch(r"(\d{4})-?Q([1-4])", value):
-        return quarter_of(date(int(match.group(1)), 3 * int(match.group(2)), 1))
-    if match := re.fullmatch(r"(\d{4})-(\d{1,2})", value):
-        month = int(match.group(2))
-        if 1 <= month <= 12:
-            return month_of(date(int(match.group(1)), month, 1))
-    raise ValueError(f"{text!r} is not a period; write a quarter like 2026-Q4 or a month like 2026-11")
+        named = quarter_of(date(int(match.group(1)), 3 * int(match.group(2)), 1))
+    elif (match := re.fullmatch(r"(\d{4})-(\d{1,2})", value)) and 1 <= int(match.group(2)) <= 12:
+        named = month_of(date(int(match.group(1)), int(match.group(2)), 1))
+    if named is None:
+        raise ValueError(f"{text!r} is not a period; write a quarter like 2026-Q4 or a month like 2026-11")
+    if named.start > today:
+        raise ValueError(f"{named.name} has not started yet; name a period up to this one")
+    if named.end > today + timedelta(days=1):  # the period so far: goals are judged on the days gone
+        end = today + timedelta(days=1)
+        return Period(
+            named.start, end, named.name, f"{named.label.split(' (')[0]} to date ({_span(named.start, end)})"
+        )
+    return named
 
 
 def _span(start: date, end: date) -> str:
@@ -146,7 +154,7 @@ async def report(services: Services, period: Period, settings: DigestSettings | 
         headline=f"Where {kb.policy.organization} stands with AI: {period.label}",
         sections=(overview, *sections),
         footer=f"Policy {kb.policy.version} · hours are the estimates of the people who logged them · "
-        f"figures about fewer than {minimum} people withheld · names only beside outcomes their authors shared",
+        f"pilot figures about fewer than {minimum} people withheld · names only beside outcomes their authors shared",
     )
 
 
@@ -334,10 +342,24 @@ def _names(names: list[str], limit: int = 6) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
+def _by_name(groups: dict[str, alignment.WinGroup]) -> dict[str, alignment.WinGroup]:
+    """Wins by typed tool name, merged under the key review requests use (the compact name). People
+    under two spellings of one name may be counted twice: an upper bound."""
+    merged: dict[str, alignment.WinGroup] = {}
+    for name, group in groups.items():
+        key = compact(name) if name else ""
+        was = merged.get(key, _NO_WINS)
+        merged[key] = alignment.WinGroup(
+            was.wins + group.wins, was.minutes + group.minutes, was.people + group.people
+        )
+    return merged
+
+
 def _experiments(kb, wins, pilots, questions, requested, minimum) -> Section:
     """Pilots and what came of them; the tools people want that are not on the list."""
     facts = []
     seen = set()
+    by_name = _by_name(wins.by_tool_name)
     in_pilot = [(t.id, t.name, ", ".join(t.available_to) if t.available_to != "everyone" else "everyone")
                 for t in kb.tools if t.status == "pilot"]  # fmt: skip
     decided = [
@@ -347,7 +369,8 @@ def _experiments(kb, wins, pilots, questions, requested, minimum) -> Section:
         if key in seen:
             continue
         seen.add(key)
-        result = wins.by_tool.get(key, _NO_WINS)
+        # A pilot not yet in the knowledge base has no tool id on its wins: they are found by name.
+        result = wins.by_tool.get(key) or by_name.get(key, _NO_WINS)
         if result.people >= minimum:
             figures = f"{_n(result.people, 'person', 'people')} logged {_n(result.wins, 'win', 'wins')}, {_hours(result.minutes)}"
         elif result.people:

@@ -29,7 +29,8 @@ class Tally:
 
     def add(self, person: int | None) -> None:
         self.times += 1
-        self.people.add(person)
+        if person is not None:  # a deleted person's questions are not one more person
+            self.people.add(person)
 
     @property
     def persons(self) -> int:
@@ -76,6 +77,8 @@ def question_counts(
         counts.total += 1
         counts.people.add(person)
         counts.by_verdict[verdict] += 1
+        if person is None:
+            counts.people.discard(None)
         if verdict == "no_match":
             counts.not_understood.add(person)
         if use_case:
@@ -121,6 +124,7 @@ class WinCounts:
     total: WinGroup
     by_use_case: dict[str, WinGroup]
     by_tool: dict[str, WinGroup]  # listed tools by id; "" for wins with no listed tool
+    by_tool_name: dict[str, WinGroup]  # by the tool's name as people typed it
     # The tool's status when the win was logged; "unlisted" for a tool not on the list, "none" for no tool.
     by_status: dict[str, WinGroup]
     by_outcome: dict[str, WinGroup]
@@ -149,6 +153,7 @@ def win_counts(session: Session, *, start: date, end: date) -> WinCounts:
         total=WinGroup(int(n), int(m), int(p)),
         by_use_case=grouped(Win.use_case),
         by_tool=grouped(Win.tool_id),
+        by_tool_name=grouped(Win.tool_name),
         by_status=by_status,
         by_outcome=grouped(Win.outcome_category),
     )
@@ -191,7 +196,11 @@ def pilot_decisions(session: Session, *, end: date) -> list[Pilot]:
     """Pilots IT decided up to `end`, newest first, published to the knowledge base or not."""
     rows = session.exec(
         select(ToolRequest)
-        .where(ToolRequest.decision == "pilot", col(ToolRequest.decided_at) < _start(end))
+        .where(
+            ToolRequest.decision == "pilot",
+            ToolRequest.status == "decided",  # once published, the knowledge base lists the pilot
+            col(ToolRequest.decided_at) < _start(end),
+        )
         .order_by(col(ToolRequest.decided_at).desc())
     )
     return [Pilot(r.tool_name, r.tool_id, r.pilot_group or "", r.decided_at) for r in rows]

@@ -248,3 +248,15 @@ def test_the_xlsx_export_is_a_spreadsheet_a_leader_can_read(env, tmp_path):
     request = dict(zip(header, row, strict=True))
     assert (request["Tool"], request["Status"], request["Requesters"]) == ("DeepSeek", "Open", 1)
     assert isinstance(request["Opened (UTC)"], datetime) and request["Decided (UTC)"] is None
+
+
+def test_a_control_character_cannot_smuggle_a_formula_into_the_xlsx(tmp_path, kb):
+    from bot.export import write_xlsx
+
+    row = {"asked_at": None, "person": "p", "department": "", "platform": "slack", "verdict": "allowed",
+           "tool_ids": [], "unknown_tools": [], "data_class": None, "use_case": None,
+           "text": '\x07=HYPERLINK("http://x")'}  # fmt: skip
+    path = tmp_path / "q.xlsx"
+    write_xlsx(path, "questions", [row], kb=kb, since=date(2026, 1, 1), until=date(2026, 2, 1))
+    cell = load_workbook(path)["Questions"]["J2"]
+    assert cell.data_type == "s" and cell.value.startswith("'=HYPERLINK")

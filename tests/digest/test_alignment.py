@@ -270,8 +270,12 @@ def test_periods_parse():
     today = date(2026, 12, 2)
     assert span(alignment.parse_period("2026-Q4", today), 3) == (
         date(2026, 10, 1),
-        date(2027, 1, 1),
+        date(2026, 12, 3),  # the quarter so far: the days to come are not judged
         "2026-Q4",
+    )
+    assert span(alignment.parse_period("2026-Q4", date(2027, 2, 1)), 2) == (
+        date(2026, 10, 1),
+        date(2027, 1, 1),
     )
     assert span(alignment.parse_period("2026q1", today), 2) == (date(2026, 1, 1), date(2026, 4, 1))
     assert span(alignment.parse_period("2026-11", today), 3) == (
@@ -279,7 +283,7 @@ def test_periods_parse():
         date(2026, 12, 1),
         "2026-11",
     )
-    assert span(alignment.parse_period("2026-12", today), 2) == (date(2026, 12, 1), date(2027, 1, 1))
+    assert span(alignment.parse_period("2026-12", today), 2) == (date(2026, 12, 1), date(2026, 12, 3))
     so_far = alignment.parse_period(None, today)
     assert (so_far.start, so_far.end) == (date(2026, 10, 1), date(2026, 12, 3))
     assert alignment.last_full_month(date(2027, 1, 4)).name == "2026-12"
@@ -287,3 +291,26 @@ def test_periods_parse():
         with pytest.raises(ValueError, match="2026-Q4"):
             alignment.parse_period(bad, today)
     assert timedelta(days=30) == NOVEMBER.end - NOVEMBER.start
+
+
+async def test_a_named_current_period_is_judged_on_the_days_gone_and_unpublished_pilots_count_their_wins(
+    db_services,
+):
+    from storage.models import ToolRequest
+
+    assert alignment.parse_period("2026-Q4", date(2026, 10, 3)).end == date(2026, 10, 4)
+    with pytest.raises(ValueError, match="has not started yet"):
+        alignment.parse_period("2027-Q1", date(2026, 12, 2))
+    with db_services.database.session() as session:
+        session.add(ToolRequest(tool_key="elicit", tool_name="Elicit", status="decided", decision="pilot",
+                                pilot_group="research", decided_at=datetime(2026, 10, 2, tzinfo=UTC)))  # fmt: skip
+        for i in range(3):
+            person = Person(platform="slack", user_id=f"P{i}", pseudonym=f"pp{i}")
+            session.add(person)
+            session.flush()
+            session.add(Win(request_id=f"e{i}", person_id=person.id, minutes=30, tool_name="Elicit",
+                            occurred_on=date(2026, 10, 2)))  # fmt: skip
+    period = alignment.parse_period("2026-Q4", date(2026, 10, 3))
+    reply = await alignment.report(db_services, period, DigestSettings(min_group_size=2))
+    assert section(reply, "Leadership's 90-day wins").text.startswith("2026-Q4, day 3 of 92")
+    assert facts(reply, "Experiments")["Pilot: Elicit"] == "for research; 3 people logged 3 wins, 1.5 h"
