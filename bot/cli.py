@@ -23,6 +23,7 @@ from bot.console.json_answer import json_answer
 from bot.directory import DirectoryError
 from bot.explain import explain_kb, explain_question, words_json
 from bot.settings import Settings, load_settings
+from bot.surface import UnknownConversation
 from bot.wiring import ConfigError, build_services, open_database
 from handlers import ask as ask_handler
 from handlers.services import Services
@@ -539,7 +540,7 @@ def digest_send(
 
     try:
         reference = asyncio.run(send())
-    except LookupError as error:  # a Teams conversation aiguide was never added to
+    except UnknownConversation as error:
         typer.secho(f"{error}. Add aiguide to it in Teams, or fix the target's channel.", fg="red", err=True)
         raise typer.Exit(1) from None
     except Exception as error:
@@ -567,11 +568,11 @@ def report_alignment(
     """The alignment report: what people need help with, IT's red lines, the 90-day goals, what is
     standard and what flexible, the experiments. Leadership channels get it monthly."""
     from bot.console.render import to_plain
-    from handlers import alignment
+    from handlers import alignment, periods
 
     services = _services(None)
     try:
-        chosen = alignment.parse_period(period, services.today())
+        chosen = periods.parse_period(period, services.today())
     except ValueError as error:
         typer.secho(str(error), fg="red", err=True)
         raise typer.Exit(2) from None

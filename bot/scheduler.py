@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from bot import metrics
 from bot.surface import PersonSender, PostedCheck, Sender
-from handlers import alignment, digest
+from handlers import alignment, digest, periods
 from handlers.model import Action, Reply, Section, Status
 from handlers.services import Services
 from storage import digest_runs, nudges
@@ -111,7 +111,7 @@ class DigestScheduler:
                     sent.append(f"{target.name}:{period}")
             if target.kind == "leadership" and target.alignment and scheduled.day <= 7:
                 # The first send day of the month also brings last month's alignment report.
-                month = alignment.last_full_month(scheduled.date())
+                month = periods.last_full_month(scheduled.date())
                 period = f"alignment-{month.name}"
                 report = lambda m=month: alignment.report(self.services, m)  # noqa: E731
                 if now - scheduled <= CATCH_UP and await self._send(target, period, report, now):

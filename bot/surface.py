@@ -28,6 +28,11 @@ PersonSender = Callable[["Person"], Awaitable[str]]  # sends the weekly reminder
 Messenger = Callable[["Person", "Reply"], Awaitable[str]]
 
 
+class UnknownConversation(LookupError):
+    """The surface cannot post to that conversation: aiguide was never added to it, or a person has
+    not opened a chat with it yet. Nothing was sent."""
+
+
 class Surface(Protocol):
     name: str  # the `platform` of digest targets and stored people: "slack", "teams"
 

@@ -7,16 +7,16 @@ person is named only beside an outcome they chose to share.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlmodel import Session
 
-from handlers import outcomes
+from handlers import goals, outcomes
 from handlers.digest_settings import DigestSettings
+from handlers.figures import hours, plural
 from handlers.model import Fact, Reply, Section, Status
+from handlers.periods import Period, quarter_of
 from handlers.services import Services
 from knowledge.base import KnowledgeBase
 from knowledge.phrases import compact
@@ -30,69 +30,6 @@ STATUS_WORDS = {
     "not_approved": "Not approved",
 }
 TOP = 5
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date  # exclusive
-    name: str  # "2026-Q4", "2026-11"
-    label: str  # "Q4 2026 (1 Oct – 31 Dec)"
-
-
-def quarter_of(day: date) -> Period:
-    first_month = 3 * ((day.month - 1) // 3) + 1
-    start = date(day.year, first_month, 1)
-    end = date(day.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
-    quarter = (first_month - 1) // 3 + 1
-    return Period(start, end, f"{day.year}-Q{quarter}", f"Q{quarter} {day.year} ({_span(start, end)})")
-
-
-def month_of(day: date) -> Period:
-    start = day.replace(day=1)
-    end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-    return Period(start, end, f"{start:%Y-%m}", f"{start:%B %Y}")
-
-
-def last_full_month(today: date) -> Period:
-    return month_of(today.replace(day=1) - timedelta(days=1))
-
-
-def parse_period(text: str | None, today: date) -> Period:
-    """'2026-Q4', '2026-11', or nothing: the quarter so far, up to and including `today`."""
-    if not text:
-        quarter = quarter_of(today)
-        end = min(quarter.end, today + timedelta(days=1))
-        return Period(quarter.start, end, quarter.name, f"{quarter.name[-2:]} {today.year} to date "
-                      f"({_span(quarter.start, end)})")  # fmt: skip
-    value = text.strip().upper()
-    named = None
-    if match := re.fullmatch(r"(\d{4})-?Q([1-4])", value):
-        named = quarter_of(date(int(match.group(1)), 3 * int(match.group(2)), 1))
-    elif (match := re.fullmatch(r"(\d{4})-(\d{1,2})", value)) and 1 <= int(match.group(2)) <= 12:
-        named = month_of(date(int(match.group(1)), int(match.group(2)), 1))
-    if named is None:
-        raise ValueError(f"{text!r} is not a period; write a quarter like 2026-Q4 or a month like 2026-11")
-    if named.start > today:
-        raise ValueError(f"{named.name} has not started yet; name a period up to this one")
-    if named.end > today + timedelta(days=1):  # the period so far: goals are judged on the days gone
-        end = today + timedelta(days=1)
-        return Period(
-            named.start, end, named.name, f"{named.label.split(' (')[0]} to date ({_span(named.start, end)})"
-        )
-    return named
-
-
-def _span(start: date, end: date) -> str:
-    return f"{start:%-d %b} – {end - timedelta(days=1):%-d %b %Y}"
-
-
-def _hours(minutes: float) -> str:
-    return f"{minutes / 60:,.1f} h"
-
-
-def _n(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 def _share(part: int, whole: int) -> str:
@@ -137,15 +74,15 @@ async def report(services: Services, period: Period, settings: DigestSettings | 
         _standard_or_flexible(kb, questions, wins),
         _experiments(kb, wins, pilots, questions, requested, minimum),
     )
-    time_saved = f"{_hours(wins.total.minutes)} self-reported in {_n(wins.total.wins, 'win', 'wins')}"
+    time_saved = f"{hours(wins.total.minutes)} self-reported in {plural(wins.total.wins, 'win', 'wins')}"
     if spread is not None:
         time_saved += (
-            f" (read it as {_hours(spread.without_largest)}–{_hours(spread.total)}: without the largest tenth of "
+            f" (read it as {hours(spread.without_largest)}–{hours(spread.total)}: without the largest tenth of "
             f"wins, then all; the middle half of wins saved {spread.typical_low}–{spread.typical_high} min each)"
         )
     overview = Section(
         facts=(
-            Fact("Questions", f"{questions.total} from {_n(len(questions.people), 'person', 'people')}"),
+            Fact("Questions", f"{questions.total} from {plural(len(questions.people), 'person', 'people')}"),
             Fact("Time saved", time_saved),
         )
     )
@@ -177,16 +114,16 @@ def _help_needed(
         parts = []
         if asked.times:
             parts.append(
-                f"{_n(asked.times, 'question', 'questions')} from {_n(asked.persons, 'person', 'people')}"
+                f"{plural(asked.times, 'question', 'questions')} from {plural(asked.persons, 'person', 'people')}"
             )
         if won.wins:
-            parts.append(f"{_n(won.wins, 'win', 'wins')}, {_hours(won.minutes)}")
+            parts.append(f"{plural(won.wins, 'win', 'wins')}, {hours(won.minutes)}")
         facts.append(Fact(kb.use_case[use].name if use in kb.use_case else use, "; ".join(parts)))
     unanswered = (
         Fact(
             "aiguide could not tell what was meant",
-            f"{_n(questions.not_understood.times, 'question', 'questions')} "
-            f"from {_n(questions.not_understood.persons, 'person', 'people')}",
+            f"{plural(questions.not_understood.times, 'question', 'questions')} "
+            f"from {plural(questions.not_understood.persons, 'person', 'people')}",
         ),
         Fact("Answers voted not helpful", str(questions.unhelpful.times)),
         Fact(
@@ -220,11 +157,13 @@ def _red_lines(kb: KnowledgeBase, questions: alignment.QuestionCounts) -> Sectio
             f"{kb.tool[t].name} ({n})" for t, n in (alternatives or Counter()).most_common(2) if t in kb.tool
         )
         bullets.append(
-            f"{_clip(rule.text)}: applied {_n(tally.times, 'time', 'times')} for "
-            f"{_n(tally.persons, 'person', 'people')}; "
+            f"{_clip(rule.text)}: applied {plural(tally.times, 'time', 'times')} for "
+            f"{plural(tally.persons, 'person', 'people')}; "
             + (f"sent to {sent}" if sent else "no alternative offered")
         )
     facts = [Fact("Refused for the data or the tool's status", str(questions.refused_otherwise))]
+    if questions.refused_unrecorded:
+        facts.append(Fact("Refused, rules not recorded (older answers)", str(questions.refused_unrecorded)))
     if quiet:
         facts.append(Fact("Red lines that did not apply", f"{len(quiet)} of {len(forbids)}"))
     return Section(
@@ -241,47 +180,13 @@ def _clip(text: str, limit: int = 110) -> str:
 
 
 def _goals(settings, quarter, goal_end, wins, active, quotes) -> Section:
-    """Each 90-day goal against the quarter so far; on track means at least the even pace."""
-    goals = settings.goals
-    length = (quarter.end - quarter.start).days
-    elapsed = (goal_end - quarter.start).days
-    pace = elapsed / length
-    facts = []
-
-    def judged(progress: float) -> str:
-        if progress >= 1:
-            return "reached"
-        return "on track" if progress >= pace else f"behind (about {pace:.0%} expected by now)"
-
-    if goals.hours:
-        progress = wins.total.minutes / 60 / goals.hours
-        facts.append(
-            Fact(
-                f"{goals.hours:g} hours saved",
-                f"{_hours(wins.total.minutes)}, {progress:.0%}: {judged(progress)}",
-            )
-        )
-    if goals.staff_share:
-        staff = goals.staff or sum(active.department_sizes.values())
-        share = wins.total.people / staff if staff else 0
-        progress = share / goals.staff_share
-        facts.append(
-            Fact(
-                f"{goals.staff_share:.0%} of staff logged a win",
-                f"{share:.0%} ({wins.total.people} of {staff}): {judged(progress)}",
-            )
-        )
-    if goals.every_department:
-        known = {d for d in active.department_sizes if d != "unknown"}
-        quiet = known - set(active.active_by_department)
-        facts.append(
-            Fact(
-                "Every department active",
-                "reached" if known and not quiet else f"{len(known) - len(quiet)} of {len(known)}: not yet",
-            )
-        )
+    """Each 90-day goal against the quarter so far."""
+    facts = goals.judged(
+        settings.goals, quarter, goal_end, minutes=wins.total.minutes, people=wins.total.people, active=active
+    )
+    elapsed, length = goals.elapsed(quarter, goal_end)
     outcomes_facts = tuple(
-        Fact(f"Time went to: {outcomes.label(category) if category else 'not stated'}", _hours(group.minutes))
+        Fact(f"Time went to: {outcomes.label(category) if category else 'not stated'}", hours(group.minutes))
         for category, group in sorted(wins.by_outcome.items(), key=lambda kv: -kv[1].minutes)[:3]
     )
     said = tuple(f"“{q.outcome[:200]}”: {q.person}, {q.minutes} min with {q.tool or 'AI'}" for q in quotes)
@@ -372,7 +277,7 @@ def _experiments(kb, wins, pilots, questions, requested, minimum) -> Section:
         # A pilot not yet in the knowledge base has no tool id on its wins: they are found by name.
         result = wins.by_tool.get(key) or by_name.get(key, _NO_WINS)
         if result.people >= minimum:
-            figures = f"{_n(result.people, 'person', 'people')} logged {_n(result.wins, 'win', 'wins')}, {_hours(result.minutes)}"
+            figures = f"{plural(result.people, 'person', 'people')} logged {plural(result.wins, 'win', 'wins')}, {hours(result.minutes)}"
         elif result.people:
             figures = f"wins by fewer than {minimum} people (figures withheld)"
         else:
@@ -384,7 +289,7 @@ def _experiments(kb, wins, pilots, questions, requested, minimum) -> Section:
         facts.append(
             Fact(
                 f"Asked about, not on the list: {name}",
-                f"{_n(tally.persons, 'person', 'people')}, {_n(tally.times, 'question', 'questions')}"
+                f"{plural(tally.persons, 'person', 'people')}, {plural(tally.times, 'question', 'questions')}"
                 + (f"; {asked_review} asked IT to review it" if asked_review else ""),
             )
         )

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from handlers import outcomes
-from handlers.digest_settings import DigestSettings, Goals
+from handlers import goals, outcomes, periods
+from handlers.digest_settings import DigestSettings
+from handlers.figures import hours, plural
 from handlers.model import Chart, Fact, Reply, Request, Section, Status
 from handlers.services import Services
 from knowledge.base import USABLE_STATUSES
@@ -32,10 +33,6 @@ def parse_week(text: str) -> tuple[date, date]:
         raise ValueError(f"{text!r} is not a week; write it like 2026-W47")
     start = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
     return start, start + timedelta(days=7)
-
-
-def _hours(minutes: float) -> str:
-    return f"{minutes / 60:,.1f} h"
 
 
 def _change(now: float, before: float) -> str:
@@ -68,7 +65,7 @@ def _spread(spread: digests.Spread | None) -> tuple[Fact, ...]:
     return (
         Fact(
             "Read it as",
-            f"{_hours(spread.without_largest)}–{_hours(spread.total)} (without the largest tenth of wins, then "
+            f"{hours(spread.without_largest)}–{hours(spread.total)} (without the largest tenth of wins, then "
             f"all); the middle half of wins saved {spread.typical_low}–{spread.typical_high} min each",
         ),
     )
@@ -86,15 +83,17 @@ def _fold(counts: dict[str, int], sizes: dict[str, int], minimum: int) -> dict[s
 async def leadership(services: Services, start: date, end: date, settings: DigestSettings) -> Reply:
     kb = services.knowledge
     before = start - timedelta(days=7)
-    quarter_start = end - timedelta(days=90)
+    # The goals are judged on the calendar quarter so far, as in the alignment report.
+    goal_quarter = periods.quarter_of(end - timedelta(days=1))
+    quarter_start, goal_end = goal_quarter.start, min(goal_quarter.end, end)
 
     def work(session: Session):
         return (
             digests.win_figures(session, start=start, end=end, usable=tuple(USABLE_STATUSES)),
             digests.win_totals(session, start=before, end=start),
-            digests.win_totals(session, start=quarter_start, end=end),
+            digests.win_totals(session, start=quarter_start, end=goal_end),
             digests.adoption(session, start=start, end=end),
-            digests.adoption(session, start=quarter_start, end=end),
+            digests.adoption(session, start=quarter_start, end=goal_end),
             digests.minutes_spread(session, start=start, end=end),
         )
 
@@ -105,16 +104,16 @@ async def leadership(services: Services, start: date, end: date, settings: Diges
         Section(
             title="Time saved",
             facts=(
-                Fact("This week", f"{_hours(week.minutes)} in {week.wins} wins by {week.people} people"),
-                Fact("Last week", f"{_hours(previous.minutes)} ({_change(week.minutes, previous.minutes)})"),
-                Fact("8 weeks", f"{_hours(sum(trend))} in all"),
+                Fact("This week", f"{hours(week.minutes)} in {week.wins} wins by {week.people} people"),
+                Fact("Last week", f"{hours(previous.minutes)} ({_change(week.minutes, previous.minutes)})"),
+                Fact("8 weeks", f"{hours(sum(trend))} in all"),
                 *_spread(spread),
             ),
             text=SELF_REPORTED,
         )
     ]
     went_to = tuple(
-        Fact(outcomes.label(category) if category != "unstated" else "Not stated yet", _hours(minutes))
+        Fact(outcomes.label(category) if category != "unstated" else "Not stated yet", hours(minutes))
         for category, minutes in sorted(week.by_outcome.items(), key=lambda kv: -kv[1])
     )
     quotes = tuple(
@@ -146,8 +145,8 @@ async def leadership(services: Services, start: date, end: date, settings: Diges
         Section(
             title="Where AI helped",
             facts=(
-                Fact("Top use cases", ", ".join(f"{n} ({_hours(m)})" for n, m in top_uses) or "none stated"),
-                Fact("Top tools", ", ".join(f"{n} ({_hours(m)})" for n, m in top_tools) or "none named"),
+                Fact("Top use cases", ", ".join(f"{n} ({hours(m)})" for n, m in top_uses) or "none stated"),
+                Fact("Top tools", ", ".join(f"{n} ({hours(m)})" for n, m in top_tools) or "none named"),
                 Fact("Unapproved or unlisted tools", f"{share:.0%} of wins"),
             ),
         )
@@ -158,12 +157,22 @@ async def leadership(services: Services, start: date, end: date, settings: Diges
     )
     if nudged:
         reminded = Fact(
-            "Reminded this week", f"{_count(nudged, 'person', 'people')}, {answered} logged a win after"
+            "Reminded this week", f"{plural(nudged, 'person', 'people')}, {answered} logged a win after"
         )
         sections.append(Section(title="Reminders", facts=(reminded,)))
-    goals = _goals(settings.goals, quarter, quarter_active)
-    if goals:
-        sections.append(Section(title="90-day goals", facts=goals))
+    judged = goals.judged(
+        settings.goals,
+        goal_quarter,
+        goal_end,
+        minutes=quarter.minutes,
+        people=quarter.people,
+        active=quarter_active,
+    )
+    if judged:
+        gone, length = goals.elapsed(goal_quarter, goal_end)
+        sections.append(
+            Section(title="90-day goals", facts=judged, text=f"{goal_quarter.name}, day {gone} of {length}.")
+        )
     categories = tuple(f"{d:%d %b}" for d, _ in week.weekly_minutes)
     names = sorted({c for _, parts in week.weekly_minutes for c in parts}, key=lambda c: (c == "unstated", c))
     chart = Chart(
@@ -180,41 +189,12 @@ async def leadership(services: Services, start: date, end: date, settings: Diges
     )
     return Reply(
         status=Status.INFO,
-        headline=f"AI at {kb.policy.organization}, week of {start:%d %b}: {_hours(week.minutes)} saved",
+        headline=f"AI at {kb.policy.organization}, week of {start:%d %b}: {hours(week.minutes)} saved",
         sections=tuple(sections),
         footer=f"{start:%a %d %b} – {end - timedelta(days=1):%a %d %b %Y} · names only with consent · "
         f"groups under {settings.min_group_size} people shown as other",
-        chart=chart,
+        chart=chart if trend and sum(trend) else None,  # eight empty weeks: the "8 weeks" line says it
     )
-
-
-def _goals(goals: Goals, quarter: digests.WinTotals, active: digests.Adoption) -> tuple[Fact, ...]:
-    facts = []
-    if goals.hours:
-        facts.append(
-            Fact(
-                f"{goals.hours:g} hours saved",
-                f"{quarter.minutes / 60:,.0f} h ({quarter.minutes / 60 / goals.hours:.0%})",
-            )
-        )
-    if goals.staff_share:
-        staff = goals.staff or sum(active.department_sizes.values()) or 1
-        share = quarter.people / staff
-        facts.append(
-            Fact(
-                f"{goals.staff_share:.0%} of staff logged a win", f"{share:.0%} ({quarter.people} of {staff})"
-            )
-        )
-    if goals.every_department:
-        known = {d for d in active.department_sizes if d != "unknown"}
-        quiet = sorted(known - set(active.active_by_department))
-        facts.append(
-            Fact(
-                "Every department active",
-                "yes" if not quiet else f"{len(known) - len(quiet)} of {len(known)}",
-            )
-        )
-    return tuple(facts)
 
 
 async def it_digest(services: Services, start: date, end: date) -> Reply:
@@ -251,7 +231,7 @@ async def it_digest(services: Services, start: date, end: date) -> Reply:
         Section(
             title="Open review requests",
             facts=tuple(
-                Fact(name, f"{_count(n, 'person', 'people')} asked") for name, n in figures.open_requests
+                Fact(name, f"{plural(n, 'person', 'people')} asked") for name, n in figures.open_requests
             ),
             text="" if figures.open_requests else "None open.",
         ),
@@ -287,12 +267,8 @@ async def handle(request: Request, services: Services) -> Reply:
     return await leadership(services, start, end, services.digest)
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def _people_questions(people: int, questions: int) -> str:
-    return f"{_count(people, 'person', 'people')}, {_count(questions, 'question', 'questions')}"
+    return f"{plural(people, 'person', 'people')}, {plural(questions, 'question', 'questions')}"
 
 
 def _reviews_section(figures) -> Section:
@@ -337,7 +313,7 @@ def _gaps_section(figures, kb) -> Section:
             c
             for c in (
                 f"{votes} 👎" if votes else "",
-                _count(humans, "ask for a human", "asks for a human") if humans else "",
+                plural(humans, "ask for a human", "asks for a human") if humans else "",
             )
             if c
         )

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from handlers.model import Action, Fact, Form, FormField, Reply, Request, Section, Status, Visibility
 from handlers.redaction import redact
+from handlers.registry import NotMine
 from handlers.services import Services
 from storage import feedback
 from storage.models import Question
@@ -199,7 +200,8 @@ async def escalation_failed(reply: Reply, services: Services) -> Reply:
 
 async def relay(request: Request, services: Services) -> Reply:
     """IT's reply in the thread of a question passed to them (`form["thread"]` names the thread): stored
-    and relayed to the asker by the notices. A thread of anything else is an ordinary question."""
+    and relayed to the asker by the notices. In a thread of anything else, the text is read as typed (a
+    question, or a command such as `decide`)."""
     ref = request.form.get("thread", "")
     answer = request.text.strip()
     by = request.actor.display_name or request.actor.user_id
@@ -212,9 +214,7 @@ async def relay(request: Request, services: Services) -> Reply:
 
     question = await services.transaction(work)
     if question is None:
-        from handlers import ask
-
-        return await ask.answer(replace(request, command="ask", form={}), services)
+        raise NotMine(ref)
     if not answer:
         return Reply(status=Status.INFO, headline="Write your answer after the mention; I'll pass it on.")
     from handlers import reviews

@@ -31,6 +31,11 @@ class CommandSpec:
         return (self.name, *self.aliases)
 
 
+class NotMine(Exception):
+    """Raised by a handler the platform named (a relay) when the request is not for it after all: the
+    router then reads the request's text as if no command had been named."""
+
+
 class DuplicateCommandError(ValueError):
     pass
 

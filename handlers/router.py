@@ -6,7 +6,7 @@ import logging
 from dataclasses import replace
 
 from handlers.model import Reply, Request, Status
-from handlers.registry import CommandSpec, Registry
+from handlers.registry import CommandSpec, NotMine, Registry
 from handlers.services import Services
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,13 @@ class Router:
             )
         try:
             reply = await spec.handler(routed, services)
+        except NotMine:
+            # e.g. a mention in a thread of IT's channel that is no escalation: route its text as typed,
+            # and never back to the handler that declined it.
+            again = replace(request, command="", form={})
+            if self.resolve(again)[0].name == spec.name:
+                again = replace(again, command=self.fallback)
+            return await self.dispatch(again, services)
         except Exception:
             # A person who addressed the bot always gets an answer; the details go to the log.
             log.exception("command %s failed (request %s)", spec.name, routed.request_id)

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
+from storage.days import start_of
 from storage.models import Person, Question, QuestionVote, ToolRequest, ToolRequester, Win
-
-
-def _start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 @dataclass
@@ -55,12 +52,13 @@ class QuestionCounts:
     refused_otherwise: int = (
         0  # refused with none of the red lines given: data above a ceiling, a tool's status
     )
+    refused_unrecorded: int = 0  # refused before aiguide recorded the rules behind an answer
 
 
 def question_counts(
     session: Session, *, start: date, end: date, red_lines: frozenset[str] = frozenset()
 ) -> QuestionCounts:
-    since, until = _start(start), _start(end)
+    since, until = start_of(start), start_of(end)
     counts = QuestionCounts()
     rows = session.exec(
         select(
@@ -89,7 +87,9 @@ def question_counts(
             counts.by_unknown_tool.setdefault(name, Tally()).add(person)
         if not tool_ids and not unknown:
             counts.no_tool += 1
-        if verdict == "not_allowed" and not red_lines.intersection(rule_ids or ()):
+        if verdict == "not_allowed" and rule_ids is None:
+            counts.refused_unrecorded += 1
+        elif verdict == "not_allowed" and not red_lines.intersection(rule_ids):
             counts.refused_otherwise += 1
         for rule in rule_ids or ():
             counts.by_rule.setdefault(rule, Tally()).add(person)
@@ -199,7 +199,7 @@ def pilot_decisions(session: Session, *, end: date) -> list[Pilot]:
         .where(
             ToolRequest.decision == "pilot",
             ToolRequest.status == "decided",  # once published, the knowledge base lists the pilot
-            col(ToolRequest.decided_at) < _start(end),
+            col(ToolRequest.decided_at) < start_of(end),
         )
         .order_by(col(ToolRequest.decided_at).desc())
     )

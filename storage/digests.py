@@ -1,19 +1,18 @@
-"""The sums behind the weekly digests: each one query over a date range, indexed, no rows in Python."""
+"""The sums behind the weekly digests: each one query over a date range, indexed."""
 
 from __future__ import annotations
 
+import math
+import statistics
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, union
 from sqlmodel import Session, col, select
 
+from storage.days import start_of
 from storage.models import ACTIVE_REQUEST, Person, Question, QuestionVote, ToolRequest, ToolRequester, Win
 from storage.tool_requests import ReviewTimes, review_times
-
-
-def _start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -125,7 +124,7 @@ class Adoption:
 
 
 def adoption(session: Session, *, start: date, end: date) -> Adoption:
-    since, until = _start(start), _start(end)
+    since, until = start_of(start), start_of(end)
     active_ids = union(
         select(Win.person_id.label("pid")).where(Win.occurred_on >= start, Win.occurred_on < end),  # type: ignore[attr-defined]
         select(col(Question.person_id).label("pid")).where(
@@ -176,7 +175,7 @@ class QuestionFigures:
 
 
 def question_figures(session: Session, *, start: date, end: date, limit: int = 5) -> QuestionFigures:
-    since, until = _start(start), _start(end)
+    since, until = start_of(start), start_of(end)
     period = (Question.asked_at >= since, Question.asked_at < until)
     by_verdict = dict(
         session.exec(select(Question.verdict, func.count()).where(*period).group_by(Question.verdict)).all()
@@ -274,9 +273,10 @@ def minutes_spread(session: Session, *, start: date, end: date) -> Spread | None
     if n < 10:
         return None
     largest = max(1, n // 10)
+    low, _, high = statistics.quantiles(minutes, n=4, method="inclusive")
     return Spread(
         total=sum(minutes),
         without_largest=sum(minutes[: n - largest]),
-        typical_low=minutes[n // 4],
-        typical_high=minutes[(3 * n) // 4],
+        typical_low=math.floor(low + 0.5),
+        typical_high=math.floor(high + 0.5),
     )

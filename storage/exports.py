@@ -3,10 +3,11 @@ only where they consented; else a pseudonym."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 from sqlmodel import Session, col, select
 
+from storage.days import start_of
 from storage.models import Person, Question, ToolRequest, ToolRequester, Win
 
 WIN_COLUMNS = (
@@ -21,10 +22,6 @@ REQUEST_COLUMNS = (
     "id", "tool", "tool_id", "status", "decision", "opened_at", "decided_at", "decided_by", "closed_at", "requesters",
     "people", "reasons",
 )  # fmt: skip
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def win_rows(session: Session, *, since: date) -> list[dict]:
@@ -57,7 +54,7 @@ def question_rows(session: Session, *, since: date) -> list[dict]:
     query = (
         select(Question, Person)
         .join(Person, col(Question.person_id) == col(Person.id), isouter=True)
-        .where(Question.asked_at >= _start_of(since))
+        .where(Question.asked_at >= start_of(since))
         .order_by(col(Question.asked_at), col(Question.id))
     )
     return [
@@ -80,7 +77,7 @@ def question_rows(session: Session, *, since: date) -> list[dict]:
 
 def request_rows(session: Session, *, since: date) -> list[dict]:
     requests = session.exec(
-        select(ToolRequest).where(ToolRequest.created_at >= _start_of(since)).order_by(col(ToolRequest.id))
+        select(ToolRequest).where(ToolRequest.created_at >= start_of(since)).order_by(col(ToolRequest.id))
     )
     rows = []
     for request in requests:

@@ -72,9 +72,10 @@ class Question(SQLModel, table=True):
     verdict: str = Field(max_length=16)
     tool_ids: list[str] = Field(default_factory=list, sa_type=JSON)
     unknown_tools: list[str] = Field(default_factory=list, sa_type=JSON)
-    # The rules the answer rested on, and the tools it offered instead: what IT's red lines did.
-    rule_ids: list[str] = Field(default_factory=list, sa_type=JSON)
-    alternative_ids: list[str] = Field(default_factory=list, sa_type=JSON)
+    # The rules the answer rested on, and the tools it offered instead: what IT's red lines did. NULL
+    # for answers stored before they were recorded (or by a replica still on an older version).
+    rule_ids: list[str] | None = Field(default_factory=list, sa_type=JSON)
+    alternative_ids: list[str] | None = Field(default_factory=list, sa_type=JSON)
     data_class: str | None = Field(default=None, max_length=64)
     use_case: str | None = Field(default=None, max_length=64)
     text: str | None = Field(default=None, max_length=4000)  # redacted, or None when not kept

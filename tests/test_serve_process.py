@@ -730,6 +730,21 @@ async def test_its_answer_in_a_teams_thread_reaches_the_person_who_asked(tmp_pat
         again = [s for s in connector.sent if s.conversation == "a:1personal-ana"
                  and "IT answered your question" in json.dumps(s.activity)]  # fmt: skip
         assert len(again) == 1  # once
+        # In a thread of IT's channel that is no escalation, a typed command is that command.
+        other = f"{it};messageid=1700000000999"
+        typed = copy.deepcopy(reply)
+        typed.update(
+            id="m3", text="<at>aiguide</at> requests", conversation={**reply["conversation"], "id": other}
+        )
+        async with ClientSession() as session:
+            await session.post(f"{server.url}/api/messages", json=typed)
+        listed = []
+        for _ in range(60):
+            listed = [s for s in connector.sent if s.conversation == other]
+            if listed:
+                break
+            await asyncio.sleep(0.25)
+        assert listed and "tool-review requests" in json.dumps(listed[0].activity), server.log()[-3000:]
     finally:
         assert await server.stop() == 0
         await connector.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.scheduler import NUDGE, DigestTarget
-from bot.surface import Messenger, PersonSender, Sender
+from bot.surface import Messenger, PersonSender, Sender, UnknownConversation
 from handlers.model import Reply
 from storage import addresses
 from storage.models import Person
@@ -12,7 +12,7 @@ from storage.models import Person
 def teams_sender(teams) -> Sender:
     async def send(target: DigestTarget, reply: Reply, key: str) -> str:
         if not await teams.send_to(target.channel, reply):
-            raise LookupError(f"aiguide was never added to Teams conversation {target.channel}")
+            raise UnknownConversation(f"aiguide was never added to Teams conversation {target.channel}")
         return f"teams:{target.channel}"
 
     return send
@@ -26,7 +26,7 @@ def teams_messenger(teams) -> Messenger:
             lambda s: addresses.personal_conversation(s, platform="teams", user_id=person.user_id)
         )
         if key is None or not await teams.send_to(key, reply):
-            raise LookupError("no 1:1 chat with this person yet")
+            raise UnknownConversation("no 1:1 chat with this person yet")
         return f"teams:{key}"
 
     return send

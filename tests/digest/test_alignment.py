@@ -16,13 +16,13 @@ from sqlmodel import select
 
 from bot.slack import render as slack_render
 from bot.teams import render as teams_render
-from handlers import alignment
+from handlers import alignment, periods
 from handlers.commands import build_router
 from handlers.digest_settings import DigestSettings, Goals
 from handlers.model import Actor, Address, Platform, Request
 from storage.models import Person, Question, QuestionVote, ToolRequest, ToolRequester, Win
 
-NOVEMBER = alignment.month_of(date(2026, 11, 1))
+NOVEMBER = periods.month_of(date(2026, 11, 1))
 _ids = itertools.count(1)
 
 
@@ -246,9 +246,12 @@ async def test_the_spread_a_leader_should_read(db_services):
     reply = await alignment.report(db_services, NOVEMBER, DigestSettings())
     ordered = sorted(minutes)
     trimmed = sum(ordered[:-1])  # the largest tenth of 12 wins is one win
-    assert facts(reply, "")["Time saved"] == (
-        f"{sum(minutes) / 60:.1f} h self-reported in 12 wins (read it as {trimmed / 60:.1f} h–{sum(minutes) / 60:.1f} h: "
-        f"without the largest tenth of wins, then all; the middle half of wins saved {ordered[3]}–{ordered[9]} min each)"
+    assert (
+        facts(reply, "")["Time saved"]
+        == (
+            f"{sum(minutes) / 60:.1f} h self-reported in 12 wins (read it as {trimmed / 60:.1f} h–{sum(minutes) / 60:.1f} h: "
+            f"without the largest tenth of wins, then all; the middle half of wins saved 20–41 min each)"  # quartiles 20 and 41.25
+        )
     )
 
 
@@ -268,28 +271,28 @@ def span(period, n):
 
 def test_periods_parse():
     today = date(2026, 12, 2)
-    assert span(alignment.parse_period("2026-Q4", today), 3) == (
+    assert span(periods.parse_period("2026-Q4", today), 3) == (
         date(2026, 10, 1),
         date(2026, 12, 3),  # the quarter so far: the days to come are not judged
         "2026-Q4",
     )
-    assert span(alignment.parse_period("2026-Q4", date(2027, 2, 1)), 2) == (
+    assert span(periods.parse_period("2026-Q4", date(2027, 2, 1)), 2) == (
         date(2026, 10, 1),
         date(2027, 1, 1),
     )
-    assert span(alignment.parse_period("2026q1", today), 2) == (date(2026, 1, 1), date(2026, 4, 1))
-    assert span(alignment.parse_period("2026-11", today), 3) == (
+    assert span(periods.parse_period("2026q1", today), 2) == (date(2026, 1, 1), date(2026, 4, 1))
+    assert span(periods.parse_period("2026-11", today), 3) == (
         date(2026, 11, 1),
         date(2026, 12, 1),
         "2026-11",
     )
-    assert span(alignment.parse_period("2026-12", today), 2) == (date(2026, 12, 1), date(2026, 12, 3))
-    so_far = alignment.parse_period(None, today)
+    assert span(periods.parse_period("2026-12", today), 2) == (date(2026, 12, 1), date(2026, 12, 3))
+    so_far = periods.parse_period(None, today)
     assert (so_far.start, so_far.end) == (date(2026, 10, 1), date(2026, 12, 3))
-    assert alignment.last_full_month(date(2027, 1, 4)).name == "2026-12"
+    assert periods.last_full_month(date(2027, 1, 4)).name == "2026-12"
     for bad in ("Q4", "2026-13", "last quarter"):
         with pytest.raises(ValueError, match="2026-Q4"):
-            alignment.parse_period(bad, today)
+            periods.parse_period(bad, today)
     assert timedelta(days=30) == NOVEMBER.end - NOVEMBER.start
 
 
@@ -298,9 +301,9 @@ async def test_a_named_current_period_is_judged_on_the_days_gone_and_unpublished
 ):
     from storage.models import ToolRequest
 
-    assert alignment.parse_period("2026-Q4", date(2026, 10, 3)).end == date(2026, 10, 4)
+    assert periods.parse_period("2026-Q4", date(2026, 10, 3)).end == date(2026, 10, 4)
     with pytest.raises(ValueError, match="has not started yet"):
-        alignment.parse_period("2027-Q1", date(2026, 12, 2))
+        periods.parse_period("2027-Q1", date(2026, 12, 2))
     with db_services.database.session() as session:
         session.add(ToolRequest(tool_key="elicit", tool_name="Elicit", status="decided", decision="pilot",
                                 pilot_group="research", decided_at=datetime(2026, 10, 2, tzinfo=UTC)))  # fmt: skip
@@ -310,7 +313,26 @@ async def test_a_named_current_period_is_judged_on_the_days_gone_and_unpublished
             session.flush()
             session.add(Win(request_id=f"e{i}", person_id=person.id, minutes=30, tool_name="Elicit",
                             occurred_on=date(2026, 10, 2)))  # fmt: skip
-    period = alignment.parse_period("2026-Q4", date(2026, 10, 3))
+    period = periods.parse_period("2026-Q4", date(2026, 10, 3))
     reply = await alignment.report(db_services, period, DigestSettings(min_group_size=2))
     assert section(reply, "Leadership's 90-day wins").text.startswith("2026-Q4, day 3 of 92")
     assert facts(reply, "Experiments")["Pilot: Elicit"] == "for research; 3 people logged 3 wins, 1.5 h"
+
+
+async def test_answers_stored_before_their_rules_were_recorded_are_not_read_as_no_rule(seeded):
+    """A question logged before migration 0014 (or by a replica still on 0013) has NULL rules: it is
+    counted apart, not as refused for the data."""
+    before = facts(
+        await alignment.report(seeded, NOVEMBER, DigestSettings(min_group_size=2)), "IT's red lines"
+    )
+    with seeded.database.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "UPDATE questions SET rule_ids = NULL, alternative_ids = NULL WHERE verdict = 'not_allowed'"
+        )
+    refused = [q for q in rows(seeded, Question) if in_november(q) and q.verdict == "not_allowed"]
+    after = facts(
+        await alignment.report(seeded, NOVEMBER, DigestSettings(min_group_size=2)), "IT's red lines"
+    )
+    assert after["Refused, rules not recorded (older answers)"] == str(len(refused))
+    assert after["Refused for the data or the tool's status"] == "0"
+    assert "Refused, rules not recorded (older answers)" not in before

@@ -222,6 +222,16 @@ async def test_its_answer_is_relayed_once_and_drafted_as_a_rule(db_services):
         replace(it, form={"thread": "slack:C0IT:1.2"}, text="is Otter ok?"), db_services
     )
     assert "Otter" in other.headline and other.status != Status.SUCCESS
+    # ...and a command typed there is that command, not a question about its words.
+    listed = await build_router().dispatch(
+        replace(it, form={"thread": "slack:C0IT:1.2"}, text="requests"), db_services
+    )
+    assert listed.headline == "No open tool-review requests."
+    # A typed "relay" is never routed back to the relay.
+    typed = await build_router().dispatch(
+        replace(it, command="", form={}, text="relay this please"), db_services
+    )
+    assert typed.headline != "I'll send your answer to the person who asked."
     drafted = (await propose(db_services)).text
     assert (
         "# rules:" in drafted and "#   - id: it-answer-" in drafted and "Yes, if the client agreed" in drafted

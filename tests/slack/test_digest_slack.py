@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import struct
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from slack_sdk.models.blocks import Block
 
 from bot.scheduler import DigestScheduler, DigestTarget
 from bot.slack.digests import slack_sender
+from storage.models import Person, Win
 
 
 async def test_slack_digest_with_its_chart(slack):
+    with slack.services.database.session() as session:
+        person = Person(platform="slack", user_id="U0ANA", pseudonym="p1")
+        session.add(person)
+        session.flush()
+        session.add(Win(request_id="w1", person_id=person.id, minutes=90, occurred_on=date(2026, 11, 18)))
     target = DigestTarget(name="leaders", kind="leadership", platform="slack", channel="C0LEAD")
     clock = DigestScheduler(slack.services, [target], {"slack": slack_sender(slack.surface)}, me="test")
     assert await clock.tick(datetime(2026, 11, 23, 9, 1, tzinfo=UTC)) == ["leaders:2026-W47"]
     (posted,) = slack.fake.of("chat.postMessage")
     assert posted["channel"] == "C0LEAD"
-    assert posted["text"] == "AI at Brightline Partners, week of 16 Nov: 0.0 h saved"
+    assert posted["text"] == "AI at Brightline Partners, week of 16 Nov: 1.5 h saved"
     for block in posted["blocks"]:
         Block.parse(block).validate_json()
     (complete,) = slack.fake.of("files.completeUploadExternal")

@@ -17,10 +17,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # A server default, so a replica still on 0013 can insert questions during a rolling upgrade.
+    # Nullable with no default: answers stored before, or by a replica still on 0013 during a rolling
+    # upgrade, have no record of their rules, and the report must not read that as "no rule applied".
     with op.batch_alter_table("questions", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("rule_ids", sa.JSON(), nullable=False, server_default="[]"))
-        batch_op.add_column(sa.Column("alternative_ids", sa.JSON(), nullable=False, server_default="[]"))
+        batch_op.add_column(sa.Column("rule_ids", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("alternative_ids", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
