@@ -281,7 +281,7 @@ def _loosely(
     if len(telling & present) < need:
         return None  # most phrases: a word missing from the whole question
     hits = [(i, r) for i, r in enumerate(roots) if r in telling]
-    reach = len(telling) + (3 if short else 4)
+    reach = len(telling) + (5 if short else 4)
     for first, (start, _) in enumerate(hits):
         seen: set[str] = set()
         end = start
