@@ -14,7 +14,7 @@ from collections.abc import Callable
 from aiohttp import web
 
 from bot.settings import Settings
-from handlers.commands import build_router
+from handlers.commands import build_router, load_handlers
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ async def create_app(
     say = say or log.info
     warn = warn or log.warning
     services = build_services(settings)
+    load_handlers()  # a first win or vote must not wait on an import on the event loop
     surfaces = build_surfaces(settings, services, build_router())
     names = {s.name for s in surfaces}
     if "slack" not in names:

@@ -20,6 +20,7 @@ from rich.text import Text
 
 from bot.console import forms, inbound, render
 from bot.console.json_answer import json_answer
+from bot.console.log_after import QuestionsToLog
 from bot.directory import DirectoryError
 from bot.explain import explain_kb, explain_question, words_json
 from bot.settings import Settings, load_settings
@@ -119,10 +120,16 @@ def ask(
     group: GroupOpt = None,
 ) -> None:
     """Answer one question and exit (`--json` answers are not logged: they are for scripts and tests)."""
-    services = _services(knowledge, with_database=not as_json)
-    _check_data_class(services, data)
     actor = inbound.console_actor(group)
     request = inbound.to_request(question, actor)
+    router = None if as_json else build_router()
+    # A question is answered from the knowledge base alone and logged after it is shown; any other
+    # command (`me`, `requests`) may read the database, which is then opened first.
+    asked = router is not None and router.resolve(request)[0].name in ("ask", "clarify")
+    later = QuestionsToLog() if asked else None
+    services = _services(knowledge, with_database=not as_json and later is None)
+    services.question_batch = later  # type: ignore[assignment]
+    _check_data_class(services, data)
     if as_json:
         payload, assessment = json_answer(request, services, data_class=data)
         if explain:
@@ -132,12 +139,17 @@ def ask(
     reading = ask_handler.assess_request(request, services, data_class=data) if explain else None
     if data is not None:
         request = replace(request, command="clarify", text=f"{data} {question}")
-    reply = asyncio.run(build_router().dispatch(request, services))
+    assert router is not None
+    reply = asyncio.run(router.dispatch(request, services))
     console = Console()
     # One answer and done: there is no conversation in which to press a button.
     console.print(render.to_rich(replace(reply, actions=())))
     if reading is not None:
         explain_question(reading, console)
+    if later is not None:
+        sys.stdout.flush()
+        with _friendly_errors():
+            later.write(load_settings(knowledge_dir=knowledge))
 
 
 def _check_data_class(services: Services, data: str | None) -> None:

@@ -100,7 +100,8 @@ async def answer(request: Request, services: Services, *, data_class: str | None
     if talk is not None:
         return talk
     remember(request, services, assessment)
-    logged = await _log_question(request, services, assessment) if services.database is not None else False
+    logging = services.database is not None or services.question_batch is not None
+    logged = await _log_question(request, services, assessment) if logging else False
     reply = reply_for(assessment, services.knowledge)
     if logged and assessment.verdict not in (Overall.NO_MATCH, Overall.CLARIFY):
         reply = replace(reply, actions=(*reply.actions, *feedback_actions(request.request_id)))
@@ -140,8 +141,7 @@ async def _log_question(request: Request, services: Services, assessment: Assess
 
 
 def _asked(request: Request, services: Services, assessment: Assessment):
-    # Only answers that are logged need the database layer.
-    from storage.question_batch import Asked, AskedBy
+    from storage.asked import Asked, AskedBy
 
     entry = services.directory.lookup(request.actor)
     return Asked(

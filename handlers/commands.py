@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
-from handlers import ask, digest, feedback, home, me, policy_news, review_request, reviews, tools, win
+import importlib
+
+from handlers import ask, command_words, policy_news, tools
 from handlers.model import Reply, Request, Section, Status
-from handlers.registry import CommandSpec, Registry
+from handlers.registry import CommandSpec, Handler, Registry
 from handlers.router import Router
 from handlers.services import Services
+
+_LATER: set[str] = set()
+
+
+def _later(module: str, name: str) -> Handler:
+    """A handler whose module (and the database layer it uses) is loaded when it first runs: a question
+    is routed and answered without them. A server loads them all at start-up (`load_handlers`)."""
+    _LATER.add(module)
+
+    async def run(request: Request, services: Services) -> Reply:
+        handler = getattr(importlib.import_module(f"handlers.{module}"), name)
+        return await handler(request, services)
+
+    run.__qualname__ = f"{module}.{name}"
+    return run
+
+
+def load_handlers() -> None:
+    """Loads every handler module now, so that no first request waits on an import."""
+    build_registry()
+    for module in sorted(_LATER):
+        importlib.import_module(f"handlers.{module}")
 
 
 def build_registry() -> Registry:
@@ -42,9 +66,9 @@ def build_registry() -> Registry:
     registry.register(
         CommandSpec(
             name="win",
-            handler=win.handle,
+            handler=_later("win", "handle"),
             summary="Log time AI saved you, and what the time went to. No text opens a form.",
-            usage=win.USAGE,
+            usage=command_words.WIN_USAGE,
             examples=(
                 "win 45m drafted the RFP response with Copilot -> sent to the client two days early",
                 "win list · win undo · win edit 12 -> the client signed · win delete 12",
@@ -55,7 +79,7 @@ def build_registry() -> Registry:
     registry.register(
         CommandSpec(
             name="me",
-            handler=me.handle,
+            handler=_later("me", "handle"),
             summary="Your time saved this week and quarter, and your top outcomes.",
             usage="me [department NAME | reminders on|off | days off fri]",
             examples=("me", "me department Finance"),
@@ -67,16 +91,16 @@ def build_registry() -> Registry:
     registry.register(
         CommandSpec(
             name="request",
-            handler=review_request.handle,
+            handler=_later("review_request", "handle"),
             summary="Ask IT to review a tool that is not approved yet.",
             usage="request TOOL because REASON",
-            examples=(review_request.EXAMPLE,),
+            examples=(command_words.REQUEST_EXAMPLE,),
         )
     )
     registry.register(
         CommandSpec(
             name="requests",
-            handler=review_request.list_open,
+            handler=_later("review_request", "list_open"),
             summary="The tools people have asked IT to review, most wanted first.",
             usage="requests",
             accepts=lambda rest: not rest,
@@ -86,7 +110,7 @@ def build_registry() -> Registry:
     registry.register(
         CommandSpec(
             name="withdraw",
-            handler=review_request.withdraw,
+            handler=_later("review_request", "withdraw"),
             summary="Take back your request for a tool review.",
             usage="withdraw TOOL",
             examples=("withdraw DeepSeek",),
@@ -96,20 +120,23 @@ def build_registry() -> Registry:
     registry.register(
         CommandSpec(
             name="decide",
-            handler=reviews.decide,
+            handler=_later("reviews", "decide"),
             summary="Decide a tool review; every requester is told in a direct message (admins).",
-            usage=reviews.USAGE,
-            examples=(reviews.EXAMPLE, "decide Otter approve up to internal because the EU tenant is signed"),
+            usage=command_words.DECIDE_USAGE,
+            examples=(
+                command_words.DECIDE_EXAMPLE,
+                "decide Otter approve up to internal because the EU tenant is signed",
+            ),
             admin_only=True,
             # "decide between ChatGPT and Claude for client notes?" is a question.
-            accepts=reviews.is_decision,
+            accepts=command_words.is_decision,
         )
     )
 
     registry.register(
         CommandSpec(
             name="feedback",
-            handler=feedback.vote,
+            handler=_later("feedback", "vote"),
             summary="Rate an answer (the 👍 / 👎 buttons).",
             usage="feedback up|down ANSWER",
             hidden=True,
@@ -118,7 +145,7 @@ def build_registry() -> Registry:
     registry.register(
         CommandSpec(
             name="escalate",
-            handler=feedback.escalate,
+            handler=_later("feedback", "escalate"),
             summary="Pass a question to a human in IT (the “Ask a human” button).",
             usage="escalate ANSWER",
             hidden=True,
@@ -128,7 +155,7 @@ def build_registry() -> Registry:
     registry.register(
         CommandSpec(
             name="relay",
-            handler=feedback.relay,
+            handler=_later("feedback", "relay"),
             summary="IT's answer in the thread of a question passed to them, sent on to the asker.",
             usage="@aiguide ANSWER (in the question's thread, in IT's channel)",
             hidden=True,
@@ -138,7 +165,7 @@ def build_registry() -> Registry:
     registry.register(
         CommandSpec(
             name="home",
-            handler=home.handle,
+            handler=_later("home", "handle"),
             summary="Your start page.",
             usage="home",
             hidden=True,
@@ -149,7 +176,7 @@ def build_registry() -> Registry:
     registry.register(
         CommandSpec(
             name="digest",
-            handler=digest.handle,
+            handler=_later("digest", "handle"),
             summary="Preview the weekly digest (admins).",
             usage="digest [it] [2026-W47]",
             admin_only=True,
@@ -170,7 +197,7 @@ def build_registry() -> Registry:
     registry.register(
         CommandSpec(
             name="stop",
-            handler=me.stop,
+            handler=_later("me", "stop"),
             summary="Stop the weekly reminders.",
             usage="stop reminders",
             hidden=True,

@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from handlers import reviews
+from handlers.command_words import REQUEST_EXAMPLE as EXAMPLE
 from handlers.model import Fact, Reply, Request, Section, Status
 from handlers.redaction import redact
 from handlers.services import Services
@@ -17,7 +18,6 @@ from knowledge.phrases import compact
 from storage import tool_requests
 
 _BECAUSE = re.compile(r"\s*(?:\bbecause\b|\bsince\b|\s[-–—]\s|:)\s*", re.IGNORECASE)
-EXAMPLE = "request DeepSeek because it reads scanned PDFs in Chinese"
 
 
 def _ordinal(n: int) -> str:

@@ -9,6 +9,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from handlers.command_words import CARD_REF as _REF
+from handlers.command_words import DECIDE_EXAMPLE as EXAMPLE
+from handlers.command_words import DECIDE_USAGE as USAGE
+from handlers.command_words import DECISION_VERBS as VERBS
 from handlers.model import Action, Fact, Form, FormField, Reply, Request, Section, Status
 from handlers.redaction import redact
 from handlers.services import Services
@@ -20,16 +24,7 @@ from knowledge.policy import Situation
 from storage import tool_requests
 from storage.models import ToolRequest
 
-VERBS = {
-    "approve": "approved", "approved": "approved",
-    "pilot": "pilot", "trial": "pilot",
-    "reject": "rejected", "rejected": "rejected", "deny": "rejected", "decline": "rejected",
-    "info": "info",
-}  # fmt: skip
 USABLE = ("approved", "limited")  # what a requester may be sent to instead
-USAGE = "decide TOOL approve|pilot|reject|info [up to CLASS] [for GROUP] [use ALTERNATIVE] because NOTE"
-EXAMPLE = "decide DeepSeek reject use chatgpt-enterprise because its data leaves the EU"
-_REF = re.compile(r"^[0-9a-f]{12}$")
 _BECAUSE = re.compile(r"\s+(?:because|since)(?:\s+|$)|\s*:\s+|\s+[-–—]\s+", re.IGNORECASE)
 _CLAUSE_WORD = re.compile(r"^(?:up|for|use|instead)$", re.IGNORECASE)
 _CLAUSES = re.compile(
@@ -117,12 +112,6 @@ async def decide(request: Request, services: Services) -> Reply:
             form=_form(found, Draft(decision=VERBS[verb.strip().lower()]), services.knowledge, {}),
         )
     return await _typed(request, services, text)
-
-
-def is_decision(text: str) -> bool:
-    """Whether text after the word `decide` is a decision (or asks how to write one), not a question."""
-    words = [w.lower().strip(",.:") for w in text.split()]
-    return not words or bool(_REF.match(words[0])) or any(w in VERBS for w in words[1:])
 
 
 async def _typed(request: Request, services: Services, text: str) -> Reply:

@@ -29,7 +29,6 @@ from storage import wins
 from storage.models import Person, Win
 from storage.people import set_department
 
-USAGE = "win 45m WHAT YOU DID [with TOOL] -> WHAT IT LED TO"
 LIST_SIZE = 10
 # A sub-command only when the whole line has its shape: "win remove 1 duplicate section in 20m" is a win.
 _SUB = re.compile(

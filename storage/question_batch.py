@@ -17,16 +17,19 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from storage.asked import Asked, AskedBy
 from storage.db import Database
 from storage.models import Question
 from storage.people import upsert_person
+
+__all__ = ["Asked", "AskedBy", "QuestionBatch", "write"]
 
 log = logging.getLogger(__name__)
 
@@ -42,32 +45,6 @@ UNAVAILABLE = (
     TimeoutError,
     OSError,
 )
-
-
-@dataclass(frozen=True)
-class AskedBy:
-    platform: str
-    user_id: str
-    display_name: str = ""
-    email: str | None = None
-    directory_department: str | None = None
-
-
-@dataclass(frozen=True)
-class Asked:
-    """One question to log: who asked, what aiguide answered, and when."""
-
-    request_id: str
-    by: AskedBy
-    verdict: str
-    asked_at: datetime
-    tool_ids: list[str] = field(default_factory=list)
-    unknown_tools: list[str] = field(default_factory=list)
-    data_class: str | None = None
-    use_case: str | None = None
-    text: str | None = None
-    rule_ids: list[str] = field(default_factory=list)
-    alternative_ids: list[str] = field(default_factory=list)
 
 
 def write(session: Session, batch: list[Asked]) -> None:

@@ -77,3 +77,14 @@ def test_the_alignment_report_in_the_terminal(tmp_path):
         env={**os.environ, "AIGUIDE_DATA_DIR": str(tmp_path)},
     )  # fmt: skip
     assert bad.returncode == 2 and "write a quarter like 2026-Q4 or a month like 2026-11" in bad.stderr
+
+
+def test_a_one_shot_question_is_shown_and_then_logged(tmp_path):
+    """`aiguide ask` prints the answer before it loads the database layer, then logs the question: the
+    report counts it. A command that reads the database (`me`) still works from `aiguide ask`."""
+    shown = aiguide("ask", "can I paste our AWS secret key into ChatGPT Enterprise?", tmp_path=tmp_path)
+    assert "No" in shown.stdout and shown.stderr == ""
+    text = aiguide("report", "alignment", tmp_path=tmp_path).stdout
+    assert "Questions   1 from 1 person" in text, text
+    me = aiguide("ask", "me", tmp_path=tmp_path).stdout
+    assert "saved with AI this quarter" in me
