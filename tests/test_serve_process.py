@@ -45,12 +45,38 @@ async def _slack_api() -> FakeSlackAPI:
     return fake
 
 
-async def test_socket_mode_answers_a_dm_and_stops_cleanly(tmp_path):
-    fake = await _slack_api()
-    server = ServerProcess(
+def _socket_mode_server(tmp_path, fake) -> ServerProcess:
+    return ServerProcess(
         tmp_path, {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_APP_TOKEN": "xapp-1-A0AIGUIDE-1-x",
                    "AIGUIDE_SLACK_API_URL": fake.api_url},
     )  # fmt: skip
+
+
+async def test_shortcuts_over_socket_mode_in_the_running_server(tmp_path):
+    """Both shortcuts reach the server `aiguide serve` runs as Socket Mode `interactive` envelopes: the
+    message shortcut answers privately through its response_url, the win shortcut opens the form."""
+    fake = await _slack_api()
+    server = _socket_mode_server(tmp_path, fake)
+    try:
+        await server.start()
+        await fake.connected(timeout=15)
+        asked = copy.deepcopy(payload("slack_message_shortcut"))
+        asked["response_url"] = fake.response_url()
+        await fake.envelope("interactive", asked)
+        (answer,) = await fake.wait_for("response_url", 1, timeout=15)
+        assert answer["response_type"] == "ephemeral" and "ChatGPT" in answer["text"]
+        await fake.envelope("interactive", payload("slack_global_shortcut"))
+        (opened,) = await fake.wait_for("views.open", 1, timeout=15)
+        assert opened["view"]["callback_id"] == "aiguide_form"
+    finally:
+        code = await server.stop()
+        await fake.close()
+    assert code == 0 and "Traceback" not in server.log(), server.log()
+
+
+async def test_socket_mode_answers_a_dm_and_stops_cleanly(tmp_path):
+    fake = await _slack_api()
+    server = _socket_mode_server(tmp_path, fake)
     try:
         await server.start()
         await fake.connected(timeout=15)

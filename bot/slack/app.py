@@ -20,7 +20,7 @@ from bot.in_flight import InFlight
 from bot.slack import delivery, inbound, render
 from handlers import ask as ask_handler
 from handlers import feedback, reviews
-from handlers.model import Action, Actor, Reply, Request, Status, Visibility
+from handlers.model import Action, Actor, Reply, Request, Section, Status, Visibility
 from handlers.router import Router
 from handlers.services import Services
 from storage.events import first_delivery
@@ -203,6 +203,8 @@ class SlackSurface:
         app.action(re.compile(rf"^{render.ACTION_PREFIX}\d+$"))(track(self.on_action))
         app.view(render.FORM_CALLBACK)(track(self.on_view_submission))
         app.event("app_home_opened")(track(self.on_home_opened))
+        app.shortcut(inbound.ASK_ABOUT_MESSAGE)(track(self.on_message_shortcut))
+        app.shortcut(inbound.LOG_A_WIN)(track(self.on_win_shortcut))
 
     def _tracked(self, listener):
         # bolt runs a listener on after it acknowledged: counted, so that a stopping server finishes it,
@@ -456,6 +458,57 @@ class SlackSurface:
         except Exception:
             log.exception("button failed (%s)", action.get("action_id"))
             await delivery.post(client, "chat_postMessage", "?", channel=body["user"]["id"], text=SORRY)
+
+    async def on_message_shortcut(self, ack, body, client) -> None:
+        """ "Ask aiguide about this message": the message's text is the question, answered to whoever used
+        the shortcut only, in that conversation (its response_url), else in a direct message."""
+        await ack()
+        started = time.monotonic()
+        user = (body.get("user") or {}).get("id", "")
+        request = None
+        try:
+            actor = await self.actor(client, user, (body.get("user") or {}).get("name", ""))
+            request = inbound.from_message_shortcut(body, actor)
+            if not request.text.strip():
+                reply = Reply(
+                    status=Status.INFO,
+                    headline="That message has no text I can read.",
+                    sections=(Section(text="Ask me in your own words: `/aiguide can I use …?`"),),
+                )
+            else:
+                reply = await self.dispatch(request)
+            reply = await self._escalated(client, reply, request.request_id)
+            message = render.message(reply)
+            await self.reply_privately(
+                client, request_id=request.request_id, response_url=body.get("response_url"),
+                channel=request.address.channel or None, user=user, text=message.text,
+                blocks=message.blocks, response_type="ephemeral",
+            )  # fmt: skip
+            metrics.answered("slack", "ask", reply, started, request.request_id)
+        except Exception:
+            log.exception("message shortcut failed (request %s)", request.request_id if request else "?")
+            await delivery.post(client, "chat_postMessage", "?", channel=user, text=SORRY)
+
+    async def on_win_shortcut(self, ack, body, client) -> None:
+        """ "Log an AI win" from anywhere (the shortcut menu, mobile included): the win form at once; the
+        confirmation goes to the person's direct messages (a global shortcut has no conversation)."""
+        await ack()
+        user = (body.get("user") or {}).get("id", "")
+        try:
+            actor = await self.actor(client, user, (body.get("user") or {}).get("name", ""))
+            request = inbound.from_win_shortcut(body, actor)
+            reply = await self.dispatch(request)
+            if reply.form is not None:
+                await self._open_form(client, body["trigger_id"], reply, channel=None)
+                return
+            message = render.message(reply)
+            await self.reply_privately(
+                client, request_id=request.request_id, response_url=None, channel=None, user=user,
+                text=message.text, blocks=message.blocks,
+            )  # fmt: skip
+        except Exception:
+            log.exception("win shortcut failed (%s)", body.get("trigger_id"))
+            await delivery.post(client, "chat_postMessage", "?", channel=user, text=SORRY)
 
     async def _share(self, body, actor: Actor, question: str, client) -> None:
         """The answer again, for the channel: through the button's response_url (no chat:write.public

@@ -11,6 +11,9 @@ from handlers.model import Actor, Address, Platform, Request
 
 # Slash commands and the command each one runs; /aiguide takes a question or any command word.
 SLASH_COMMANDS = {"/aiguide": None, "/aiwin": "win", "/aitools": "tools", "/airequest": "request"}
+# Shortcuts' callback ids, as the manifest declares them.
+ASK_ABOUT_MESSAGE = "ask_about_message"
+LOG_A_WIN = "log_a_win"
 
 
 def _address(channel: str, team: str | None, thread: str | None = None) -> Address:
@@ -44,6 +47,34 @@ def from_command(body: Mapping[str, str], actor: Actor) -> Request:
         command=command,
         request_id=f"slack:command:{body.get('team_id', '')}:{body.get('trigger_id', '')}",
         conversation=f"{body.get('team_id', '')}:{body.get('channel_id', '')}:command",
+    )
+
+
+def from_message_shortcut(body: Mapping, actor: Actor) -> Request:
+    """A message shortcut: someone's message, asked about by the person who used the shortcut."""
+    message = body.get("message") or {}
+    channel = (body.get("channel") or {}).get("id", "")
+    team = (body.get("team") or {}).get("id")
+    thread = message.get("thread_ts") or message.get("ts")
+    return Request(
+        platform=Platform.SLACK,
+        actor=actor,
+        address=_address(channel, team, thread),
+        text=plain(message.get("text", "")),
+        command="ask",
+        request_id=f"slack:shortcut:{team or ''}:{body.get('trigger_id', '')}",
+        conversation=_conversation(team, channel, thread),
+    )
+
+
+def from_win_shortcut(body: Mapping, actor: Actor) -> Request:
+    team = (body.get("team") or {}).get("id")
+    return Request(
+        platform=Platform.SLACK,
+        actor=actor,
+        address=_address(actor.user_id, team),
+        command="win",
+        request_id=f"slack:shortcut:{team or ''}:{body.get('trigger_id', '')}",
     )
 
 

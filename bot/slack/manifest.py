@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.slack.inbound import SLASH_COMMANDS
+from bot.slack.inbound import ASK_ABOUT_MESSAGE, LOG_A_WIN, SLASH_COMMANDS
 
 BOT_SCOPES = [
     "app_mentions:read",  # @aiguide in channels
@@ -73,6 +73,20 @@ def slack_manifest(url: str | None, *, name: str = "aiguide", socket_mode: bool 
             },
             "bot_user": {"display_name": name[:80], "always_online": True},
             "slash_commands": commands,
+            "shortcuts": [
+                {
+                    "name": "Ask aiguide about this",
+                    "type": "message",
+                    "callback_id": ASK_ABOUT_MESSAGE,
+                    "description": "May this be used with AI? Only you see the answer.",
+                },
+                {
+                    "name": "Log an AI win",
+                    "type": "global",
+                    "callback_id": LOG_A_WIN,
+                    "description": "Log time AI saved you, and what it led to",
+                },
+            ],
         },
         "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
         "settings": settings,

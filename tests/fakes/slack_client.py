@@ -80,6 +80,18 @@ class SlackDriver:
     async def interact(self, body: dict) -> ClientResponse:
         return await self.post(urlencode({"payload": json.dumps(body)}), "application/x-www-form-urlencoded")
 
+    async def shortcut(self, name: str, *, message_text: str | None = None, **fields) -> ClientResponse:
+        """A message shortcut (`slack_message_shortcut`) or a global one (`slack_global_shortcut`), in the
+        shape of Slack's reference for shortcut payloads; `message_text` replaces the message's text."""
+        body = copy.deepcopy(payload(name))
+        body["trigger_id"] = f"{body['trigger_id']}.{self._next()}"
+        if "response_url" in body:
+            body["response_url"] = self.response_url
+        if message_text is not None:
+            body["message"]["text"] = message_text
+        body.update(fields)
+        return await self.interact(body)
+
     async def press(
         self, command: str, text: str, *, user: str = "U0ANA", response_url: bool = True
     ) -> ClientResponse:
