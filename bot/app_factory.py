@@ -68,6 +68,12 @@ async def create_app(
         admin_token=settings.admin_token,
     )
     _pending_answers(web_app, services, surfaces)
+    if settings.tools_page:
+        from bot.web import tools_page
+
+        tools_page.mount(web_app, services)
+        where = services.tools_url or "/tools on this server (set AIGUIDE_PUBLIC_URL to link it from answers)"
+        say(f"Approved-tools page: {where}; AIGUIDE_TOOLS_PAGE=false turns it off.")
 
     senders = {s.name: s.digest_sender() for s in surfaces}
     _policy_messages(settings, reloader, senders, say, warn)

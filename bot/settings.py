@@ -40,6 +40,14 @@ class Settings(BaseSettings):
         None, description="Bearer token for POST /admin/reload (`aiguide kb reload --url`); without it the "
         "endpoint takes requests from the same machine only.",
     )  # fmt: skip
+    tools_page: bool = Field(
+        True, description="Serve the approved-tools page at GET /tools (for an internal network or behind "
+        "the organisation's proxy).",
+    )  # fmt: skip
+    public_url: str | None = Field(
+        None, description="The address people reach `aiguide serve` at, e.g. https://aiguide.example.com: "
+        "answers and the App Home then link to its /tools page.",
+    )  # fmt: skip
     store_question_text: bool = Field(True, description="Keep the (redacted) text of questions asked.")
     retention_days: int = Field(90, ge=1, description="Days to keep question texts and closed requests.")
     admins: str = Field("", description="Comma-separated platform user ids or emails of aiguide admins.")

@@ -36,6 +36,9 @@ def build_services(settings: Settings, *, with_database: bool = True) -> Service
             min_group_size=settings.min_group_size,
             goals=Goals.parse(settings.digest_goals, settings.staff_count),
         ),
+        tools_url=f"{settings.public_url.rstrip('/')}/tools"
+        if settings.tools_page and settings.public_url
+        else None,
         escalation_target=(
             settings.escalation_name if settings.slack_it_channel or settings.teams_it_conversation else None
         ),

@@ -103,6 +103,8 @@ async def answer(request: Request, services: Services, *, data_class: str | None
     logging = services.database is not None or services.question_batch is not None
     logged = await _log_question(request, services, assessment) if logging else False
     reply = reply_for(assessment, services.knowledge)
+    if services.tools_url:
+        reply = replace(reply, footer=f"{reply.footer} · Every approved tool: {services.tools_url}")
     if logged and assessment.verdict not in (Overall.NO_MATCH, Overall.CLARIFY):
         reply = replace(reply, actions=(*reply.actions, *feedback_actions(request.request_id)))
     return reply

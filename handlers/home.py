@@ -52,6 +52,13 @@ async def handle(request: Request, services: Services) -> Reply:
                 "Log one with `win 45m what you did -> what it led to`.",
             )
         )
+    if services.tools_url:
+        sections.append(
+            Section(
+                title="Every approved tool",
+                text=f"Which tool may take which information: {services.tools_url}",
+            )
+        )
     sections.append(
         Section(
             title="How to ask",

@@ -54,6 +54,7 @@ class Services:
     directory: Directory = field(default_factory=Directory)
     store_question_text: bool = True
     escalation_target: str | None = None  # where "ask a human" goes, e.g. "#it-ai-help"; None: nowhere
+    tools_url: str | None = None  # the approved-tools page, when it is served and its address is known
     digest: DigestSettings = field(default_factory=DigestSettings)
     conversations: Conversations = field(default_factory=Conversations)
     # Set by the server: questions are logged in batches. None (the CLI, most tests): one at a time.

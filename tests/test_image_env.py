@@ -109,11 +109,17 @@ async def test_the_image_environment_serves_on_postgresql(image_env, postgres, t
                 ready = await readiness.json()
             async with session.get(f"{server.url}/metrics") as response:
                 families = {f.name for f in text_string_to_metric_families(await response.text())}
+            async with (
+                session.get(f"{server.url}/tools") as page,
+                session.get(f"{server.url}/tools.css") as css,
+            ):
+                tools_page = (page.status, css.status, await page.text())  # its templates are in the package
     finally:
         assert await server.stop() == 0, server.log()[-2000:]
     assert health.status == 200 and alive["status"] == "ok" and alive["database"] == "ok"
     assert readiness.status == 200 and ready["status"] == "ready" and ready["policy_version"]
     assert {"aiguide_requests", "aiguide_deliveries", "aiguide_answer_seconds"} <= families
+    assert tools_page[:2] == (200, 200) and "<caption>" in tools_page[2]
     # The installed package is the image's, not this checkout's.
     assert (
         str(image_env)

@@ -1,0 +1,1 @@
+"""Web pages `aiguide serve` offers next to its chat endpoints."""
