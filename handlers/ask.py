@@ -7,7 +7,7 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from handlers.model import Action, Fact, Reply, Request, Section, Status, Visibility
+from handlers.model import Action, Fact, Form, FormField, Reply, Request, Section, Status, Visibility
 from handlers.redaction import redact
 from handlers.services import Services
 from handlers.tool_list import overview
@@ -63,7 +63,29 @@ def remember(request: Request, services: Services, assessment: Assessment) -> No
 
 
 async def handle(request: Request, services: Services) -> Reply:
+    if request.form.get("question"):  # the question form's submission
+        request = replace(request, text=request.form["question"], form={})
     return await answer(request, services)
+
+
+async def question_form(request: Request, services: Services) -> Reply:
+    """ "Ask about a tool" (the App Home's button): a form with one question field, answered privately."""
+    return Reply(
+        status=Status.INFO,
+        headline="Ask aiguide",
+        form=Form(
+            command="ask",
+            title="Ask aiguide",
+            submit_label="Ask",
+            fields=(
+                FormField(
+                    "question", "Your question", kind="long_text", required=True,
+                    hint="The tool, what you want to do, and what kind of information: "
+                    f"e.g. “{EXAMPLE_QUESTIONS[0]}”",
+                ),
+            ),
+        ),
+    )  # fmt: skip
 
 
 async def clarified(request: Request, services: Services) -> Reply:

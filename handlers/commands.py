@@ -55,6 +55,16 @@ def build_registry() -> Registry:
     )
     registry.register(
         CommandSpec(
+            name="question",
+            handler=ask.question_form,
+            summary="A form to ask in (the App Home's “Ask about a tool”).",
+            usage="question",
+            hidden=True,
+            accepts=lambda rest: not rest,
+        )
+    )
+    registry.register(
+        CommandSpec(
             name="tools",
             handler=tools.handle,
             summary="List the approved AI tools, or show everything about one.",

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from handlers.me import quarter_start
-from handlers.model import Fact, Reply, Request, Section, Status
+from handlers.model import Action, Fact, Reply, Request, Section, Status
 from handlers.services import Services
 from knowledge.base import USABLE_STATUSES
 from knowledge.policy import Situation, Verdict, decide
@@ -72,6 +72,10 @@ async def handle(request: Request, services: Services) -> Reply:
     return Reply(
         status=Status.INFO,
         headline=f"AI tools at {kb.policy.organization}",
+        actions=(
+            Action("Log an AI win", "win", "", style="primary"),
+            Action("Ask about a tool", "question", ""),
+        ),
         sections=tuple(sections),
         footer=f"Policy {kb.policy.version} · Questions: {kb.policy.contact}",
     )

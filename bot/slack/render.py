@@ -182,8 +182,15 @@ def home_view(reply: Reply) -> dict:
     for section in reply.sections[: MAX_BLOCKS // 2 - 2]:
         blocks.append(DividerBlock())
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_clip(section_mrkdwn(section), MAX_SECTION))))
+    view = View(type="home", blocks=blocks).to_dict()
+    if reply.actions:
+        # The start page's own buttons (log a win, ask), above everything else.
+        buttons = [_button(a, i) for i, a in enumerate(reply.actions[:5])]
+        view["blocks"].insert(1, {"type": "actions", "elements": buttons})
     if reply.footer:
-        blocks.append(
-            ContextBlock(elements=[MarkdownTextObject(text=_clip(escape(reply.footer), MAX_SECTION))])
+        view["blocks"].append(
+            ContextBlock(
+                elements=[MarkdownTextObject(text=_clip(escape(reply.footer), MAX_SECTION))]
+            ).to_dict()
         )
-    return View(type="home", blocks=blocks).to_dict()
+    return view

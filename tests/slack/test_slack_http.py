@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import time
 
+from fakes.slack_client import payload
+from slack_sdk.models.blocks import Block
 from sqlmodel import select
 
 from storage.models import Question, QuestionVote, ToolRequest, Win
@@ -322,3 +325,35 @@ async def test_aiwin_opens_its_form_inside_the_trigger_window_when_lookups_are_s
     (updated,) = await slack.fake.wait_for("views.update", timeout=10)
     assert updated["view_id"] == "V0001" and updated["view"]["callback_id"] == "aiguide_form"
     assert any(b.get("block_id") == "minutes" for b in updated["view"]["blocks"])
+
+
+def _home_press(slack, button: dict) -> dict:
+    """A block_actions payload from a button on the App Home: a view, no channel, no response_url."""
+    body = copy.deepcopy(payload("slack_block_actions"))
+    body.pop("channel", None)
+    body.pop("response_url", None)
+    body["container"] = {"type": "view", "view_id": "VHOME1"}
+    body["view"] = {"id": "VHOME1", "type": "home"}
+    body["actions"][0].update(action_id=button["action_id"], value=button["value"])
+    return body
+
+
+async def test_the_app_home_buttons_log_a_win_and_ask_a_question(slack):
+    await slack.event("slack_event_app_home_opened")
+    (published,) = await slack.fake.wait_for("views.publish")
+    (actions,) = [b for b in published["view"]["blocks"] if b["type"] == "actions"]
+    labels = [e["text"]["text"] for e in actions["elements"]]
+    assert labels == ["Log an AI win", "Ask about a tool"] and actions["elements"][0]["style"] == "primary"
+    Block.parse(actions).validate_json()
+
+    await slack.interact(_home_press(slack, actions["elements"][1]))
+    (opened,) = await slack.fake.wait_for("views.open")
+    assert [b["block_id"] for b in opened["view"]["blocks"] if b["type"] == "input"] == ["question"]
+    await slack.submit({"question": "can I paste a client contract into ChatGPT?"},
+                       metadata=json.loads(opened["view"]["private_metadata"]))  # fmt: skip
+    (answer,) = await slack.fake.wait_for("chat.postMessage")
+    assert answer["channel"] == "U0ANA" and "ChatGPT Enterprise" in answer["text"]  # in the person's DMs
+
+    await slack.interact(_home_press(slack, actions["elements"][0]))
+    opened = await slack.fake.wait_for("views.open", 2)
+    assert next(b["block_id"] for b in opened[1]["view"]["blocks"] if b["type"] == "input") == "minutes"
