@@ -133,16 +133,22 @@ def _concepts_placed(
             for cid in span
         }
         for concept in category.concepts:
-            if concept.id in named:
-                # The knowledge base files the concept itself ("board minutes" under Confidential): it
-                # is read there, not where card numbers took its category.
-                placed[concept.id] = tuple(dict.fromkeys(named[concept.id]))
-                continue
             level = concept.level or category.level
             # Never below the class named for its level, nor the floor of its sensitivity: "not yet
             # public" shares a word with the Public class, and is not public.
             at_level = [cid for cid in span if level in names[cid]]
             floor = max(_floor_at(level, len(classes)), rank[at_level[-1]] if at_level else 0)
+            # What the KB files itself is held only to the floor of the concept's sensitivity, not to
+            # a class that happens to be named for its level ("Highly restricted").
+            kb_floor = _floor_at(level, len(classes))
+            kb_named = [cid for cid in dict.fromkeys(named.get(concept.id, ())) if rank[cid] >= kb_floor]
+            if kb_named:
+                # The knowledge base files the concept itself ("board minutes" under Confidential): it
+                # is read there, not where card numbers took its category. A KB example filed below the
+                # floor ("phone numbers" under Internal) keeps only its own words there: the rest of
+                # the concept ("emergency contacts") is not pulled down with it.
+                placed[concept.id] = tuple(kb_named)
+                continue
             own = [cid for cid in span if concept.id in overlapped[cid] and rank[cid] >= floor]
             if own:
                 chosen = own[-1]

@@ -282,26 +282,17 @@ class SlackSurface:
                 made = inbound.from_command(body, actor)
                 return made, await self.dispatch(made)
 
-            waiting = None
             if body.get("command") == "/aiwin" and not body.get("text", "").strip():
-                # The form: its trigger id expires 3 s after the command, a slow lookup or not.
-                task = asyncio.ensure_future(work())
-                done, _ = await asyncio.wait({task}, timeout=FORM_WAIT)
-                if not done:
-                    waiting = await client.views_open(
-                        trigger_id=body["trigger_id"], view=render.waiting_modal("Log an AI win")
-                    )
-                request, reply = await task
+                request, shown = await self._form_in_time(
+                    client, body["trigger_id"], work(), channel=body.get("channel_id")
+                )
+                if shown is None:
+                    return
+                reply = shown
             else:
                 request, reply = await work()
             if reply.form is not None:
-                if waiting is not None:
-                    view = self._form_view(reply, channel=body.get("channel_id"))
-                    await client.views_update(
-                        view_id=waiting["view"]["id"], hash=waiting["view"].get("hash"), view=view
-                    )
-                else:
-                    await self._open_form(client, body["trigger_id"], reply, channel=body.get("channel_id"))
+                await self._open_form(client, body["trigger_id"], reply, channel=body.get("channel_id"))
                 return
             share = ()
             if request.command is None and reply.status not in (Status.ERROR, Status.INFO) and request.text:
@@ -419,7 +410,9 @@ class SlackSurface:
         await ack()
         started = time.monotonic()
         try:
-            command, text = render.decode_action(action["value"])
+            # A button sends its value; the "More…" menu the value of the option chosen.
+            value = action.get("value") or (action.get("selected_option") or {}).get("value", "")
+            command, text = render.decode_action(value)
             actor = await self.actor(client, body["user"]["id"], body["user"].get("name", ""))
             if command == "share":
                 await self._share(body, actor, text, client)
@@ -495,9 +488,15 @@ class SlackSurface:
         await ack()
         user = (body.get("user") or {}).get("id", "")
         try:
-            actor = await self.actor(client, user, (body.get("user") or {}).get("name", ""))
-            request = inbound.from_win_shortcut(body, actor)
-            reply = await self.dispatch(request)
+
+            async def work() -> tuple[Request, Reply]:
+                actor = await self.actor(client, user, (body.get("user") or {}).get("name", ""))
+                request = inbound.from_win_shortcut(body, actor)
+                return request, await self.dispatch(request)
+
+            request, reply = await self._form_in_time(client, body["trigger_id"], work(), channel=None)
+            if reply is None:
+                return  # the form is in the waiting modal
             if reply.form is not None:
                 await self._open_form(client, body["trigger_id"], reply, channel=None)
                 return
@@ -608,6 +607,26 @@ class SlackSurface:
 
     async def _open_form(self, client, trigger_id: str, reply: Reply, channel: str | None) -> None:
         await client.views_open(trigger_id=trigger_id, view=self._form_view(reply, channel))
+
+    async def _form_in_time(self, client, trigger_id: str, work, *, channel: str | None):
+        """For a click that opens the win form: the trigger id expires 3 s after it, a slow lookup or
+        not. When the form is not ready within FORM_WAIT, a waiting modal opens at once and becomes the
+        form when it is. Returns (request, reply), or (request, None) once the form is shown."""
+        task = asyncio.ensure_future(work)
+        done, _ = await asyncio.wait({task}, timeout=FORM_WAIT)
+        waiting = None
+        if not done:
+            waiting = await client.views_open(
+                trigger_id=trigger_id, view=render.waiting_modal("Log an AI win")
+            )
+        request, reply = await task
+        if waiting is not None and reply.form is not None:
+            view = self._form_view(reply, channel=channel)
+            await client.views_update(
+                view_id=waiting["view"]["id"], hash=waiting["view"].get("hash"), view=view
+            )
+            return request, None
+        return request, reply
 
     async def _escalated(self, client, reply: Reply, request_id: str) -> Reply:
         """Posts the question to IT first, so that the person is told it reached IT only once it has."""

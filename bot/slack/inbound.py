@@ -60,11 +60,33 @@ def from_message_shortcut(body: Mapping, actor: Actor) -> Request:
         platform=Platform.SLACK,
         actor=actor,
         address=_address(channel, team, thread),
-        text=plain(message.get("text", "")),
+        text=plain(message.get("text") or _readable(message)),
         command="ask",
         request_id=f"slack:shortcut:{team or ''}:{body.get('trigger_id', '')}",
         conversation=_conversation(team, channel, thread),
     )
+
+
+def _readable(message: Mapping) -> str:
+    """The words of a message posted as blocks or attachments only (an app's card, a forwarded post)."""
+    words: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node.get("type") in ("mrkdwn", "plain_text", "text") and isinstance(node.get("text"), str):
+                words.append(node["text"])
+            for key in ("text", "fields", "elements", "blocks"):
+                if key in node and not isinstance(node[key], str):
+                    walk(node[key])
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(message.get("blocks") or [])
+    for attachment in message.get("attachments") or []:
+        words.append(attachment.get("text") or attachment.get("fallback") or "")
+        walk(attachment.get("blocks") or [])
+    return " ".join(w for w in words if w).strip()
 
 
 def from_win_shortcut(body: Mapping, actor: Actor) -> Request:

@@ -32,6 +32,8 @@ ICON = STATUS_ICON
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
 MAX_BUTTONS = 25
+PRIMARY_BUTTONS = 3  # more buttons than this in a row are cut on a phone; the rest go in "More…"
+MAX_OPTION_VALUE = 150  # Slack's limit on a select option's value
 FORM_CALLBACK = "aiguide_form"
 ACTION_PREFIX = "aiguide_"
 
@@ -78,10 +80,7 @@ def message(reply: Reply, *, extra_actions: tuple[Action, ...] = ()) -> Message:
     blocks += [_mrkdwn_section(text) for text in shown if text]
     if len(shown) < len(body):
         blocks.append(_context(f"…and {len(body) - len(shown)} more"))
-    actions = (*reply.actions, *extra_actions)
-    for start in range(0, len(actions), MAX_BUTTONS):
-        buttons = [_button(a, start + i) for i, a in enumerate(actions[start : start + MAX_BUTTONS])]
-        blocks.append({"elements": buttons, "type": "actions"})
+    blocks += _action_rows((*reply.actions, *extra_actions))
     if reply.footer:
         blocks.append(_context(escape(reply.footer)))
     return Message(text=_clip(escape(reply.headline), 3000), blocks=blocks)
@@ -96,16 +95,49 @@ def _context(text: str) -> dict:
 
 
 def _action_blocks(count: int) -> int:
-    return (count + MAX_BUTTONS - 1) // MAX_BUTTONS
+    return 1 if count else 0
+
+
+def _action_rows(actions: tuple[Action, ...]) -> list[dict]:
+    """At most three buttons, Undo and other "danger" actions never first; the rest in a "More…" menu
+    beside them (a select: its options carry the same values the buttons would)."""
+    if not actions:
+        return []
+    ordered = sorted(actions, key=lambda a: a.style == "danger")
+    values = [_value(a) for a in ordered]
+    buttons = [i for i in range(len(ordered)) if i < PRIMARY_BUTTONS or len(values[i]) > MAX_OPTION_VALUE]
+    rest = [i for i in range(len(ordered)) if i not in buttons]
+    elements = [_button(ordered[i], i) for i in buttons[: MAX_BUTTONS - (1 if rest else 0)]]
+    if rest:
+        options = [
+            {
+                "text": {"emoji": True, "text": _clip(ordered[i].label, 75), "type": "plain_text"},
+                "value": values[i],
+            }
+            for i in rest[:100]
+        ]
+        elements.append(
+            {
+                "action_id": f"{ACTION_PREFIX}{len(ordered)}",
+                "options": options,
+                "placeholder": {"emoji": True, "text": "More…", "type": "plain_text"},
+                "type": "static_select",
+            }
+        )
+    return [{"elements": elements, "type": "actions"}]
+
+
+def _value(action: Action) -> str:
+    return json.dumps({"c": action.command, "t": action.text}, ensure_ascii=False)[:2000]
 
 
 def _button(action: Action, index: int) -> dict:
-    value = json.dumps({"c": action.command, "t": action.text}, ensure_ascii=False)
+    value = _value(action)
     button = {
         "action_id": f"{ACTION_PREFIX}{index}",
         "text": {"emoji": True, "text": _clip(action.label, 75), "type": "plain_text"},
         "type": "button",
-        "value": value[:2000],
+        "value": value,
     }
     if action.style in ("primary", "danger"):
         button["style"] = action.style

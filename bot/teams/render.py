@@ -15,8 +15,14 @@ from handlers.model import Action, Chart, Form, FormField, Reply, Section, Statu
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 MAX_CARD_BYTES = 27_000  # Teams refuses messages over about 28 KB
 ICON = STATUS_ICON
-COLOUR = {Status.ALLOWED: "Good", Status.SUCCESS: "Good", Status.CONDITIONAL: "Warning", Status.NOT_ALLOWED: "Attention",
-          Status.ERROR: "Attention", Status.UNKNOWN_TOOL: "Accent", Status.INFO: "Default"}  # fmt: skip
+# The verdict is shown by the headline's container style (a tint each Teams theme draws with readable
+# text on it), its icon and its words; coloured text ("Good" green, "Warning" yellow) on a white card
+# falls far below 4.5:1, so no answer text is coloured.
+STYLE = {Status.ALLOWED: "good", Status.SUCCESS: "good", Status.CONDITIONAL: "warning", Status.NOT_ALLOWED: "attention",
+         Status.ERROR: "attention", Status.UNKNOWN_TOOL: "accent", Status.INFO: "emphasis"}  # fmt: skip
+# Teams shows about six buttons in a row and cuts their labels long before that: the first three are
+# buttons, the rest go in the card's "…" menu (Adaptive Cards 1.5 `mode: secondary`).
+PRIMARY_ACTIONS = 3
 SUBMIT_KEY = "aiguide"
 
 
@@ -57,12 +63,21 @@ def _section(section: Section) -> list[dict]:
     return body
 
 
-def _submit(action: Action) -> dict:
-    return {
+def _submit(action: Action, *, secondary: bool = False) -> dict:
+    submit = {
         "type": "Action.Submit",
         "title": action.label[:80],
         "data": {SUBMIT_KEY: {"c": action.command, "t": action.text}},
     }
+    if secondary:
+        submit["mode"] = "secondary"
+    return submit
+
+
+def _actions(actions: list[Action]) -> list[dict]:
+    """Undo and other "danger" actions are never first; past three, the rest are in the "…" menu."""
+    ordered = sorted(actions, key=lambda a: a.style == "danger")
+    return [_submit(a, secondary=i >= PRIMARY_ACTIONS) for i, a in enumerate(ordered)]
 
 
 def chart(data: Chart) -> dict:
@@ -116,12 +131,12 @@ def card(reply: Reply) -> dict:
 
 def _card(reply: Reply, sections: list[Section], actions: list[Action], dropped: int) -> dict:
     body = [
-        text(
-            f"{ICON[reply.status]} {reply.headline}",
-            weight="Bolder",
-            size="Medium",
-            colour=COLOUR[reply.status],
-        )
+        {
+            "type": "Container",
+            "style": STYLE[reply.status],
+            "bleed": True,
+            "items": [text(f"{ICON[reply.status]} {reply.headline}", weight="Bolder", size="Medium")],
+        }
     ]
     for index, section in enumerate(sections):
         body += _section(section)
@@ -139,7 +154,7 @@ def _card(reply: Reply, sections: list[Section], actions: list[Action], dropped:
         "body": body,
     }
     if actions:
-        result["actions"] = [_submit(a) for a in actions]
+        result["actions"] = _actions(actions)
     return result
 
 

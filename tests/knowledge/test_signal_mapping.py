@@ -175,3 +175,24 @@ def test_spanish_and_french_phrases_match_in_the_singular_too():
     singular = understand("¿puedo usar chatgpt para decidir si aprobamos un préstamo?", indexes).use_cases
     # An AI deciding lands on every use case named for decisions: credit, and fraud and risk.
     assert plural == singular and "credit-decisions" in plural
+
+
+def test_a_restricted_concept_the_kb_files_low_keeps_only_its_own_words_there(tmp_path):
+    """IT lists "phone numbers" as Internal: that phrase is read as Internal, but the rest of the
+    contact-details concept ("emergency contacts", "next of kin") is not pulled below the floor of
+    personal data with it; a word IT never wrote never becomes a yes."""
+    kb = write_kb(tmp_path, """
+data_classes:
+  - {id: public, name: Public, examples: [press release]}
+  - {id: internal, name: Internal, examples: [meeting notes, phone numbers]}
+  - {id: confidential, name: Confidential, examples: [client contract]}
+  - {id: restricted, name: Restricted, examples: [medical records, passport number, salary]}
+tools:
+  - {id: grammarly, name: Grammarly, status: approved, max_data: internal}
+""")  # fmt: skip
+    assert (
+        assess(kb, "can grammarly check the emergency contacts list?").understanding.data_class
+        == "restricted"
+    )
+    assert assess(kb, "can grammarly check the next of kin forms?").understanding.data_class == "restricted"
+    assert assess(kb, "can grammarly check our phone numbers list?").understanding.data_class == "internal"

@@ -15,8 +15,10 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ContextBlock,
     MarkdownTextObject,
+    Option,
     PlainTextObject,
     SectionBlock,
+    StaticSelectElement,
 )
 
 from bot.slack import render
@@ -63,24 +65,37 @@ def by_models(reply: Reply, extra: tuple[Action, ...] = ()) -> list[dict]:
     ]
     body = [render.section_mrkdwn(s) for s in reply.sections]
     actions = (*reply.actions, *extra)
-    room = 50 - 1 - (1 if reply.footer else 0) - (len(actions) + 24) // 25
+    room = 50 - 1 - (1 if reply.footer else 0) - (1 if actions else 0)
     shown = body[: max(room - 1, 0)] if len(body) > room else body
     blocks += [SectionBlock(text=MarkdownTextObject(text=clip(t, 3000))) for t in shown if t]
     if len(shown) < len(body):
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"…and {len(body) - len(shown)} more")]))
-    for start in range(0, len(actions), 25):
-        buttons = []
-        for i, action in enumerate(actions[start : start + 25]):
-            value = json.dumps({"c": action.command, "t": action.text}, ensure_ascii=False)
-            buttons.append(
-                ButtonElement(
-                    text=PlainTextObject(text=clip(action.label, 75), emoji=True),
-                    action_id=f"aiguide_{start + i}",
-                    value=value[:2000],
-                    style=action.style if action.style in ("primary", "danger") else None,
-                )
+    # At most three buttons (and any whose value is too long for a menu option), danger ones last; the
+    # rest in a "More…" select.
+    ordered = sorted(actions, key=lambda a: a.style == "danger")
+    values = [json.dumps({"c": a.command, "t": a.text}, ensure_ascii=False)[:2000] for a in ordered]
+    as_buttons = [i for i in range(len(ordered)) if i < 3 or len(values[i]) > 150]
+    in_menu = [i for i in range(len(ordered)) if i not in as_buttons]
+    elements = [
+        ButtonElement(
+            text=PlainTextObject(text=clip(ordered[i].label, 75), emoji=True),
+            action_id=f"aiguide_{i}",
+            value=values[i],
+            style=ordered[i].style if ordered[i].style in ("primary", "danger") else None,
+        )
+        for i in as_buttons[: 25 - (1 if in_menu else 0)]
+    ]
+    if in_menu:
+        elements.append(
+            StaticSelectElement(
+                placeholder=PlainTextObject(text="More…", emoji=True),
+                action_id=f"aiguide_{len(ordered)}",
+                options=[Option(text=PlainTextObject(text=clip(ordered[i].label, 75), emoji=True), value=values[i])
+                         for i in in_menu[:100]],
             )
-        blocks.append(ActionsBlock(elements=buttons))
+        )  # fmt: skip
+    if elements:
+        blocks.append(ActionsBlock(elements=elements))
     if reply.footer:
         blocks.append(
             ContextBlock(elements=[MarkdownTextObject(text=clip(render.escape(reply.footer), 3000))])

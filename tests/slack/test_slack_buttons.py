@@ -86,3 +86,24 @@ async def test_choosing_an_outcome_leaves_the_confirmation_and_its_undo(slack):
     undone = await press_button(slack, "Undo", logged)  # still there, still works
     assert undone["replace_original"] is True and "Removed win #1" in undone["text"]
     assert await rows(slack, Win) == []
+
+
+async def test_a_win_confirmation_has_three_buttons_and_the_rest_in_a_menu_that_works(slack):
+    logged = await log_win(slack, "45m drafted the RFP response with Copilot")
+    (row,) = [b for b in logged["blocks"] if b["type"] == "actions"]
+    kinds = [e["type"] for e in row["elements"]]
+    assert kinds == ["button", "button", "button", "static_select"]
+    assert row["elements"][0]["text"]["text"] != "Undo"  # never first
+    menu = row["elements"][-1]
+    assert "Undo" in [o["text"]["text"] for o in menu["options"]]
+    learning = next(o for o in menu["options"] if o["text"]["text"] == "Learning")
+    body = payload("slack_block_actions")
+    body["response_url"] = slack.response_url
+    body["actions"] = [{"action_id": menu["action_id"], "block_id": "b1", "type": "static_select",
+                        "selected_option": learning, "action_ts": "1764170299.000001"}]  # fmt: skip
+    count = len(slack.fake.of("response_url"))
+    await slack.post(urlencode({"payload": json.dumps(body)}), "application/x-www-form-urlencoded")
+    chosen = (await slack.fake.wait_for("response_url", count + 1))[-1]
+    assert chosen["text"].startswith("Updated win #1")
+    (win,) = await rows(slack, Win)
+    assert win.outcome_category == "learning"

@@ -28,12 +28,15 @@ def texts(blocks: list[dict]) -> str:
 
 
 def buttons(blocks: list[dict]) -> list[tuple[str, dict]]:
-    return [
-        (e["text"]["text"], json.loads(e["value"]))
-        for b in blocks
-        if b["type"] == "actions"
-        for e in b["elements"]
-    ]
+    """Every choice a person can click: the buttons, then the options of the "More…" menu."""
+    found = []
+    for block in blocks:
+        if block["type"] != "actions":
+            continue
+        for element in block["elements"]:
+            for choice in element.get("options", [element]):
+                found.append((choice["text"]["text"], json.loads(choice["value"])))
+    return found
 
 
 async def rows(slack, model):

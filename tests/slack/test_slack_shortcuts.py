@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlmodel import select
 
 from bot.slack.manifest import slack_manifest
@@ -68,3 +70,28 @@ def test_the_manifest_declares_both_shortcuts():
         ("global", "log_a_win"),
     }
     assert all(len(s["name"]) <= 24 and len(s["description"]) <= 150 for s in shortcuts)
+
+
+async def test_the_win_shortcut_opens_in_the_trigger_window_when_lookups_are_slow(slack):
+    import time
+
+    slack.fake.delays["users.info"] = 3.5  # someone new, and Slack slow to say who they are
+    started = time.monotonic()
+    await slack.shortcut("slack_global_shortcut", user={"id": "U0SLOWER", "team_id": "T111"})
+    (opened,) = await slack.fake.wait_for("views.open", timeout=10)
+    assert time.monotonic() - started < 3.0
+    assert opened["view"]["blocks"][0]["text"]["text"] == "Getting the form ready…"
+    (updated,) = await slack.fake.wait_for("views.update", timeout=10)
+    assert updated["view"]["callback_id"] == "aiguide_form"
+    await asyncio.sleep(0.3)
+    assert slack.fake.of("chat.postMessage") == []  # nothing else is sent: the form is the answer
+
+
+async def test_a_message_made_of_blocks_is_read_by_its_words(slack):
+    blocks = [{"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": [
+        {"type": "text", "text": "can I paste a customer list into "}, {"type": "text", "text": "Otter?"}]}]}]  # fmt: skip
+    await slack.shortcut(
+        "slack_message_shortcut", message={"type": "message", "ts": "1.2", "text": "", "blocks": blocks}
+    )
+    (reply,) = await slack.fake.wait_for("response_url")
+    assert reply["text"] == "No, don't use Otter.ai for this."

@@ -92,3 +92,41 @@ async def test_hostile_text_through_questions_wins_and_tools(teams, validator):
         card = card_of(sent)
         assert list(validator.iter_errors(card)) == []
         assert markdown_fields(card) == []
+
+
+def _coloured_runs(node) -> list[str]:
+    found = []
+    if isinstance(node, dict):
+        if node.get("type") == "TextRun" and node.get("color") not in (None, "Default"):
+            found.append(f"{node['color']}: {node['text']}")
+        for value in node.values():
+            found += _coloured_runs(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _coloured_runs(value)
+    return found
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_the_verdict_is_a_tinted_container_with_default_text_never_pale_coloured_text(validator, status):
+    """Teams' "Good" and "Warning" text colours on a white card are 2.07:1 and 1.47:1; the theme draws a
+    container's style with a readable text colour on it, in light, dark and high contrast."""
+    card = render.card(Reply(status=status, headline="Yes, you can use ChatGPT Enterprise for this."))
+    validator.validate(card)
+    head = card["body"][0]
+    assert head["type"] == "Container" and head["style"] == render.STYLE[status]
+    assert _coloured_runs(card) == []
+
+
+def test_a_win_confirmation_shows_three_buttons_and_the_rest_in_the_menu_with_undo_never_first(validator):
+    actions = (
+        Action("Undo", "win", "delete 3", style="danger"),
+        *(Action(label, "win", f"outcome 3 {label}") for label in
+          ("Revenue", "Client service", "Wellbeing", "Speed to delivery", "Quality", "Cost", "Risk reduction", "Learning")),
+    )  # fmt: skip
+    card = render.card(Reply(status=Status.SUCCESS, headline="Logged win #3", actions=actions))
+    validator.validate(card)
+    shown = [a["title"] for a in card["actions"] if a.get("mode") != "secondary"]
+    menu = [a["title"] for a in card["actions"] if a.get("mode") == "secondary"]
+    assert shown == ["Revenue", "Client service", "Wellbeing"]
+    assert len(menu) == 6 and menu[-1] == "Undo"
