@@ -52,7 +52,7 @@ def _socket_mode_server(tmp_path, fake) -> ServerProcess:
     )  # fmt: skip
 
 
-async def test_shortcuts_over_socket_mode_in_the_running_server(tmp_path):
+async def test_shortcuts_and_the_ai_app_view_over_socket_mode_in_the_running_server(tmp_path):
     """Both shortcuts reach the server `aiguide serve` runs as Socket Mode `interactive` envelopes: the
     message shortcut answers privately through its response_url, the win shortcut opens the form."""
     fake = await _slack_api()
@@ -68,6 +68,16 @@ async def test_shortcuts_over_socket_mode_in_the_running_server(tmp_path):
         await fake.envelope("interactive", payload("slack_global_shortcut"))
         (opened,) = await fake.wait_for("views.open", 1, timeout=15)
         assert opened["view"]["callback_id"] == "aiguide_form"
+        # The AI-app view: a new thread gets its prompts, a question in it a status and the answer.
+        await fake.envelope("events_api", payload("slack_event_assistant_thread_started"))
+        (prompts,) = await fake.wait_for("assistant.threads.setSuggestedPrompts", 1, timeout=15)
+        assert len(prompts["prompts"]) >= 2
+        question = payload("slack_event_message_im")
+        question["event"].update(text=QUESTION, thread_ts="1764170400.000100", ts="1764170410.000100")
+        await fake.envelope("events_api", question)
+        await fake.wait_for("assistant.threads.setStatus", 1, timeout=15)
+        posts = await fake.wait_for("chat.postMessage", 2, timeout=15)
+        assert posts[-1]["thread_ts"] == "1764170400.000100" and "ChatGPT Enterprise" in posts[-1]["text"]
     finally:
         code = await server.stop()
         await fake.close()
@@ -158,11 +168,13 @@ async def test_teams_answers_a_personal_message(tmp_path):
 
 
 def _buttons(blocks: list[dict]) -> dict[str, dict]:
+    """Every choice on a message: its buttons and the options of its "More…" menu."""
     return {
-        element["text"]["text"]: json.loads(element["value"])
+        choice["text"]["text"]: json.loads(choice["value"])
         for block in blocks
         if block.get("type") == "actions"
         for element in block["elements"]
+        for choice in element.get("options", [element])
     }
 
 

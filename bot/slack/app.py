@@ -12,12 +12,13 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import aiohttp
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncAssistant
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import metrics
 from bot.in_flight import InFlight
 from bot.slack import delivery, inbound, render
+from bot.slack.text import plain
 from handlers import ask as ask_handler
 from handlers import feedback, reviews
 from handlers.model import Action, Actor, Reply, Request, Section, Status, Visibility
@@ -84,6 +85,7 @@ class SlackSurface:
         self._seen: dict[str, None] = {}  # event keys, while the database cannot de-duplicate
         self.pending: PendingAnswers | None = None  # set by the server: acknowledged requests written down
         self.app.middleware(self._hold)
+        self._titled: dict[tuple, None] = {}  # AI-app threads already titled, oldest first
         self._register()
 
     # --- the Surface the server and the scheduler use ------------------------------------------
@@ -205,6 +207,12 @@ class SlackSurface:
         app.event("app_home_opened")(track(self.on_home_opened))
         app.shortcut(inbound.ASK_ABOUT_MESSAGE)(track(self.on_message_shortcut))
         app.shortcut(inbound.LOG_A_WIN)(track(self.on_win_shortcut))
+        # Slack's AI-app surface (the split view): its own threads, with suggested prompts, a status while
+        # answering and a title. bolt hands it every message in a DM thread; those are answered the same.
+        assistant = AsyncAssistant()
+        assistant.thread_started(track(self.on_assistant_thread_started))
+        assistant.user_message(track(self.on_assistant_message))
+        app.assistant(assistant)
 
     def _tracked(self, listener):
         # bolt runs a listener on after it acknowledged: counted, so that a stopping server finishes it,
@@ -323,6 +331,32 @@ class SlackSurface:
         # Only people's own messages in a DM: edits, joins and bot posts (our own included) are not questions.
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
+        await self._converse(body, client, context)
+
+    async def on_assistant_thread_started(self, body, say, set_suggested_prompts) -> None:
+        """A new thread in the AI-app view: a greeting and prompts drawn from the knowledge base."""
+        kb = self.services.knowledge
+        try:
+            await say(f"Hi! Ask me whether you may use an AI tool at {kb.policy.organization}, for what, "
+                      "and with which information, in your own words. I answer from IT's approved-tools list.")  # fmt: skip
+            await set_suggested_prompts(prompts=render.suggested_prompts(kb), title="Try asking")
+        except Exception:
+            log.exception("assistant thread start failed (%s)", body.get("event_id"))
+
+    async def on_assistant_message(self, body, client, context, set_status, set_title) -> None:
+        """A question in an AI-app thread (or any DM thread): the status while the policy is checked, the
+        thread titled after its first question, the answer in the thread (it clears the status)."""
+        event = body.get("event") or {}
+        thread = (event.get("channel"), event.get("thread_ts"))
+        try:
+            await set_status("is checking the policy…")
+            if thread not in self._titled and (event.get("text") or "").strip():
+                self._titled[thread] = None
+                if len(self._titled) > 10_000:
+                    self._titled.pop(next(iter(self._titled)))
+                await set_title(_clip_title(plain(event.get("text", ""))))
+        except Exception as error:  # a status or title that fails never holds up the answer
+            log.warning("assistant status or title not set (%s): %s", body.get("event_id"), error)
         await self._converse(body, client, context)
 
     async def _converse(self, body, client, context, *, replaying: bool = False) -> None:
@@ -701,6 +735,11 @@ def _first_block(body: dict) -> str:
     """The first input block of a submitted form: where a general error is shown."""
     values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
     return next(iter(values), "value")
+
+
+def _clip_title(text: str) -> str:
+    words = " ".join(text.split())
+    return words if len(words) <= 60 else words[:59].rstrip() + "…"
 
 
 def _pressed_update(

@@ -18,8 +18,12 @@ BOT_SCOPES = [
     # the digest's message metadata, so that it is never posted twice.
     "channels:history",
     "groups:history",
+    "assistant:write",  # the AI-app view: suggested prompts, "is checking the policy…", thread titles
 ]
-BOT_EVENTS = ["app_home_opened", "app_mention", "message.im", "app_uninstalled", "tokens_revoked"]
+BOT_EVENTS = [
+    "app_home_opened", "app_mention", "message.im", "app_uninstalled", "tokens_revoked",
+    "assistant_thread_started", "assistant_thread_context_changed",
+]  # fmt: skip
 DESCRIPTIONS = {
     "/aiguide": (
         "Ask whether you may use an AI tool, for what, with which data",
@@ -73,6 +77,17 @@ def slack_manifest(url: str | None, *, name: str = "aiguide", socket_mode: bool 
             },
             "bot_user": {"display_name": name[:80], "always_online": True},
             "slash_commands": commands,
+            # Slack's AI-app view (the one new apps get; `assistant_view` is being retired). The prompts
+            # here are the defaults; each new thread gets prompts drawn from the knowledge base in force.
+            "agent_view": {
+                "agent_description": "Ask whether you may use an AI tool, for what, and with which information; "
+                "log the time AI saved you.",
+                "suggested_prompts": [
+                    {"title": "ChatGPT with client data?", "message": "Can I use ChatGPT with client data?"},
+                    {"title": "Meeting notes", "message": "What can I use for meeting notes?"},
+                    {"title": "Log an AI win", "message": "win"},
+                ],
+            },
             "shortcuts": [
                 {
                     "name": "Ask aiguide about this",

@@ -209,6 +209,23 @@ def form_errors(form: Form) -> dict[str, str]:
     return {f.name: _clip(f.error, 150) for f in form.fields if f.error}
 
 
+def suggested_prompts(kb) -> list[dict[str, str]]:
+    """The AI-app view's prompts, from the knowledge base in force: its first approved tool, its first
+    use case, logging a win (Slack shows up to four)."""
+    approved = next((t.name for t in kb.tools if t.status == "approved"), None)
+    prompts = []
+    if approved:
+        prompts.append(
+            {"title": f"{approved} with client data?", "message": f"Can I use {approved} with client data?"}
+        )
+    if kb.use_cases:
+        use = kb.use_cases[0].name.lower()
+        prompts.append({"title": f"What can I use for {use}?", "message": f"What can I use for {use}?"})
+    prompts.append({"title": "What tools are approved?", "message": "tools"})
+    prompts.append({"title": "Log an AI win", "message": "win"})
+    return prompts[:4]
+
+
 def home_view(reply: Reply) -> dict:
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"*{escape(reply.headline)}*"))]
     for section in reply.sections[: MAX_BLOCKS // 2 - 2]:
