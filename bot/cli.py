@@ -455,6 +455,13 @@ def manifest_teams(
     website: Annotated[
         str, typer.Option(help="Your organisation's page about aiguide (https).")
     ] = "https://aiguide.example",
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Where people reach aiguide serve (https; default $AIGUIDE_PUBLIC_URL): adds a personal tab "
+            "with its approved-tools page."
+        ),
+    ] = None,
 ) -> None:
     """Build the Teams app package (manifest.json and two icons) to upload in Teams."""
     import re
@@ -473,7 +480,16 @@ def manifest_teams(
     if not re.fullmatch(r"\d+\.\d+\.\d+", version):
         typer.secho("--version must look like 1.0.0.", fg="red", err=True)
         raise typer.Exit(2)
-    out.write_bytes(app_package(app_id, name=name, version=version, website=website.rstrip("/")))
+    public_url = public_url or load_settings().public_url
+    if public_url and not public_url.startswith("https://"):
+        typer.secho(
+            "--public-url must start with https:// (Teams loads tabs over https only).", fg="red", err=True
+        )
+        raise typer.Exit(2)
+    tools_url = f"{public_url.rstrip('/')}/tools" if public_url else None
+    out.write_bytes(
+        app_package(app_id, name=name, version=version, website=website.rstrip("/"), tools_url=tools_url)
+    )
     typer.echo(f"Wrote {out}: upload it in Teams under Apps → Manage your apps → Upload an app.")
 
 

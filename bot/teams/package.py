@@ -7,8 +7,9 @@ import json
 import struct
 import zipfile
 import zlib
+from urllib.parse import urlsplit
 
-MANIFEST_VERSION = "1.19"
+MANIFEST_VERSION = "1.30"  # the newest in @microsoft/app-manifest 1.1.2 (the schemas the tests load)
 ACCENT = "#1D3557"
 COMMANDS = [
     ("help", "What I can do"),
@@ -20,10 +21,28 @@ COMMANDS = [
 
 
 def manifest(
-    app_id: str, *, name: str = "aiguide", version: str = "1.0.0", website: str = "https://aiguide.example"
+    app_id: str,
+    *,
+    name: str = "aiguide",
+    version: str = "1.0.0",
+    website: str = "https://aiguide.example",
+    tools_url: str | None = None,
 ) -> dict:
+    """With `tools_url` (https, aiguide serve's /tools page), a personal tab shows the approved tools."""
     commands = [{"title": title, "description": description} for title, description in COMMANDS]
-    return {
+    tabs, domains = [], []
+    if tools_url:
+        tabs = [
+            {
+                "entityId": "approved-tools",
+                "name": "Approved tools",
+                "contentUrl": tools_url,
+                "websiteUrl": tools_url,
+                "scopes": ["personal"],
+            }
+        ]
+        domains = [urlsplit(tools_url).netloc]
+    built = {
         "$schema": f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}/MicrosoftTeams.schema.json",
         "manifestVersion": MANIFEST_VERSION,
         "version": version,
@@ -55,8 +74,11 @@ def manifest(
             }
         ],
         "permissions": ["identity", "messageTeamMembers"],
-        "validDomains": [],
+        "validDomains": domains,
     }
+    if tabs:
+        built["staticTabs"] = tabs
+    return built
 
 
 def _png(size: int, pixel) -> bytes:

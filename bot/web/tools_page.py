@@ -17,7 +17,8 @@ from handlers.tools_matrix import ToolRow, matrix
 MARKS = {"allowed": "✓", "conditional": "!", "not_allowed": "✗"}
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; script-src 'self'; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'self' https://teams.microsoft.com",
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'self' "
+    "https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft https://*.office.com",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",

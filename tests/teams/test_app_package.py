@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import struct
 import zipfile
 from pathlib import Path
@@ -66,3 +67,31 @@ def test_icons_are_pngs_of_the_sizes_teams_requires(tmp_path):
 def test_bad_app_id_is_explained(tmp_path):
     result = runner.invoke(app, ["manifest", "teams", "--app-id", "my-bot", "--out", str(tmp_path / "x.zip")])
     assert result.exit_code == 2 and "is not an app id" in result.output
+
+
+def test_a_personal_tab_shows_the_approved_tools_page_when_the_address_is_known(tmp_path):
+    out = tmp_path / "tab.zip"
+    result = runner.invoke(app, ["manifest", "teams", "--app-id", APP_ID, "--out", str(out),
+                                 "--public-url", "https://aiguide.brightline.example/"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    manifest = json.loads(zipfile.ZipFile(io.BytesIO(out.read_bytes())).read("manifest.json"))
+    (tab,) = manifest["staticTabs"]
+    assert tab["contentUrl"] == "https://aiguide.brightline.example/tools" and tab["scopes"] == ["personal"]
+    assert manifest["validDomains"] == ["aiguide.brightline.example"]
+    schema_file = SCHEMAS / f"v{manifest['manifestVersion']}" / "MicrosoftTeams.schema.json"
+    if schema_file.exists():
+        validator = jsonschema.Draft4Validator(json.loads(schema_file.read_text()))
+        assert [e.message for e in validator.iter_errors(manifest)] == []
+    plain = runner.invoke(app, ["manifest", "teams", "--app-id", APP_ID, "--out", str(out),
+                                "--public-url", "http://aiguide.local"])  # fmt: skip
+    assert plain.exit_code == 2 and "https://" in plain.output
+
+
+def test_the_declared_manifest_version_is_the_newest_the_schema_package_has():
+    if not SCHEMAS.exists():
+        pytest.skip(f"Teams manifest schemas not fetched ({SCHEMAS}); `make test` fetches them with npm")
+    versions = [p.name[1:] for p in SCHEMAS.iterdir() if re.fullmatch(r"v\d+\.\d+", p.name)]
+    newest = max(versions, key=lambda v: tuple(map(int, v.split("."))))
+    from bot.teams.package import MANIFEST_VERSION
+
+    assert newest == MANIFEST_VERSION
