@@ -428,6 +428,13 @@ def manifest_slack(
         str | None, typer.Option(help="Public base URL of `aiguide serve`, e.g. https://aiguide.example")
     ] = None,
     socket: Annotated[bool, typer.Option("--socket", help="Socket Mode: no public URL needed.")] = False,
+    workflow_steps: Annotated[
+        bool,
+        typer.Option(
+            "--workflow-steps",
+            help="Offer Workflow Builder steps (needs an org-ready app installed on an Enterprise Grid org).",
+        ),
+    ] = False,
     name: Annotated[str, typer.Option(help="App name shown in Slack.")] = "aiguide",
 ) -> None:
     """Print the Slack app manifest (JSON) to paste into "Create app from manifest"."""
@@ -441,7 +448,8 @@ def manifest_slack(
             "Slack only calls https:// URLs; give the public https address of aiguide.", fg="red", err=True
         )
         raise typer.Exit(2)
-    typer.echo(json.dumps(slack_manifest(url, name=name, socket_mode=socket), indent=2))
+    manifest = slack_manifest(url, name=name, socket_mode=socket, workflow_steps=workflow_steps)
+    typer.echo(json.dumps(manifest, indent=2))
 
 
 @manifest_app.command("teams")

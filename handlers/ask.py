@@ -7,6 +7,7 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from handlers import command_words
 from handlers.model import Action, Fact, Form, FormField, Reply, Request, Section, Status, Visibility
 from handlers.redaction import redact
 from handlers.services import Services
@@ -72,10 +73,10 @@ async def question_form(request: Request, services: Services) -> Reply:
     """ "Ask about a tool" (the App Home's button): a form with one question field, answered privately."""
     return Reply(
         status=Status.INFO,
-        headline="Ask aiguide",
+        headline=command_words.QUESTION_FORM_TITLE,
         form=Form(
             command="ask",
-            title="Ask aiguide",
+            title=command_words.QUESTION_FORM_TITLE,
             submit_label="Ask",
             fields=(
                 FormField(

@@ -25,3 +25,7 @@ def is_decision(text: str) -> bool:
     """Whether text after the word `decide` is a decision (or asks how to write one), not a question."""
     words = [w.lower().strip(",.:") for w in text.split()]
     return not words or bool(CARD_REF.match(words[0])) or any(w in DECISION_VERBS for w in words[1:])
+
+
+WIN_FORM_TITLE = "Log an AI win"
+QUESTION_FORM_TITLE = "Ask aiguide"

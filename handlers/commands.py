@@ -6,7 +6,7 @@ import importlib
 
 from handlers import ask, command_words, policy_news, tools
 from handlers.model import Reply, Request, Section, Status
-from handlers.registry import CommandSpec, Handler, Registry
+from handlers.registry import CommandSpec, Handler, Menu, Registry, Shortcut
 from handlers.router import Router
 from handlers.services import Services
 
@@ -42,6 +42,21 @@ def build_registry() -> Registry:
             summary="Ask whether you may use an AI tool, for what, and with which data.",
             usage="ask QUESTION (or just type the question)",
             examples=ask.EXAMPLE_QUESTIONS,
+            menu=Menu(
+                "Ask whether you may use an AI tool, for what, with which data",
+                hint="can I paste a contract into ChatGPT?",
+                slash="/aiguide",
+                teams=False,
+                reads_any_command=True,
+            ),
+            shortcuts=(
+                Shortcut(
+                    "message",
+                    "ask_about_message",
+                    "Ask aiguide about this",
+                    "May this be used with AI? Only you see the answer.",
+                ),
+            ),
         )
     )
     registry.register(
@@ -57,6 +72,7 @@ def build_registry() -> Registry:
         CommandSpec(
             name="question",
             handler=ask.question_form,
+            form_title=command_words.QUESTION_FORM_TITLE,
             summary="A form to ask in (the App Home's “Ask about a tool”).",
             usage="question",
             hidden=True,
@@ -70,6 +86,7 @@ def build_registry() -> Registry:
             summary="List the approved AI tools, or show everything about one.",
             usage="tools [NAME]",
             examples=("tools", "tools copilot"),
+            menu=Menu("The approved AI tools, or one tool in detail", hint="[tool name]", slash="/aitools"),
         )
     )
 
@@ -77,6 +94,7 @@ def build_registry() -> Registry:
         CommandSpec(
             name="win",
             handler=_later("win", "handle"),
+            form_title=command_words.WIN_FORM_TITLE,
             summary="Log time AI saved you, and what the time went to. No text opens a form.",
             usage=command_words.WIN_USAGE,
             examples=(
@@ -84,6 +102,19 @@ def build_registry() -> Registry:
                 "win list · win undo · win edit 12 -> the client signed · win delete 12",
             ),
             aliases=("wins",),
+            menu=Menu(
+                "Log time AI saved you, and what it led to",
+                hint="45m drafted the RFP with Copilot -> sent early",
+                slash="/aiwin",
+            ),
+            shortcuts=(
+                Shortcut(
+                    "global",
+                    "log_a_win",
+                    command_words.WIN_FORM_TITLE,
+                    "Log time AI saved you, and what it led to",
+                ),
+            ),
         )
     )
     registry.register(
@@ -96,6 +127,7 @@ def build_registry() -> Registry:
             accepts=lambda rest: (
                 not rest or rest.split(" ")[0].lower() in ("department", "reminders", "reminder", "days")
             ),
+            menu=Menu("Your time saved this week and quarter"),
         )
     )
     registry.register(
@@ -105,6 +137,11 @@ def build_registry() -> Registry:
             summary="Ask IT to review a tool that is not approved yet.",
             usage="request TOOL because REASON",
             examples=(command_words.REQUEST_EXAMPLE,),
+            menu=Menu(
+                "Ask IT to review a tool that is not approved yet",
+                hint="TOOL because REASON",
+                slash="/airequest",
+            ),
         )
     )
     registry.register(
@@ -226,6 +263,7 @@ def build_registry() -> Registry:
             usage="help",
             aliases=("?",),
             accepts=lambda rest: not rest,
+            menu=Menu("What I can do"),
         )
     )
     return registry

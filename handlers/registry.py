@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from handlers.model import Reply, Request
 
@@ -12,6 +12,31 @@ if TYPE_CHECKING:
     from handlers.services import Services
 
 Handler = Callable[[Request, "Services"], Awaitable[Reply]]
+
+
+@dataclass(frozen=True)
+class Menu:
+    """How a command is offered in the platforms' own command menus: Slack's slash commands (when `slash`
+    is set) and the Teams command list (when `teams`)."""
+
+    description: str  # one line, as the menus show it
+    hint: str = ""  # what follows the command word, as Slack's usage hint shows it
+    slash: str | None = None
+    teams: bool = True
+    # The slash command's text is read like a message, so it may start with any command word
+    # (`/aiguide help`); otherwise it is this command's arguments.
+    reads_any_command: bool = False
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """A Slack shortcut running this command: from a message (its text is the command's text) or from
+    anywhere (the command without text, which opens its form)."""
+
+    kind: Literal["message", "global"]
+    callback_id: str
+    name: str
+    description: str
 
 
 @dataclass(frozen=True)
@@ -25,6 +50,9 @@ class CommandSpec:
     admin_only: bool = False
     hidden: bool = False  # reached through buttons, not typed, so help does not list it
     accepts: Callable[[str], bool] | None = None  # when set, the command word routes here only if this holds
+    form_title: str | None = None  # set when the command without text opens a form, titled so
+    menu: Menu | None = None
+    shortcuts: tuple[Shortcut, ...] = ()
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -52,6 +80,12 @@ class Registry:
             if word.lower() in self._by_word:
                 owner = self._by_word[word.lower()].name
                 raise DuplicateCommandError(f"command word {word!r} is already taken by {owner!r}")
+        slash = spec.menu.slash if spec.menu else None
+        if slash and slash in self.slash_commands():
+            raise DuplicateCommandError(f"slash command {slash} is already taken")
+        for shortcut in spec.shortcuts:
+            if self.shortcut(shortcut.callback_id) is not None:
+                raise DuplicateCommandError(f"shortcut {shortcut.callback_id!r} is already taken")
         self._specs[spec.name] = spec
         for word in spec.words:
             self._by_word[word.lower()] = spec
@@ -65,3 +99,18 @@ class Registry:
 
     def __iter__(self) -> Iterator[CommandSpec]:
         return iter(self._specs.values())
+
+    def slash_commands(self) -> dict[str, str | None]:
+        """Slack's slash commands and the command each runs (None: the text is routed like a message)."""
+        return {
+            spec.menu.slash: None if spec.menu.reads_any_command else spec.name
+            for spec in self
+            if spec.menu is not None and spec.menu.slash
+        }
+
+    def shortcut(self, callback_id: str) -> tuple[CommandSpec, Shortcut] | None:
+        for spec in self:
+            for shortcut in spec.shortcuts:
+                if shortcut.callback_id == callback_id:
+                    return spec, shortcut
+        return None

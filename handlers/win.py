@@ -8,7 +8,7 @@ import re
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from handlers import outcomes
+from handlers import command_words, outcomes
 from handlers.model import Action, Fact, Form, FormField, Reply, Request, Section, Status
 from handlers.redaction import redact
 from handlers.services import Services
@@ -355,7 +355,7 @@ def win_form(
         fields.append(FormField("department", "Your department (asked once)"))
     return Form(
         command="win",
-        title="Log an AI win",
+        title=command_words.WIN_FORM_TITLE,
         fields=tuple(
             FormField(
                 **{**_as_dict(f), "value": str(values.get(f.name, "")), "error": errors.get(f.name, "")}

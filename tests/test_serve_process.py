@@ -78,6 +78,14 @@ async def test_shortcuts_and_the_ai_app_view_over_socket_mode_in_the_running_ser
         await fake.wait_for("assistant.threads.setStatus", 1, timeout=15)
         posts = await fake.wait_for("chat.postMessage", 2, timeout=15)
         assert posts[-1]["thread_ts"] == "1764170400.000100" and "ChatGPT Enterprise" in posts[-1]["text"]
+        blocks = posts[-1]["blocks"]
+        blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+        assert any(b["type"] == "context_actions" for b in blocks)  # Slack's own thumbs
+        # A Workflow Builder step, delivered like any event: the engine's verdict as the step's outputs.
+        await fake.envelope("events_api", payload("slack_event_function_executed"))
+        (done,) = await fake.wait_for("functions.completeSuccess", 1, timeout=15)
+        outputs = done["outputs"]
+        assert (json.loads(outputs) if isinstance(outputs, str) else outputs)["verdict"] == "not_allowed"
     finally:
         code = await server.stop()
         await fake.close()

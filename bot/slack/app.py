@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import metrics
 from bot.in_flight import InFlight
-from bot.slack import delivery, inbound, render
+from bot.slack import delivery, inbound, render, workflow_steps
 from bot.slack.text import plain
 from handlers import ask as ask_handler
 from handlers import feedback, reviews
@@ -55,6 +55,7 @@ class SlackSurface:
         self.config = config
         self.services = services
         self.router = router
+        self._slash = router.registry.slash_commands()
         self._people: dict[str, tuple[float, Actor]] = {}
         self._http: aiohttp.ClientSession | None = None
         self.in_flight = InFlight()
@@ -199,14 +200,19 @@ class SlackSurface:
 
     def _register(self) -> None:
         app, track = self.app, self._tracked
-        app.command(re.compile(r"^/ai(guide|win|tools|request)$"))(track(self.on_command))
+        slash = "|".join(re.escape(command) for command in self._slash)
+        app.command(re.compile(rf"^({slash})$"))(track(self.on_command))
         app.event("app_mention")(track(self.on_mention))
         app.event("message")(track(self.on_message))
         app.action(re.compile(rf"^{render.ACTION_PREFIX}\d+$"))(track(self.on_action))
         app.view(render.FORM_CALLBACK)(track(self.on_view_submission))
         app.event("app_home_opened")(track(self.on_home_opened))
-        app.shortcut(inbound.ASK_ABOUT_MESSAGE)(track(self.on_message_shortcut))
-        app.shortcut(inbound.LOG_A_WIN)(track(self.on_win_shortcut))
+        for spec in self.router.registry:
+            for shortcut in spec.shortcuts:
+                listener = self.on_message_shortcut if shortcut.kind == "message" else self.on_global_shortcut
+                app.shortcut(shortcut.callback_id)(track(listener))
+        app.function(workflow_steps.CHECK_POLICY)(track(self.on_check_policy_step))
+        app.function(workflow_steps.LOG_WIN)(track(self.on_win_step))
         # Slack's AI-app surface (the split view): its own threads, with suggested prompts, a status while
         # answering and a title. bolt hands it every message in a DM thread; those are answered the same.
         assistant = AsyncAssistant()
@@ -287,12 +293,13 @@ class SlackSurface:
 
             async def work() -> tuple[Request, Reply]:
                 actor = await self.actor(client, body["user_id"], body.get("user_name", ""))
-                made = inbound.from_command(body, actor)
+                made = inbound.from_command(body, actor, self._slash)
                 return made, await self.dispatch(made)
 
-            if body.get("command") == "/aiwin" and not body.get("text", "").strip():
+            spec = self.router.registry.get(self._slash.get(body.get("command", "")) or "")
+            if spec is not None and spec.form_title and not body.get("text", "").strip():
                 request, shown = await self._form_in_time(
-                    client, body["trigger_id"], work(), channel=body.get("channel_id")
+                    client, body["trigger_id"], work(), channel=body.get("channel_id"), title=spec.form_title
                 )
                 if shown is None:
                     return
@@ -357,9 +364,11 @@ class SlackSurface:
                 await set_title(_clip_title(plain(event.get("text", ""))))
         except Exception as error:  # a status or title that fails never holds up the answer
             log.warning("assistant status or title not set (%s): %s", body.get("event_id"), error)
-        await self._converse(body, client, context)
+        await self._converse(body, client, context, native_feedback=True)
 
-    async def _converse(self, body, client, context, *, replaying: bool = False) -> None:
+    async def _converse(
+        self, body, client, context, *, replaying: bool = False, native_feedback: bool = False
+    ) -> None:
         event = body["event"]
         if not event.get("user") or event.get("bot_id") or event.get("user") == context.get("bot_user_id"):
             return  # other bots (two bots could answer each other forever), workflow posts, ourselves
@@ -388,7 +397,7 @@ class SlackSurface:
                 # A modal needs a click (a trigger id); offer the button that opens it.
                 reply = replace(reply, form=None, actions=(Action("Open the form", reply.form.command, ""),))
             reply = await self._escalated(client, reply, request_id)
-            message = render.message(reply)
+            message = render.message(reply, native_feedback=native_feedback)
             if event.get("channel_type") != "im" and reply.visibility == Visibility.PRIVATE:
                 # A mention in a channel: wins, stats and confirmations are for the person only.
                 await self.reply_privately(
@@ -495,7 +504,8 @@ class SlackSurface:
         request = None
         try:
             actor = await self.actor(client, user, (body.get("user") or {}).get("name", ""))
-            request = inbound.from_message_shortcut(body, actor)
+            spec, _ = self.router.registry.shortcut(body.get("callback_id", "")) or (None, None)
+            request = inbound.from_message_shortcut(body, actor, spec.name if spec else "ask")
             if not request.text.strip():
                 reply = Reply(
                     status=Status.INFO,
@@ -511,24 +521,65 @@ class SlackSurface:
                 channel=request.address.channel or None, user=user, text=message.text,
                 blocks=message.blocks, response_type="ephemeral",
             )  # fmt: skip
-            metrics.answered("slack", "ask", reply, started, request.request_id)
+            metrics.answered("slack", request.command or "ask", reply, started, request.request_id)
         except Exception:
             log.exception("message shortcut failed (request %s)", request.request_id if request else "?")
             await delivery.post(client, "chat_postMessage", "?", channel=user, text=SORRY)
 
-    async def on_win_shortcut(self, ack, body, client) -> None:
-        """ "Log an AI win" from anywhere (the shortcut menu, mobile included): the win form at once; the
-        confirmation goes to the person's direct messages (a global shortcut has no conversation)."""
+    async def on_check_policy_step(self, event, client, complete, fail) -> None:
+        """Workflow Builder's "Check AI tool policy" step: the answer a message would get, as outputs."""
+        await self._run_step(event, client, complete, fail, workflow_steps.check_request)
+
+    async def on_win_step(self, event, client, complete, fail) -> None:
+        """Workflow Builder's "Log an AI win" step: stored like a submitted win form."""
+        await self._run_step(event, client, complete, fail, workflow_steps.win_request)
+
+    async def _run_step(self, event, client, complete, fail, make) -> None:
+        execution = event.get("function_execution_id", "?")
+        try:
+            user = str((event.get("inputs") or {}).get("user_id") or "")
+            actor = await self.actor(client, user) if user else Actor(user_id=f"workflow:{execution}")
+            request = make(event, actor)
+            if request.command == "ask" and not request.text.strip():
+                await fail("The step has no question: fill in its “Question” input.")
+                return
+            reply = await self.dispatch(request)
+            if request.command == "win":
+                problem = workflow_steps.failed(reply)
+                if problem:
+                    await fail(problem)
+                    return
+                await complete(outputs={"summary": workflow_steps.in_words(reply)})
+            else:
+                await complete(
+                    outputs={"verdict": str(reply.status), "answer": workflow_steps.in_words(reply)}
+                )
+            log.info("workflow step %s done (%s)", event.get("function", {}).get("callback_id"), execution)
+        except Exception:
+            log.exception("workflow step failed (%s)", execution)
+            try:
+                await fail("aiguide could not run this step; the workflow can try again.")
+            except Exception as error:  # Slack then shows the step as timed out
+                log.error("could not report the failed step %s to Slack: %s", execution, error)
+
+    async def on_global_shortcut(self, ack, body, client) -> None:
+        """A shortcut from anywhere (the shortcut menu, mobile included), "Log an AI win": its command's
+        form at once; the confirmation goes to the person's direct messages (there is no conversation)."""
         await ack()
         user = (body.get("user") or {}).get("id", "")
+        spec, shortcut = self.router.registry.shortcut(body.get("callback_id", "")) or (None, None)
         try:
+            if spec is None or shortcut is None:
+                raise LookupError(f"no command has the shortcut {body.get('callback_id')!r}")
 
             async def work() -> tuple[Request, Reply]:
                 actor = await self.actor(client, user, (body.get("user") or {}).get("name", ""))
-                request = inbound.from_win_shortcut(body, actor)
+                request = inbound.from_global_shortcut(body, actor, spec.name)
                 return request, await self.dispatch(request)
 
-            request, reply = await self._form_in_time(client, body["trigger_id"], work(), channel=None)
+            request, reply = await self._form_in_time(
+                client, body["trigger_id"], work(), channel=None, title=spec.form_title or shortcut.name
+            )
             if reply is None:
                 return  # the form is in the waiting modal
             if reply.form is not None:
@@ -540,7 +591,7 @@ class SlackSurface:
                 text=message.text, blocks=message.blocks,
             )  # fmt: skip
         except Exception:
-            log.exception("win shortcut failed (%s)", body.get("trigger_id"))
+            log.exception("shortcut %s failed (%s)", body.get("callback_id"), body.get("trigger_id"))
             await delivery.post(client, "chat_postMessage", "?", channel=user, text=SORRY)
 
     async def _share(self, body, actor: Actor, question: str, client) -> None:
@@ -642,7 +693,7 @@ class SlackSurface:
     async def _open_form(self, client, trigger_id: str, reply: Reply, channel: str | None) -> None:
         await client.views_open(trigger_id=trigger_id, view=self._form_view(reply, channel))
 
-    async def _form_in_time(self, client, trigger_id: str, work, *, channel: str | None):
+    async def _form_in_time(self, client, trigger_id: str, work, *, channel: str | None, title: str):
         """For a click that opens the win form: the trigger id expires 3 s after it, a slow lookup or
         not. When the form is not ready within FORM_WAIT, a waiting modal opens at once and becomes the
         form when it is. Returns (request, reply), or (request, None) once the form is shown."""
@@ -650,9 +701,7 @@ class SlackSurface:
         done, _ = await asyncio.wait({task}, timeout=FORM_WAIT)
         waiting = None
         if not done:
-            waiting = await client.views_open(
-                trigger_id=trigger_id, view=render.waiting_modal("Log an AI win")
-            )
+            waiting = await client.views_open(trigger_id=trigger_id, view=render.waiting_modal(title))
         request, reply = await task
         if waiting is not None and reply.form is not None:
             view = self._form_view(reply, channel=channel)
@@ -765,7 +814,10 @@ def _pressed_update(
         kept = [
             b
             for b in original
-            if not (b.get("type") == "actions" and b.get("block_id") == action.get("block_id"))
+            if not (
+                b.get("type") in ("actions", "context_actions")
+                and b.get("block_id") == action.get("block_id")
+            )
         ]
         return [*kept, *result][: render.MAX_BLOCKS], True
     if container.get("is_ephemeral") and undo:

@@ -9,12 +9,6 @@ from datetime import UTC, datetime
 from bot.slack.text import plain, strip_mention
 from handlers.model import Actor, Address, Platform, Request
 
-# Slash commands and the command each one runs; /aiguide takes a question or any command word.
-SLASH_COMMANDS = {"/aiguide": None, "/aiwin": "win", "/aitools": "tools", "/airequest": "request"}
-# Shortcuts' callback ids, as the manifest declares them.
-ASK_ABOUT_MESSAGE = "ask_about_message"
-LOG_A_WIN = "log_a_win"
-
 
 def _address(channel: str, team: str | None, thread: str | None = None) -> Address:
     return Address(platform=Platform.SLACK, channel=channel, thread=thread, workspace=team)
@@ -37,8 +31,9 @@ def _conversation(team: str | None, channel: str, thread: str | None) -> str:
     return f"{team or ''}:{channel}:{thread or 'top'}"
 
 
-def from_command(body: Mapping[str, str], actor: Actor) -> Request:
-    command = SLASH_COMMANDS.get(body.get("command", ""))
+def from_command(body: Mapping[str, str], actor: Actor, slash_commands: Mapping[str, str | None]) -> Request:
+    """`slash_commands`: the registry's, each slash command and the command it runs (None: any)."""
+    command = slash_commands.get(body.get("command", ""))
     return Request(
         platform=Platform.SLACK,
         actor=actor,
@@ -50,7 +45,7 @@ def from_command(body: Mapping[str, str], actor: Actor) -> Request:
     )
 
 
-def from_message_shortcut(body: Mapping, actor: Actor) -> Request:
+def from_message_shortcut(body: Mapping, actor: Actor, command: str) -> Request:
     """A message shortcut: someone's message, asked about by the person who used the shortcut."""
     message = body.get("message") or {}
     channel = (body.get("channel") or {}).get("id", "")
@@ -61,7 +56,7 @@ def from_message_shortcut(body: Mapping, actor: Actor) -> Request:
         actor=actor,
         address=_address(channel, team, thread),
         text=plain(message.get("text") or _readable(message)),
-        command="ask",
+        command=command,
         request_id=f"slack:shortcut:{team or ''}:{body.get('trigger_id', '')}",
         conversation=_conversation(team, channel, thread),
     )
@@ -89,13 +84,13 @@ def _readable(message: Mapping) -> str:
     return " ".join(w for w in words if w).strip()
 
 
-def from_win_shortcut(body: Mapping, actor: Actor) -> Request:
+def from_global_shortcut(body: Mapping, actor: Actor, command: str) -> Request:
     team = (body.get("team") or {}).get("id")
     return Request(
         platform=Platform.SLACK,
         actor=actor,
         address=_address(actor.user_id, team),
-        command="win",
+        command=command,
         request_id=f"slack:shortcut:{team or ''}:{body.get('trigger_id', '')}",
     )
 

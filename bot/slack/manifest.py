@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.slack.inbound import ASK_ABOUT_MESSAGE, LOG_A_WIN, SLASH_COMMANDS
+from bot.slack import workflow_steps as steps
+from handlers.commands import build_registry
+from handlers.registry import Registry
 
 BOT_SCOPES = [
     "app_mentions:read",  # @aiguide in channels
@@ -24,27 +26,36 @@ BOT_EVENTS = [
     "app_home_opened", "app_mention", "message.im", "app_uninstalled", "tokens_revoked",
     "assistant_thread_started", "assistant_thread_context_changed",
 ]  # fmt: skip
-DESCRIPTIONS = {
-    "/aiguide": (
-        "Ask whether you may use an AI tool, for what, with which data",
-        "can I paste a contract into ChatGPT?",
-    ),
-    "/aiwin": ("Log time AI saved you, and what it led to", "45m drafted the RFP with Copilot -> sent early"),
-    "/aitools": ("The approved AI tools, or one tool in detail", "[tool name]"),
-    "/airequest": ("Ask IT to review a tool that is not approved yet", "TOOL because REASON"),
-}
 
 
-def slack_manifest(url: str | None, *, name: str = "aiguide", socket_mode: bool = False) -> dict:
-    """A v1 manifest. With `url` Slack posts to URL/slack/events; with socket mode no public URL is needed."""
+def slack_manifest(
+    url: str | None,
+    *,
+    name: str = "aiguide",
+    socket_mode: bool = False,
+    registry: Registry | None = None,
+    workflow_steps: bool = False,
+) -> dict:
+    """A v1 manifest. With `url` Slack posts to URL/slack/events; with socket mode no public URL is needed.
+    Its slash commands and shortcuts are the command registry's. With `workflow_steps`, a v2 manifest
+    (the version that declares functions) of an org-ready app offering the Workflow Builder steps."""
     endpoint = f"{url.rstrip('/')}/slack/events" if url else None
+    specs = list(registry or build_registry())
     commands = []
-    for command in SLASH_COMMANDS:
-        description, hint = DESCRIPTIONS[command]
-        entry = {"command": command, "description": description, "usage_hint": hint, "should_escape": True}
+    for spec in specs:
+        if spec.menu is None or not spec.menu.slash:
+            continue
+        entry = {"command": spec.menu.slash, "description": spec.menu.description, "should_escape": True}
+        if spec.menu.hint:
+            entry["usage_hint"] = spec.menu.hint
         if endpoint and not socket_mode:
             entry["url"] = endpoint
         commands.append(entry)
+    shortcuts = [
+        {"name": s.name, "type": s.kind, "callback_id": s.callback_id, "description": s.description}
+        for spec in specs
+        for s in spec.shortcuts
+    ]
     settings: dict = {
         "event_subscriptions": {"bot_events": BOT_EVENTS},
         "interactivity": {"is_enabled": True},
@@ -55,7 +66,7 @@ def slack_manifest(url: str | None, *, name: str = "aiguide", socket_mode: bool 
     if endpoint and not socket_mode:
         settings["event_subscriptions"]["request_url"] = endpoint
         settings["interactivity"]["request_url"] = endpoint
-    return {
+    built = {
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {
             "name": name[:35],
@@ -88,21 +99,15 @@ def slack_manifest(url: str | None, *, name: str = "aiguide", socket_mode: bool 
                     {"title": "Log an AI win", "message": "win"},
                 ],
             },
-            "shortcuts": [
-                {
-                    "name": "Ask aiguide about this",
-                    "type": "message",
-                    "callback_id": ASK_ABOUT_MESSAGE,
-                    "description": "May this be used with AI? Only you see the answer.",
-                },
-                {
-                    "name": "Log an AI win",
-                    "type": "global",
-                    "callback_id": LOG_A_WIN,
-                    "description": "Log time AI saved you, and what it led to",
-                },
-            ],
+            "shortcuts": shortcuts,
         },
         "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
         "settings": settings,
     }
+    if workflow_steps:
+        built["_metadata"] = {"major_version": 2, "minor_version": 1}
+        built["functions"] = steps.functions()
+        settings["org_deploy_enabled"] = True  # Slack offers custom steps of org-ready apps only
+        settings["function_runtime"] = "remote"  # run here, by aiguide serve, not on Slack's servers
+        settings["event_subscriptions"]["bot_events"] = [*BOT_EVENTS, "function_executed"]
+    return built

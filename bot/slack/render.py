@@ -36,6 +36,7 @@ PRIMARY_BUTTONS = 3  # more buttons than this in a row are cut on a phone; the r
 MAX_OPTION_VALUE = 150  # Slack's limit on a select option's value
 FORM_CALLBACK = "aiguide_form"
 ACTION_PREFIX = "aiguide_"
+FEEDBACK_ACTION = 99  # the feedback buttons' action id: numbered like the buttons, so one listener takes both
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,9 @@ def section_mrkdwn(section: Section) -> str:
     return "\n".join(lines)
 
 
-def message(reply: Reply, *, extra_actions: tuple[Action, ...] = ()) -> Message:
+def message(
+    reply: Reply, *, extra_actions: tuple[Action, ...] = (), native_feedback: bool = False
+) -> Message:
     """An answer as Block Kit JSON.
 
     Every answer goes through here, so it is built as plain dicts: slack_sdk's models validate each
@@ -71,16 +74,20 @@ def message(reply: Reply, *, extra_actions: tuple[Action, ...] = ()) -> Message:
     models check are applied here (clipping), and tests/slack/test_slack_blocks.py holds the output
     equal to the models' for generated replies.
     """
+    actions = (*reply.actions, *extra_actions)
+    feedback = _feedback_pair(actions) if native_feedback else None
+    if feedback:
+        actions = tuple(a for a in actions if a not in feedback)
     blocks: list[dict] = [_mrkdwn_section(f"{ICON[reply.status]} *{escape(reply.headline)}*")]
     body = [section_mrkdwn(s) for s in reply.sections]
-    room = (
-        MAX_BLOCKS - 1 - (1 if reply.footer else 0) - _action_blocks(len(reply.actions) + len(extra_actions))
-    )
+    room = MAX_BLOCKS - 1 - (1 if reply.footer else 0) - _action_blocks(len(actions)) - (1 if feedback else 0)
     shown = body[: max(room - 1, 0)] if len(body) > room else body
     blocks += [_mrkdwn_section(text) for text in shown if text]
     if len(shown) < len(body):
         blocks.append(_context(f"…and {len(body) - len(shown)} more"))
-    blocks += _action_rows((*reply.actions, *extra_actions))
+    blocks += _action_rows(actions)
+    if feedback:
+        blocks.append(_feedback_block(*feedback))
     if reply.footer:
         blocks.append(_context(escape(reply.footer)))
     return Message(text=_clip(escape(reply.headline), 3000), blocks=blocks)
@@ -125,6 +132,36 @@ def _action_rows(actions: tuple[Action, ...]) -> list[dict]:
             }
         )
     return [{"elements": elements, "type": "actions"}]
+
+
+def _feedback_pair(actions: tuple[Action, ...]) -> tuple[Action, Action] | None:
+    up = next((a for a in actions if a.command == "feedback" and a.text.startswith("up ")), None)
+    down = next((a for a in actions if a.command == "feedback" and a.text.startswith("down ")), None)
+    return (up, down) if up and down else None
+
+
+def _feedback_block(up: Action, down: Action) -> dict:
+    """Slack's own thumbs (a context_actions block), which the AI-app view offers for rating an answer;
+    a click sends the chosen button's value like any button's."""
+
+    def button(action: Action, label: str) -> dict:
+        return {
+            "accessibility_label": label,
+            "text": {"emoji": True, "text": _clip(action.label, 75), "type": "plain_text"},
+            "value": _value(action),
+        }
+
+    return {
+        "elements": [
+            {
+                "action_id": f"{ACTION_PREFIX}{FEEDBACK_ACTION}",
+                "negative_button": button(down, "This answer did not help"),
+                "positive_button": button(up, "This answer helped"),
+                "type": "feedback_buttons",
+            }
+        ],
+        "type": "context_actions",
+    }
 
 
 def _value(action: Action) -> str:

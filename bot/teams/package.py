@@ -9,15 +9,11 @@ import zipfile
 import zlib
 from urllib.parse import urlsplit
 
+from handlers.commands import build_registry
+from handlers.registry import Menu, Registry
+
 MANIFEST_VERSION = "1.30"  # the newest in @microsoft/app-manifest 1.1.2 (the schemas the tests load)
 ACCENT = "#1D3557"
-COMMANDS = [
-    ("help", "What I can do"),
-    ("tools", "The approved AI tools, or one tool in detail"),
-    ("win", "Log time AI saved you: win 45m what you did -> what it led to"),
-    ("me", "Your time saved this week and quarter"),
-    ("request", "Ask IT to review a tool: request TOOL because REASON"),
-]
 
 
 def manifest(
@@ -27,9 +23,15 @@ def manifest(
     version: str = "1.0.0",
     website: str = "https://aiguide.example",
     tools_url: str | None = None,
+    registry: Registry | None = None,
 ) -> dict:
-    """With `tools_url` (https, aiguide serve's /tools page), a personal tab shows the approved tools."""
-    commands = [{"title": title, "description": description} for title, description in COMMANDS]
+    """With `tools_url` (https, aiguide serve's /tools page), a personal tab shows the approved tools.
+    Its command list is the command registry's."""
+    commands = [
+        {"title": spec.name, "description": _described(spec.name, spec.menu)}
+        for spec in registry or build_registry()
+        if spec.menu is not None and spec.menu.teams
+    ]
     tabs, domains = [], []
     if tools_url:
         tabs = [
@@ -79,6 +81,12 @@ def manifest(
     if tabs:
         built["staticTabs"] = tabs
     return built
+
+
+def _described(word: str, menu: Menu) -> str:
+    """Teams shows no usage hint, so the description carries it (the command list allows 128 characters)."""
+    text = f"{menu.description}: {word} {menu.hint}" if menu.hint else menu.description
+    return text if len(text) <= 128 else menu.description[:128]
 
 
 def _png(size: int, pixel) -> bytes:

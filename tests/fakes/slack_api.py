@@ -41,6 +41,7 @@ class FakeSlackAPI:
     # until time.monotonic() passes `until` (a 429 with Retry-After: the seconds left, as Slack says)
     outages: dict[str, tuple[float, int]] = field(default_factory=dict)
     history: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))  # channel → messages
+    tokens: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # method → tokens used
     server: TestServer | None = None
     sockets: list = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
@@ -127,8 +128,10 @@ class FakeSlackAPI:
             return web.json_response(
                 {"ok": True, "url": str(self.server.make_url("/link")).replace("http", "ws", 1)}
             )
-        if not token.startswith("Bearer xoxb-"):
+        # xwfp-: the token Slack gives with a workflow step's function_executed event, for that step
+        if not token.startswith(("Bearer xoxb-", "Bearer xwfp-")):
             return web.json_response({"ok": False, "error": "not_authed"})
+        self.tokens[method].append(token.removeprefix("Bearer "))
         if self.delays.get(method):
             await asyncio.sleep(self.delays[method])
             if _caller_gone(request):

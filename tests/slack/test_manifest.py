@@ -37,7 +37,7 @@ def test_manifest_validates(validator, args):
     manifest = json.loads(result.output)
     assert list(validator.iter_errors(manifest)) == []
     commands = [c["command"] for c in manifest["features"]["slash_commands"]]
-    assert commands == ["/aiguide", "/aiwin", "/aitools", "/airequest"]
+    assert commands == ["/aiguide", "/aitools", "/aiwin", "/airequest"]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert {"commands", "chat:write", "im:history", "app_mentions:read"} <= set(
         manifest["oauth_config"]["scopes"]["bot"]

@@ -48,3 +48,53 @@ async def test_a_failing_status_never_holds_up_the_answer(slack):
                       ts="1764170510.000100")  # fmt: skip
     (answer,) = await slack.fake.wait_for("chat.postMessage")
     assert answer["thread_ts"] == "1764170500.000100" and "Otter" in answer["text"]
+
+
+async def test_an_answer_in_the_thread_has_slacks_own_feedback_buttons_and_a_click_is_counted(slack):
+    import copy
+    import json
+
+    from fakes.slack_client import payload
+    from slack_sdk.models.blocks import Block
+    from sqlmodel import select
+
+    from storage.models import QuestionVote
+
+    await slack.event("slack_event_message_im", text="is Otter ok for meeting notes?",
+                      thread_ts="1764170600.000100", ts="1764170610.000100")  # fmt: skip
+    (answer,) = await slack.fake.wait_for("chat.postMessage")
+    blocks = answer["blocks"] if isinstance(answer["blocks"], list) else json.loads(answer["blocks"])
+    (native,) = [b for b in blocks if b["type"] == "context_actions"]
+    Block.parse(native).validate_json()  # slack_sdk's model of the block accepts it
+    thumbs = native["elements"][0]
+    assert thumbs["type"] == "feedback_buttons"
+    # The thumbs are not also buttons in the row beside "Ask a human".
+    rows = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert not any("feedback" in (e.get("value") or "") for e in rows)
+
+    # Slack sends a click on them as a block action of type feedback_buttons with the chosen value.
+    for number, block in enumerate(blocks):
+        block["block_id"] = f"b{number}"  # Slack gives every block of a posted message an id
+    click = copy.deepcopy(payload("slack_block_actions"))
+    click["container"] = {"type": "message", "message_ts": "1764170611.000100", "channel_id": "D0ANA",
+                          "is_ephemeral": False, "thread_ts": "1764170600.000100"}  # fmt: skip
+    click["channel"] = {"id": "D0ANA", "name": "directmessage"}
+    click["message"] = {
+        "type": "message",
+        "ts": "1764170611.000100",
+        "text": answer["text"],
+        "blocks": blocks,
+    }
+    click["response_url"] = slack.response_url
+    click["actions"] = [{"type": "feedback_buttons", "action_id": thumbs["action_id"],
+                         "block_id": native["block_id"], "value": thumbs["positive_button"]["value"],
+                         "action_ts": "1764170620.000100"}]  # fmt: skip
+    response = await slack.interact(click)
+    assert response.status == 200
+    (update,) = await slack.fake.wait_for("response_url")
+    assert update["replace_original"] is True  # the answer stays; its thumbs give way to the thanks
+    assert not any(b["type"] == "context_actions" for b in update["blocks"])
+    assert blocks[0] in update["blocks"]
+    with slack.services.database.session() as session:
+        (vote,) = session.exec(select(QuestionVote)).all()
+    assert vote.helpful is True

@@ -44,12 +44,13 @@ def test_manifest_validates_against_its_declared_schema(tmp_path):
     assert [e.message for e in validator.iter_errors(manifest)] == []
     (bot,) = manifest["bots"]
     assert bot["botId"] == APP_ID and set(bot["scopes"]) == {"personal", "team", "groupChat"}
+    # The registry's order: the commands people use most first, help last.
     assert [c["title"] for c in bot["commandLists"][0]["commands"]] == [
-        "help",
         "tools",
         "win",
         "me",
         "request",
+        "help",
     ]
     broken = {**manifest, "accentColor": "blue"}
     assert list(validator.iter_errors(broken))
