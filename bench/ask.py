@@ -462,6 +462,11 @@ def main() -> int:
     parser.add_argument("--questions", type=int, default=10_000, help="questions to answer")
     parser.add_argument("--seed", type=int, default=20261, help="random seed for the base and questions")
     parser.add_argument("--cli-runs", type=int, default=5, help="`aiguide ask` processes to time (0: none)")
+    parser.add_argument(
+        "--llm", metavar="URL", help="also time the language model's reading at this OpenAI-compatible "
+        "endpoint (`stand-in`: a local stand-in answering at once, which shows aiguide's own overhead)",
+    )  # fmt: skip
+    parser.add_argument("--llm-model", default="local", help="the model's name at --llm")
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
@@ -543,7 +548,67 @@ def main() -> int:
     show("", f"process peak RSS {peak_rss_mib():.1f} MiB")
     if args.cli_runs:
         cli_wall(args.cli_runs)
+    if args.llm:
+        import asyncio
+
+        asyncio.run(llm_latency(args.llm, args.llm_model))
     return 0
+
+
+async def llm_latency(url: str, model: str, questions: int = 60) -> None:
+    """What the model adds to the time to an answer: the same questions answered through the path every
+    surface uses, on the example knowledge base, without and with the reader (its timeout at 8 s)."""
+    from dataclasses import replace
+
+    from bot.llm.client import OpenAIChat
+    from bot.llm.reader import ModelReader
+    from handlers import ask
+    from handlers.model import Actor, Address, Platform, Request
+    from handlers.services import Services
+
+    stand_in = None
+    if url == "stand-in":
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+        from fakes.openai_api import FakeOpenAI, reading
+
+        stand_in = await FakeOpenAI(replies=[reading(data_class="confidential")] * (questions + 5)).start()
+        url = stand_in.base_url
+    services = Services(knowledge=load_knowledge())
+    reader = ModelReader(OpenAIChat(url, model, os.environ.get("AIGUIDE_LLM_API_KEY"), 8.0), timeout=8.0)
+    asked = [q for q in EXAMPLE_QUESTIONS for _ in range(questions // len(EXAMPLE_QUESTIONS) + 1)][:questions]
+    timed: dict[str, list[float]] = {"without": [], "with": []}
+    for label, where in (("without", services), ("with", replace(services, reader=reader))):
+        for number, text in enumerate(asked):
+            request = Request(platform=Platform.SLACK, actor=Actor(user_id="bench"), text=text, command="ask",
+                              address=Address(platform=Platform.SLACK, channel="D1"), request_id=f"b{number}")  # fmt: skip
+            started = time.perf_counter()
+            await ask.answer(request, where)
+            timed[label].append((time.perf_counter() - started) * 1000)
+    without, with_model = sorted(timed["without"]), sorted(timed["with"])
+    added = [b - a for a, b in zip(timed["without"], timed["with"], strict=True)]
+    added.sort()
+    show("language model", f"{url} ({model}), {questions} questions")
+    show(
+        "",
+        f"answer without: p50 {without[len(without) // 2]:.1f} ms, p99 {without[int(len(without) * 0.99)]:.1f} ms",
+    )
+    show("", f"answer with:    p50 {with_model[len(with_model) // 2]:.1f} ms, "
+         f"p99 {with_model[int(len(with_model) * 0.99)]:.1f} ms")  # fmt: skip
+    show(
+        "",
+        f"added by the model: p50 {added[len(added) // 2]:.1f} ms, p99 {added[int(len(added) * 0.99)]:.1f} ms",
+    )
+    if stand_in is not None:
+        await stand_in.close()
+
+
+EXAMPLE_QUESTIONS = (
+    "can I paste a client contract into ChatGPT?",
+    "is Otter ok for meeting notes?",
+    "can i use the new assistant for the board deck",
+    "can I use Grammarly to tidy up my writeup of the offsite?",
+    "what can I use to summarise a supplier call?",
+)
 
 
 def cli_wall(runs: int) -> None:

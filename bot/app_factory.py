@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from aiohttp import web
 
+from bot import llm
 from bot.settings import Settings
 from handlers.commands import build_router, load_handlers
 
@@ -56,6 +57,12 @@ async def create_app(
                 "WARNING: Teams DEV MODE: /api/messages accepts unauthenticated requests and replies to any "
                 "serviceUrl a caller names. Use it only with the Bot Framework Emulator on your own machine."
             )
+    model = llm.describe(settings)
+    if model["enabled"]:
+        say(f"Language model: {model['model']} at {model['endpoint']} reads questions (sent: {model['sent']}); "
+            f"answers never wait more than {model['timeout_seconds']:g} s for it.")  # fmt: skip
+    else:
+        say("Language model: off (no question leaves aiguide; AIGUIDE_LLM_BASE_URL turns it on).")
     reloader = KnowledgeReloader(
         services, settings.knowledge_dir, watch_seconds=settings.knowledge_watch_seconds
     )

@@ -48,6 +48,17 @@ RETRIES = Counter(
     ["surface"],
     registry=REGISTRY,
 )
+LLM_TOKENS = Counter(
+    "aiguide_llm_tokens",
+    "Tokens the language model used reading questions (rate: per day).",
+    registry=REGISTRY,
+)
+LLM_FALLBACKS = Counter(
+    "aiguide_llm_fallbacks",
+    "Answers that went out without the language model's reading, by why.",
+    ["reason"],
+    registry=REGISTRY,
+)
 WINS = Counter("aiguide_wins_logged", "Wins stored.", ["surface"], registry=REGISTRY)
 DIGESTS = Counter("aiguide_digest_sends", "Scheduled digest runs by outcome.", ["outcome"], registry=REGISTRY)
 DATABASE_ERRORS = Counter(
@@ -116,3 +127,12 @@ def watch_question_log(pending: Callable[[], int]) -> None:
 
 def exposition() -> bytes:
     return generate_latest(REGISTRY)
+
+
+def llm_tokens(count: int) -> None:
+    LLM_TOKENS.inc(max(count, 0))
+
+
+def llm_fallback(reason: str) -> None:
+    """`reason`: timeout, error, refused, unreadable or circuit_open."""
+    LLM_FALLBACKS.labels(reason).inc()

@@ -54,6 +54,8 @@ def build_web_app(
             "knowledge_base": f"policy {kb.policy.version}",
             "database": "not configured",
         }
+        reader = services.reader
+        found["language_model"] = reader.health() if reader is not None else {"enabled": False}
         if reloader is not None:
             found.update(reloader.health())
         for surface in surfaces:

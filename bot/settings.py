@@ -146,7 +146,19 @@ class Settings(BaseSettings):
         None, description="Channel id where 'Ask a human' questions are posted."
     )
 
+    llm_base_url: str | None = Field(
+        None, description="An OpenAI-compatible endpoint IT approved (OpenAI, Azure OpenAI, vLLM, Ollama, "
+        "llama.cpp), e.g. http://localhost:11434/v1: the language model then reads questions (docs/llm.md). "
+        "Unset: no question leaves aiguide.",
+    )  # fmt: skip
+    llm_model: str | None = Field(None, description="The model's name at that endpoint, e.g. llama3.1:8b.")
+    llm_api_key: str | None = Field(None, description="The endpoint's API key (local servers need none).")
+    llm_timeout: float = Field(
+        8.0, gt=0, le=20, description="Seconds an answer waits for the model at most; then it goes out without."
+    )  # fmt: skip
+
     @field_validator(
+        "llm_base_url", "llm_model", "llm_api_key",
         "knowledge_dir", "cache_dir", "directory_file", "database_url", "slack_bot_token", "slack_signing_secret", "slack_app_token", "slack_client_id", "slack_client_secret",
         "teams_it_conversation", "admin_token",
         "slack_api_url", "slack_it_channel", mode="before",

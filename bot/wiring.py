@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.directory import load_directory
+from bot.llm import build_reader
 from bot.settings import Settings
 from handlers.digest_settings import DigestSettings, Goals
 from handlers.services import Services
@@ -39,6 +40,7 @@ def build_services(settings: Settings, *, with_database: bool = True) -> Service
         tools_url=f"{settings.public_url.rstrip('/')}/tools"
         if settings.tools_page and settings.public_url
         else None,
+        reader=build_reader(settings),
         escalation_target=(
             settings.escalation_name if settings.slack_it_channel or settings.teams_it_conversation else None
         ),

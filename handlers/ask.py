@@ -13,6 +13,8 @@ from handlers.redaction import redact
 from handlers.services import Services
 from handlers.tool_list import overview
 from knowledge import Assessment, KnowledgeBase, Overall, ToolVerdict, Verdict, assess
+from knowledge.model_reading import ModelReading
+from knowledge.stricter import no_looser
 
 if TYPE_CHECKING:
     pass
@@ -46,7 +48,9 @@ EXAMPLE_QUESTIONS = (
 )
 
 
-def assess_request(request: Request, services: Services, *, data_class: str | None = None) -> Assessment:
+def assess_request(
+    request: Request, services: Services, *, data_class: str | None = None, hints: ModelReading | None = None
+) -> Assessment:
     """The assessment of the request's question, continuing its conversation when it is a follow-up."""
     context = services.conversations.get(request, services.clock())
     return assess(
@@ -55,7 +59,25 @@ def assess_request(request: Request, services: Services, *, data_class: str | No
         services.asker(request.actor),
         context=context,
         data_class=data_class,
+        hints=hints,
     )
+
+
+async def read_request(request: Request, services: Services, *, data_class: str | None = None) -> Assessment:
+    """`assess_request`, with the language model's reading when one is configured: it is sent the question
+    redacted as the questions log keeps it, and its answer is kept only when no more permissive."""
+    plain = assess_request(request, services, data_class=data_class)
+    if services.reader is None or talk_kind(plain) is not None:
+        return plain
+    hints = await services.reader.read(redact(request.text), services.knowledge)
+    if hints is None or hints.empty:
+        return plain
+    merged = assess_request(request, services, data_class=data_class, hints=hints)
+    if not no_looser(plain, merged):
+        log.warning("the language model's reading was set aside: it would have loosened the answer "
+                    "(request %s)", request.request_id)  # fmt: skip
+        return plain
+    return merged
 
 
 def remember(request: Request, services: Services, assessment: Assessment) -> None:
@@ -118,7 +140,7 @@ async def answer(request: Request, services: Services, *, data_class: str | None
                 ),
             ),
         )
-    assessment = assess_request(request, services, data_class=data_class)
+    assessment = await read_request(request, services, data_class=data_class)
     talk = talk_reply(assessment, services.knowledge)
     if talk is not None:
         return talk
@@ -238,6 +260,18 @@ def small_talk(kind: str, kb: KnowledgeBase) -> Reply:
 
 
 def reply_for(assessment: Assessment, kb: KnowledgeBase) -> Reply:
+    reply = _reply_for(assessment, kb)
+    if not assessment.assumed:
+        return reply
+    note = Section(
+        title="How I read your question",
+        text=f"I took it that {'; '.join(assessment.assumed)}. If that is not what you meant, ask again in "
+        "other words.",
+    )
+    return replace(reply, sections=(*reply.sections, note))
+
+
+def _reply_for(assessment: Assessment, kb: KnowledgeBase) -> Reply:
     if assessment.verdict == Overall.NO_MATCH:
         return _how_to_ask(kb, "I could not tell which AI tool or task you mean.")
     if assessment.verdict == Overall.CLARIFY:
@@ -459,6 +493,7 @@ def answer_json(assessment: Assessment, text: str) -> dict[str, Any]:
         "text": text,
         **_clarify_json(assessment),
         "carried": list(assessment.carried),
+        "assumed": list(assessment.assumed),
     }
 
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from handlers.conversation import Conversations
 from handlers.digest_settings import DigestSettings
@@ -55,6 +55,9 @@ class Services:
     store_question_text: bool = True
     escalation_target: str | None = None  # where "ask a human" goes, e.g. "#it-ai-help"; None: nowhere
     tools_url: str | None = None  # the approved-tools page, when it is served and its address is known
+    # The optional language model's reader (bot.llm): `await reader.read(redacted question, kb)` gives
+    # a ModelReading or None, never raises and never waits longer than its timeout.
+    reader: Any = None
     digest: DigestSettings = field(default_factory=DigestSettings)
     conversations: Conversations = field(default_factory=Conversations)
     # Set by the server: questions are logged in batches. None (the CLI, most tests): one at a time.

@@ -9,6 +9,7 @@ from knowledge.base import STATUS_ORDER, USABLE_STATUSES, KnowledgeBase
 from knowledge.followup import Context, answers_clarify, continue_from, is_followup
 from knowledge.followup import start as start_context
 from knowledge.model import NO_DATA, Rule, Tool
+from knowledge.model_reading import ModelReading, merge
 from knowledge.policy import (
     Asker,
     Reason,
@@ -81,6 +82,7 @@ class Assessment:
     carried: tuple[str, ...] = ()  # what a follow-up took from the conversation: "tool", "data", "use case"
     context: Context | None = None  # what the next follow-up in this conversation continues from
     stated_data: str | None = None  # the class the asker stated (a clarify choice, `--data`)
+    assumed: tuple[str, ...] = ()  # what a language model's reading added, in words ("you mean Claude")
 
 
 def assess(
@@ -90,8 +92,10 @@ def assess(
     *,
     context: Context | None = None,
     data_class: str | None = None,
+    hints: ModelReading | None = None,
 ) -> Assessment:
-    """`context`: the conversation so far, for follow-ups; `data_class`: a class the asker stated."""
+    """`context`: the conversation so far, for follow-ups; `data_class`: a class the asker stated;
+    `hints`: a language model's reading, which only adds to the reading (knowledge.model_reading)."""
     reading = understand(question, kb.indexes)
     carried: tuple[str, ...] = ()
     if context is not None and (is_followup(reading) or answers_clarify(context, reading)):
@@ -103,6 +107,10 @@ def assess(
         rank = kb.data_rank
         stated = sorted({*reading.data_classes, data_class}, key=rank.__getitem__)
         reading = replace(reading, data_classes=tuple(stated), vague=())
+        next_context = replace(next_context, reading=reading)
+    assumed: tuple[str, ...] = ()
+    if hints is not None and not hints.empty:
+        reading, assumed = merge(kb, reading, hints)
         next_context = replace(next_context, reading=reading)
     situation = Situation(
         data_classes=reading.data_classes,
@@ -135,6 +143,7 @@ def assess(
         carried=carried,
         context=next_context,
         stated_data=data_class,
+        assumed=assumed,
     )
 
 

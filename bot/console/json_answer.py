@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from bot.console import render
@@ -15,7 +16,10 @@ def json_answer(
     request: Request, services: Services, *, data_class: str | None = None
 ) -> tuple[dict[str, Any], Assessment]:
     """The answer and the assessment behind it; the conversation's context moves on as in a chat."""
-    assessment = ask.assess_request(request, services, data_class=data_class)
+    if services.reader is not None:  # the model reads it too: one short event loop for this answer
+        assessment = asyncio.run(ask.read_request(request, services, data_class=data_class))
+    else:
+        assessment = ask.assess_request(request, services, data_class=data_class)
     reply = ask.talk_reply(assessment, services.knowledge)
     talk = reply is not None
     if reply is None:

@@ -37,8 +37,10 @@ def test_ask_json_has_the_stable_shape():
     assert set(answer) == {
         "verdict", "tools", "data_class", "use_case", "recommended", "rules", "policy_version", "text",
         "carried",
+        "assumed",
     }  # fmt: skip
     assert answer["carried"] == []  # one question: nothing carried over from a conversation
+    assert answer["assumed"] == []  # no language model configured
     assert answer["verdict"] == "conditional"
     assert [(t["id"], t["verdict"]) for t in answer["tools"]] == [
         ("chatgpt-enterprise", "allowed"),
