@@ -262,7 +262,7 @@ async def test_health_check(slack):
     assert response.status == 200
     assert await response.json() == {
         "status": "ok", "ok": True, "policy_version": "2026.11", "knowledge_base": "policy 2026.11",
-        "database": "ok", "question_log": "0 waiting",
+        "database": "ok", "question_log": "0 waiting", "language_model": {"enabled": False},
     }  # fmt: skip
     ready = await slack.session.get(f"{slack.base_url}/readyz")
     assert ready.status == 200 and (await ready.json())["status"] == "ready"
