@@ -20,6 +20,20 @@ DETECTORS: dict[str, re.Pattern[str]] = {
     "password_assignment": re.compile(
         r"\b(?:password|passwd|pwd|secret|api[_-]?key|token)\s*[:=]\s*\S{4,}", re.IGNORECASE
     ),
+    # "my password is Winter2026!": said in words; the value has a digit or a symbol, as passwords must
+    # ("the password is required" is not one).
+    "password_stated": re.compile(
+        r"\b(?:password|passwort|kennwort|contraseña|clave|mot de passe|mdp)\s+(?:is|was|es|est|ist|lautet)"
+        r"\s+(?=\S*[\d!@#$%^&*])\S{4,}",
+        re.IGNORECASE,
+    ),
+    # "the login for the portal is ops.venlo / Winter2026!": a user name and a password side by side.
+    "login_pair": re.compile(
+        r"\b(?:login|log-in|credentials|username|user name|benutzer(?:name)?|usuario|identifiants?)\b"
+        r"[^/\n]{0,40}?(?:\bis|\bare|:|=|\bes|\best|\bist|\bson|\bsont|\blautet)\s*\S{2,}\s*/\s*"
+        r"(?=\S*[\d!@#$%^&*])\S{4,}",
+        re.IGNORECASE,
+    ),
     "connection_string": re.compile(r"\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@]+:[^\s@/]+@[^\s/]+", re.IGNORECASE),
     "generic_bearer": re.compile(r"\bBearer\s+[A-Za-z0-9._~+/-]{20,}=*"),
     # Personal and financial data in its own shapes. A title before a capitalised name is a named person.
@@ -59,7 +73,8 @@ NAMES = (*DETECTORS, *CHECKS)
 CATEGORY = {
     **dict.fromkeys(
         ("aws_access_key", "github_token", "slack_token", "private_key_block", "jwt", "google_api_key",
-         "openai_key", "stripe_key", "password_assignment", "connection_string", "generic_bearer"),
+         "openai_key", "stripe_key", "password_assignment", "password_stated", "login_pair", "connection_string",
+         "generic_bearer"),
         "credentials",
     ),
     "named_person": "personal",

@@ -130,6 +130,12 @@ def test_vendor_names_urls_and_edition_hints_name_the_right_tool(kb):
         ("postgres://app:s3cret@db.internal/prod", ("connection_string",)),
         ("-----BEGIN OPENSSH PRIVATE KEY-----", ("private_key_block",)),
         ("password = hunter22", ("password_assignment",)),
+        ("my password is Winter2026!, can copilot log in?", ("password_stated",)),
+        ("is a password required for the portal?", ()),
+        ("the password is required to be rotated", ()),
+        ("the login for the carrier portal is ops.venlo / Winter2026!", ("login_pair",)),
+        ("der Benutzer ist lager3 / Sommer#24", ("login_pair",)),
+        ("the login page is slow / broken today", ()),
     ],
 )
 def test_detectors_find_real_shapes_and_not_look_alikes(text, found):
