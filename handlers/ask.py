@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from handlers import command_words
+from handlers import command_words, phrasing
 from handlers.model import Action, Fact, Form, FormField, Reply, Request, Section, Status, Visibility
 from handlers.redaction import redact
 from handlers.services import Services
@@ -70,9 +71,14 @@ async def read_request(request: Request, services: Services, *, data_class: str 
     if services.reader is None or talk_kind(plain) is not None:
         return plain
     hints = await services.reader.read(redact(request.text), services.knowledge)
-    if hints is None or hints.empty:
+    if hints is None:
         return plain
-    merged = assess_request(request, services, data_class=data_class, hints=hints)
+    plain = replace(plain, language=hints.language)
+    if hints.empty:
+        return plain
+    merged = replace(
+        assess_request(request, services, data_class=data_class, hints=hints), language=hints.language
+    )
     if not no_looser(plain, merged):
         log.warning("the language model's reading was set aside: it would have loosened the answer "
                     "(request %s)", request.request_id)  # fmt: skip
@@ -140,6 +146,7 @@ async def answer(request: Request, services: Services, *, data_class: str | None
                 ),
             ),
         )
+    started = time.monotonic()
     assessment = await read_request(request, services, data_class=data_class)
     talk = talk_reply(assessment, services.knowledge)
     if talk is not None:
@@ -148,6 +155,8 @@ async def answer(request: Request, services: Services, *, data_class: str | None
     logging = services.database is not None or services.question_batch is not None
     logged = await _log_question(request, services, assessment) if logging else False
     reply = reply_for(assessment, services.knowledge)
+    if getattr(services.reader, "phrasing", False):
+        reply = await phrasing.worded(reply, assessment, services, started=started)
     if services.tools_url:
         reply = replace(reply, footer=f"{reply.footer} · Every approved tool: {services.tools_url}")
     if logged and assessment.verdict not in (Overall.NO_MATCH, Overall.CLARIFY):

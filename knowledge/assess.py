@@ -83,6 +83,7 @@ class Assessment:
     context: Context | None = None  # what the next follow-up in this conversation continues from
     stated_data: str | None = None  # the class the asker stated (a clarify choice, `--data`)
     assumed: tuple[str, ...] = ()  # what a language model's reading added, in words ("you mean Claude")
+    language: str | None = None  # the question's language, as a language model read it
 
 
 def assess(

@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 from bot.settings import Settings
 
 SENT = (
-    "the question with personal details redacted, and the knowledge base's tool, data-class and use-case ids"
+    "the question with personal details redacted, and the knowledge base's tool, data-class and use-case ids; "
+    "with AIGUIDE_LLM_PHRASING, also the engine's answer to word"
 )
 
 
@@ -26,6 +27,7 @@ def describe(settings: Settings) -> dict:
         "endpoint": f"{parts.scheme}://{parts.netloc}{parts.path}",  # never a key in the query
         "model": settings.llm_model,
         "timeout_seconds": settings.llm_timeout,
+        "words_answers": settings.llm_phrasing,
         "sent": SENT,
     }
 
@@ -39,4 +41,6 @@ def build_reader(settings: Settings):
 
     assert settings.llm_base_url is not None and settings.llm_model is not None
     chat = OpenAIChat(settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout)
-    return ModelReader(chat, timeout=settings.llm_timeout, described=describe(settings))
+    return ModelReader(
+        chat, timeout=settings.llm_timeout, described=describe(settings), phrasing=settings.llm_phrasing
+    )

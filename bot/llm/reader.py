@@ -4,6 +4,7 @@ breaker for a failing endpoint, and None, never an exception, whenever anything 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 
@@ -14,6 +15,20 @@ from knowledge.model_reading import ModelReading, instructions, parse, schema
 log = logging.getLogger(__name__)
 
 FAILURES_TO_OPEN = 3
+MIN_PHRASING_SECONDS = 0.5  # less left of the timeout than this: the engine's words go out at once
+PHRASING = (
+    "You word an answer an IT policy bot gives an employee about using an AI tool. The JSON holds the "
+    "verdict and everything that may be said. Write it in plain, friendly language, in {language} (an ISO "
+    "code), in at most five sentences: what they may or may not do, the conditions, and what to use "
+    "instead with how to get it. Never change the verdict, never name a tool the JSON does not name, add "
+    'no advice of your own. Answer with JSON: {{"text": "..."}}.'
+)
+PHRASING_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["text"],
+    "properties": {"text": {"type": "string"}},
+}
 OPEN_SECONDS = 60.0
 
 
@@ -47,10 +62,17 @@ class Breaker:
 
 class ModelReader:
     def __init__(
-        self, chat, *, timeout: float, breaker: Breaker | None = None, described: dict | None = None
+        self,
+        chat,
+        *,
+        timeout: float,
+        breaker: Breaker | None = None,
+        described: dict | None = None,
+        phrasing: bool = False,
     ):
         self.chat = chat
         self.timeout = timeout
+        self.phrasing = phrasing  # the model also words answers (handlers.phrasing)
         self.breaker = breaker or Breaker()
         self.described = described or {"enabled": True}
 
@@ -59,26 +81,52 @@ class ModelReader:
 
     async def read(self, question: str, kb: KnowledgeBase) -> ModelReading | None:
         """`question` is already redacted; nothing about the person is sent."""
-        if self.breaker.is_open():
-            metrics.llm_fallback("circuit_open")
+        text = await self._complete(instructions(kb), question, schema(kb), self.timeout)
+        if text is None:
             return None
-        try:
-            text, tokens = await asyncio.wait_for(
-                self.chat.complete(instructions(kb), question, schema(kb)), self.timeout
-            )
-        except TimeoutError:
-            return self._failed("timeout")
-        except Refused:
-            return self._failed("refused")
-        except Exception as error:  # any error of the endpoint or the client: answer without the model
-            log.warning("the language model could not read the question: %s: %s", type(error).__name__, error)
-            return self._failed("error")
-        metrics.llm_tokens(tokens)
         reading = parse(text, kb)
         if reading is None:
             return self._failed("unreadable")
         self.breaker.succeeded()
         return reading
+
+    async def phrase(self, facts: dict, language: str, *, budget: float) -> str | None:
+        """The engine's answer (`facts`) in words, in `language`; None when there is no time left or the
+        model fails. The caller checks the wording against the answer."""
+        if budget < MIN_PHRASING_SECONDS:
+            metrics.llm_fallback("timeout")
+            return None
+        facts_text = json.dumps(facts, ensure_ascii=False)
+        text = await self._complete(PHRASING.format(language=language), facts_text, PHRASING_SCHEMA, budget)
+        if text is None:
+            return None
+        try:
+            worded = json.loads(text.strip().strip("`").removeprefix("json")).get("text")
+        except (ValueError, AttributeError):
+            worded = None
+        if not isinstance(worded, str):
+            return self._failed("unreadable")
+        self.breaker.succeeded()
+        return worded
+
+    def rejected(self) -> None:
+        metrics.llm_fallback("contradicted")
+
+    async def _complete(self, system: str, user: str, answer_schema: dict, seconds: float) -> str | None:
+        if self.breaker.is_open():
+            metrics.llm_fallback("circuit_open")
+            return None
+        try:
+            text, tokens = await asyncio.wait_for(self.chat.complete(system, user, answer_schema), seconds)
+        except TimeoutError:
+            return self._failed("timeout")
+        except Refused:
+            return self._failed("refused")
+        except Exception as error:  # any error of the endpoint or the client: answer without the model
+            log.warning("the language model failed: %s: %s", type(error).__name__, error)
+            return self._failed("error")
+        metrics.llm_tokens(tokens)
+        return text
 
     def _failed(self, reason: str) -> None:
         metrics.llm_fallback(reason)
