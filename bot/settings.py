@@ -154,8 +154,8 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(None, description="The model's name at that endpoint, e.g. llama3.1:8b.")
     llm_api_key: str | None = Field(None, description="The endpoint's API key (local servers need none).")
     llm_phrasing: bool = Field(
-        False, description="The language model also words answers, in the asker's language; the verdict "
-        "line stays the engine's and a wording that contradicts the answer is replaced by the engine's.",
+        False, description="Spanish, French and German questions also get a short summary in their language "
+        "above the unchanged answer (docs/llm.md); one that contradicts the answer is dropped.",
     )  # fmt: skip
     llm_timeout: float = Field(
         8.0, gt=0, le=20, description="Seconds an answer waits for the model at most; then it goes out without."

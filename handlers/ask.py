@@ -76,8 +76,12 @@ async def read_request(request: Request, services: Services, *, data_class: str 
     plain = replace(plain, language=hints.language)
     if hints.empty:
         return plain
+    # The conversation goes on from the question as the engine read it: a model's guess is never carried
+    # into the next turn, where nothing would show it and nothing would compare it.
     merged = replace(
-        assess_request(request, services, data_class=data_class, hints=hints), language=hints.language
+        assess_request(request, services, data_class=data_class, hints=hints),
+        language=hints.language,
+        context=plain.context,
     )
     if not no_looser(plain, merged):
         log.warning("the language model's reading was set aside: it would have loosened the answer "

@@ -1,7 +1,8 @@
-"""The answer worded by the language model, in the asker's language, from what the engine decided; and the
-checks that throw a wording away. The verdict line, the buttons and the footer stay the engine's; a
-wording that names a tool the engine did not, or says yes to a tool the engine refused, is replaced by
-the engine's own text."""
+"""A short summary of the answer in the asker's language (Spanish, French or German), written by the
+language model from what the engine decided, above the engine's own answer; and the checks that throw a
+summary away. The verdict line, every section of the engine's answer, the buttons and the footer stay as
+the engine wrote them: the summary only adds, and one that names a tool the engine did not, says yes to a
+refused tool, or says yes at all in a refusal except about a tool offered instead, is dropped."""
 
 from __future__ import annotations
 
@@ -16,22 +17,29 @@ from knowledge import Assessment, KnowledgeBase, Overall, Verdict
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT = 1500
+MAX_TEXT = 600
+LANGUAGES = ("es", "fr", "de")  # the languages the checks below read; English answers are the engine's
 PERMITTED = (Verdict.ALLOWED, Verdict.CONDITIONAL)
-# Words that say a tool may be used, in the languages people ask in; a sentence naming a refused tool
-# must not hold one unless it also holds a negation.
+REFUSALS = (Overall.NOT_ALLOWED, Overall.UNKNOWN_TOOL, Overall.RECOMMENDATION)
+# "no problem", "sin problema": a yes though it holds a "no".
+_IDIOMS = re.compile(
+    r"\b(?:no problem|no worries|sin problema|ning[uú]n problema|no hay problema|sans probl[eè]me|"
+    r"pas de probl[eè]me|kein problem|keine sorge)\b",
+    re.IGNORECASE,
+)
 _YES = re.compile(
-    r"\b(?:yes|you can|you may|is allowed|are allowed|is permitted|is fine|is ok|go ahead|"
-    r"s[ií]|puedes|puede usar|pueden usar|est[aá] permitido|adelante|"
-    r"oui|vous pouvez|tu peux|est autoris[ée]e?|"
-    r"ja|du kannst|sie k[öo]nnen|ist erlaubt|darfst|d[üu]rfen)\b",
+    r"\b(?:yes|yeah|sure|of course|you can|you may|allowed|permitted|fine|ok|okay|go ahead|go for it|"
+    r"feel free|works|s[ií]|claro|vale|puedes|puede|pueden|permitid[oa]s?|adelante|sin problema|"
+    r"oui|bien s[uû]r|d'accord|vous pouvez|tu peux|autoris[ée]e?s?|allez-y|"
+    r"ja|klar|gerne|kannst|k[öo]nnen|erlaubt|darfst|d[üu]rfen|in ordnung|kein problem|YESIDIOM)\b",
     re.IGNORECASE,
 )
 _NO = re.compile(
-    r"\b(?:no|not|don't|do not|never|cannot|can't|nicht|kein|keine|nie|niemals|pas|ne|jamais|nunca)\b|n't",
+    r"\b(?:no|not|don't|do not|never|cannot|can't|nicht|kein|keine|nie|niemals|verboten|pas|ne|jamais|"
+    r"interdit|nunca|prohibid[oa])\b|n't",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"[^.!?\n]+")
+_SENTENCE = re.compile(r"[^.!?;:\n]+")
 
 
 def facts(assessment: Assessment, reply: Reply) -> dict:
@@ -49,46 +57,25 @@ def facts(assessment: Assessment, reply: Reply) -> dict:
     }  # fmt: skip
 
 
-def _names(kb: KnowledgeBase) -> dict[str, set[str]]:
-    """Every way of writing a tool's name, lowered → the tools it may mean (aliases are shared)."""
-    names: dict[str, set[str]] = {}
-    for tool in kb.tools:
-        for name in (tool.name, *tool.aliases):
-            if len(str(name)) > 2:
-                names.setdefault(str(name).lower(), set()).add(tool.id)
-    return names
-
-
-def acceptable(text: str, assessment: Assessment, kb: KnowledgeBase) -> bool:
-    if not text.strip() or len(text) > MAX_TEXT:
-        return False
-    names = _names(kb)
-
-    def mentions(part: str) -> list[set[str]]:
-        """The tools each name written in `part` may mean."""
-        return [ids for name, ids in names.items() if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", part)]
-
-    lowered = text.lower()
-    named = {v.tool_id for v in (*assessment.tools, *assessment.alternatives, *assessment.recommended)}
-    if any(not ids & named for ids in mentions(lowered)):
-        return False  # a tool the engine did not name
-    refused = {v.tool_id for v in assessment.tools if v.verdict not in PERMITTED and v.tool_id}
-    unlisted = [v.name.lower() for v in assessment.tools if v.tool_id is None]
-    sentences = _SENTENCE.findall(lowered)
-    for sentence in sentences:
-        about_refused = any(ids & refused for ids in mentions(sentence)) or any(
-            n in sentence for n in unlisted
-        )
-        if about_refused and _says_yes(sentence):
-            return False  # a yes to a tool the engine refused
-    # A refusal does not open with a yes, whatever it names.
-    return not (assessment.verdict in (Overall.NOT_ALLOWED, Overall.UNKNOWN_TOOL) and sentences
-                and _says_yes(sentences[0]))  # fmt: skip
+def _name_pattern(kb: KnowledgeBase) -> tuple[re.Pattern[str], dict[str, set[str]]]:
+    """One pattern for every way of writing a tool's name (longest first), and the tools each may mean
+    (aliases are shared): built once per knowledge base."""
+    memo = kb.memo.setdefault("phrasing", {})
+    if "names" not in memo:
+        names: dict[str, set[str]] = {}
+        for tool in kb.tools:
+            for name in (tool.name, *tool.aliases):
+                if len(str(name)) > 2:
+                    names.setdefault(str(name).lower(), set()).add(tool.id)
+        ordered = sorted(names, key=len, reverse=True)
+        memo["names"] = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)"), names)
+    return memo["names"]
 
 
 def _says_yes(sentence: str) -> bool:
     """A yes-word with no negation right around it ("you can't", "no puedes", "du kannst nicht"): a "not"
     elsewhere in the sentence ("yes, but not with client data") does not make it a no."""
+    sentence = _IDIOMS.sub(" YESIDIOM ", sentence)
     for match in _YES.finditer(sentence):
         around = sentence[max(match.start() - 12, 0) : match.end() + 12]
         if not _NO.search(around):
@@ -96,20 +83,50 @@ def _says_yes(sentence: str) -> bool:
     return False
 
 
+def acceptable(text: str, assessment: Assessment, kb: KnowledgeBase) -> bool:
+    if not text.strip() or len(text) > MAX_TEXT:
+        return False
+    pattern, names = _name_pattern(kb)
+
+    def mentions(part: str) -> list[set[str]]:
+        return [names[m.group().lower()] for m in pattern.finditer(part)]
+
+    lowered = text.lower()
+    usable = {v.tool_id for v in (*assessment.tools, *assessment.alternatives, *assessment.recommended)
+              if v.verdict in PERMITTED}  # fmt: skip
+    named = usable | {v.tool_id for v in assessment.tools}
+    if any(not ids & named for ids in mentions(lowered)):
+        return False  # a tool the engine did not name
+    refused = {v.tool_id for v in assessment.tools if v.verdict not in PERMITTED and v.tool_id}
+    unlisted = [v.name.lower() for v in assessment.tools if v.tool_id is None]
+    sentences = [s for s in _SENTENCE.findall(lowered) if s.strip()]
+    refusal = assessment.verdict in REFUSALS
+    if refusal and sentences and not _NO.search(sentences[0]):
+        return False  # a refusal opens with the no
+    for sentence in sentences:
+        if not _says_yes(sentence):
+            continue
+        here = mentions(sentence)
+        if any(ids & refused for ids in here) or any(n in sentence for n in unlisted):
+            return False  # a yes to a tool the engine refused
+        if refusal and not (here and all(ids <= usable for ids in here)):
+            return False  # in a refusal, a yes only about a tool offered instead
+    return True
+
+
 async def worded(reply: Reply, assessment: Assessment, services: Services, *, started: float) -> Reply:
-    """The reply with its body in the model's words, or unchanged: for a clarify or an unplaced
-    question (their choices are the engine's), on any failure, and for a wording that fails the checks."""
-    if assessment.verdict in (Overall.CLARIFY, Overall.NO_MATCH):
+    """The reply with a summary in the asker's language above the engine's answer, or unchanged: in
+    English, for a clarify or an unplaced question (their choices are the engine's), on any failure, and
+    for a summary that fails the checks."""
+    if assessment.language not in LANGUAGES or assessment.verdict in (Overall.CLARIFY, Overall.NO_MATCH):
         return reply
     reader = services.reader
     budget = reader.timeout - (time.monotonic() - started)  # both calls together within the timeout
-    language = assessment.language if assessment.language not in (None, "other") else "en"
-    text = await reader.phrase(facts(assessment, reply), language, budget=budget)
+    text = await reader.phrase(facts(assessment, reply), assessment.language, budget=budget)
     if text is None:
         return reply
     if not acceptable(text, assessment, services.knowledge):
-        log.warning("the language model's wording was replaced by the engine's: it contradicted the answer")
+        log.warning("the language model's summary was dropped: it did not match the engine's answer")
         reader.rejected()
         return reply
-    kept = tuple(s for s in reply.sections if s.title == "How I read your question")
-    return replace(reply, sections=(Section(text=text.strip()), *kept))
+    return replace(reply, sections=(Section(text=text.strip()), *reply.sections))

@@ -17,6 +17,7 @@ from knowledge.understand import ToolMention, Understanding
 
 LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "nl", "pl", "other")
 MAX_UNKNOWN = 3
+MAX_LISTED = 150
 _NAME = re.compile(r"^[\w .+&'-]{2,40}$")
 
 
@@ -55,8 +56,9 @@ def schema(kb: KnowledgeBase) -> dict:
 
 def instructions(kb: KnowledgeBase) -> str:
     """What the model is told: the ids it may use and what they mean, nothing about the person asking."""
+    # At most MAX_LISTED tools in the prompt: a few thousand tokens even for a very large base.
     tools = "\n".join(f"- {t.id}: {t.name}" + (f" (also {', '.join(map(str, t.aliases[:4]))})" if t.aliases else "")
-                      for t in kb.tools)  # fmt: skip
+                      for t in kb.tools[:MAX_LISTED])  # fmt: skip
     classes = "\n".join(f"- {c.id}: {c.name}: {c.description}" for c in kb.data_classes)
     uses = "\n".join(f"- {u.id}: {u.name}" for u in kb.use_cases)
     return (
@@ -119,13 +121,16 @@ def merge(
     # A class above every class found; where the question names data the reader could not place, the
     # answer asks which, and the model does not answer for the person.
     unplaced = not reading.data_classes and reading.names_data
+    # Where the question named no data, the least sensitive class is no raise: it would only lift the
+    # conditions of tools that take that class alone.
+    floor = min(rank.values()) if not reading.data_classes else -1
     if (
         model.data_class
         and not unplaced
+        and rank[model.data_class] > floor
         and all(rank[model.data_class] > rank[c] for c in reading.data_classes)
     ):
         changes["data_classes"] = (*reading.data_classes, model.data_class)
-        changes["vague"] = ()
         assumed.append(f"the information is {kb.data_class[model.data_class].name}")
     named = {t for m in reading.tools for t in m.tool_ids}
     unknown = {m.unknown_name.lower() for m in reading.tools if m.unknown_name}

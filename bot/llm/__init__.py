@@ -24,7 +24,8 @@ def describe(settings: Settings) -> dict:
     parts = urlsplit(settings.llm_base_url)
     return {
         "enabled": True,
-        "endpoint": f"{parts.scheme}://{parts.netloc}{parts.path}",  # never a key in the query
+        # Host and path only: a key in the address's user part or query is never shown.
+        "endpoint": f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}{parts.path}",
         "model": settings.llm_model,
         "timeout_seconds": settings.llm_timeout,
         "words_answers": settings.llm_phrasing,

@@ -42,6 +42,8 @@ class OpenAIChat:
                                      "json_schema": {"name": "reading", "strict": True, "schema": schema}},
                 )  # fmt: skip
             except BadRequestError as error:
+                if "response_format" not in str(error) and "json_schema" not in str(error):
+                    raise  # refused for another reason (a content filter, the length): not a format matter
                 log.warning(
                     "the model endpoint refused structured outputs (%s); asking for JSON instead", error
                 )

@@ -17,11 +17,11 @@ log = logging.getLogger(__name__)
 FAILURES_TO_OPEN = 3
 MIN_PHRASING_SECONDS = 0.5  # less left of the timeout than this: the engine's words go out at once
 PHRASING = (
-    "You word an answer an IT policy bot gives an employee about using an AI tool. The JSON holds the "
-    "verdict and everything that may be said. Write it in plain, friendly language, in {language} (an ISO "
-    "code), in at most five sentences: what they may or may not do, the conditions, and what to use "
-    "instead with how to get it. Never change the verdict, never name a tool the JSON does not name, add "
-    'no advice of your own. Answer with JSON: {{"text": "..."}}.'
+    "You summarise, for an employee, the answer an IT policy bot gives about using an AI tool. The JSON "
+    "holds the verdict and everything that may be said. Write two or three short sentences in {language} "
+    "(an ISO code): first whether they may do it (a refusal starts with the no), then the conditions or "
+    "what to use instead. Never change the verdict, never name a tool the JSON does not name, add no "
+    'advice of your own. Answer with JSON: {{"text": "..."}}.'
 )
 PHRASING_SCHEMA = {
     "type": "object",
@@ -37,8 +37,8 @@ class Refused(Exception):
 
 
 class Breaker:
-    """After FAILURES_TO_OPEN failures in a row the endpoint is left alone for OPEN_SECONDS; then one call
-    is tried again."""
+    """After FAILURES_TO_OPEN failures in a row the endpoint is left alone for OPEN_SECONDS; then calls
+    go to it again, and the count starts over."""
 
     def __init__(self, failures: int = FAILURES_TO_OPEN, seconds: float = OPEN_SECONDS):
         self.failures, self.seconds = failures, seconds
@@ -129,6 +129,7 @@ class ModelReader:
         return text
 
     def _failed(self, reason: str) -> None:
+        log.info("answering without the language model: %s", reason)
         metrics.llm_fallback(reason)
         self.breaker.failed()
         return None

@@ -602,7 +602,7 @@ class SlackSurface:
         request = inbound.from_action(
             body, {"action_ts": stamp, "action_id": "share"}, actor, "ask", question
         )
-        assessment = await ask_handler.read_request(request, self.services)  # as it was answered
+        assessment = await ask_handler.read_request(request, self.services)  # read again, the model included
         reply = replace(ask_handler.reply_for(assessment, self.services.knowledge), actions=())
         asked = replace(
             reply, footer=f"{actor.display_name or 'Someone'} asked: “{question}” · {reply.footer}"

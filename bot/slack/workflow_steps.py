@@ -91,6 +91,8 @@ def check_request(event: dict, actor: Actor) -> Request:
         text=str(inputs.get("question") or ""),
         command="ask",
         request_id=f"slack:step:{event.get('function_execution_id', '')}",
+        # Each run stands alone: two runs for one person are not a conversation.
+        conversation=f"step:{event.get('function_execution_id', '')}",
     )
 
 

@@ -43,18 +43,43 @@ def _with_model(services, fake, *, timeout: float = 2.0, breaker: Breaker | None
 
 
 async def test_a_paraphrase_is_read_to_the_right_tool_and_the_answer_says_so(services, model):
-    question = "can i use the new assistant for the board deck"
+    question = "is the thing that joins zoom and takes notes ok for the steering meeting?"
     plain = await ask.answer(_request(question), services)
-    assert plain.headline.startswith("For this with confidential information, use")  # no tool read
-    model.replies.append(reading(tool_ids=["brightline-assistant"], data_class="confidential"))
+    assert plain.headline.startswith("For meeting notes with internal information, use")  # no tool read
+    model.replies.append(reading(tool_ids=["otter"], use_case="meeting-notes"))
     reply = await ask.answer(_request(question), _with_model(services, model))
-    assert reply.headline.startswith("Yes, you can use Brightline Assistant"), reply.headline
+    assert reply.headline.startswith("No, don't use Otter.ai"), reply.headline
     note = reply.sections[-1]
-    assert note.title == "How I read your question" and "you mean Brightline Assistant" in note.text
+    assert note.title == "How I read your question" and "you mean Otter.ai" in note.text
     (sent,) = model.requests
     assert sent["model"] == "llama3.1:8b" and sent["response_format"]["type"] == "json_schema"
     schema = sent["response_format"]["json_schema"]["schema"]
-    assert "brightline-assistant" in schema["properties"]["tool_ids"]["items"]["enum"]
+    assert "otter" in schema["properties"]["tool_ids"]["items"]["enum"]
+
+
+async def test_a_tool_only_the_model_read_never_earns_a_yes(services, model):
+    """The person named no tool ("the new assistant", "FooBot"): a guess is not enough for a yes."""
+    for question in (
+        "can i use the new assistant for the board deck",
+        "can I put client contracts into FooBot?",
+    ):
+        plain = await ask.answer(_request(question), services)
+        model.replies.append(reading(tool_ids=["brightline-assistant"], data_class="confidential"))
+        reply = await ask.answer(_request(question), _with_model(services, model))
+        assert reply.headline == plain.headline and not reply.headline.startswith("Yes")
+
+
+async def test_a_model_guess_is_not_carried_into_the_next_turn(services, model):
+    """The answer used the model's "confidential"; the conversation remembers what the person said, so a
+    follow-up is read (and compared) afresh."""
+    with_model = _with_model(services, model)
+    model.replies.append(reading(tool_ids=["grammarly"], data_class="confidential"))
+    request = _request("can I use Grammarly to tidy up my writeup of the offsite?", "c2")
+    answered = await ask.read_request(request, with_model)
+    ask.remember(request, with_model, answered)
+    assert answered.assumed  # the answer used the reading
+    kept = with_model.conversations.get(_request("and with deepl?", "c2"), services.clock())
+    assert kept is not None and "confidential" not in kept.reading.data_classes
 
 
 async def test_the_request_carries_the_redacted_question_and_nothing_about_the_person(services, model):

@@ -21,7 +21,6 @@ from knowledge.model_reading import ModelReading
 KBS = Path(__file__).resolve().parents[1] / "knowledge" / "kbs"
 NAMES = ("lawfirm", "hospital", "telecom", "university", "bank")
 PERMITTED = {"allowed", "conditional"}
-REFUSING = {"not_allowed", "clarify", "unknown_tool"}
 RANK = {Verdict.NOT_ALLOWED: 0, Verdict.UNKNOWN_TOOL: 1, Verdict.CONDITIONAL: 2, Verdict.ALLOWED: 3}
 
 
@@ -75,11 +74,66 @@ async def test_a_model_never_makes_a_verdict_more_permissive(case):
     for before in plain.tools:
         key = before.tool_id or before.name
         assert key in after and RANK[after[key]] <= RANK[before.verdict]
-    # A "no", a question back or an unknown tool never becomes a yes; a recommendation or a "which
-    # tool?" may become the engine's verdict on a tool the model named, on data at least as sensitive.
-    if str(plain.verdict) in REFUSING:
+    # Whatever was not a yes (a no, a question back, "which tool?", a list of what may be used) stays so:
+    # a tool only the model read is a guess.
+    if str(plain.verdict) not in PERMITTED:
         assert str(final.verdict) not in PERMITTED
+    offered = {v.tool_id: RANK[v.verdict] for v in (*plain.recommended, *plain.alternatives)}
+    for v in (*final.recommended, *final.alternatives):
+        assert v.tool_id in offered and RANK[v.verdict] <= offered[v.tool_id]
     assert (
         final.understanding.data_classes[: len(plain.understanding.data_classes)]
         == plain.understanding.data_classes
     )
+
+
+@st.composite
+def conversations(draw):
+    kb, first, reading = draw(cases())
+    follow = draw(st.sampled_from(FOLLOW_UPS))
+    second = ModelReading(
+        tool_ids=tuple(draw(st.lists(st.sampled_from([t.id for t in kb.tools]), max_size=2, unique=True))),
+        data_class=draw(st.one_of(st.none(), st.sampled_from([c.id for c in kb.data_classes]))),
+    )
+    return kb, first, reading, follow, second
+
+
+FOLLOW_UPS = (
+    "what about ChatGPT?",
+    "and with public data?",
+    "and copilot?",
+    "what if I remove the names?",
+    "y con Copilot?",
+    "und mit DeepL?",
+    "et avec des données internes ?",
+    "ok and for a summary?",
+)
+
+
+class Turns:
+    def __init__(self, *readings):
+        self.readings = list(readings)
+
+    async def read(self, question, kb):
+        return self.readings.pop(0)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(conversations())
+async def test_a_model_never_loosens_a_follow_up(case):
+    """Two turns of one conversation: the model's first reading cannot make the follow-up looser."""
+    kb, first, reading, follow, second = case
+    plain_services = Services(knowledge=kb)
+    model_services = replace(Services(knowledge=kb), reader=Turns(reading, second))
+    results = []
+    for services in (plain_services, model_services):
+        request = replace(_request(first), conversation="c")
+        ask.remember(request, services, await ask.read_request(request, services))
+        results.append(await ask.read_request(replace(_request(follow), conversation="c"), services))
+    plain, final = results
+    note(f"{first!r} / {follow!r}: {plain.verdict} -> {final.verdict}")
+    if str(plain.verdict) not in PERMITTED:
+        assert str(final.verdict) not in PERMITTED
+    after = {v.tool_id or v.name: v.verdict for v in final.tools}
+    for before in plain.tools:
+        assert RANK[after.get(before.tool_id or before.name, Verdict.NOT_ALLOWED)] <= RANK[before.verdict]
