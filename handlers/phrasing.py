@@ -68,7 +68,8 @@ def _name_pattern(kb: KnowledgeBase) -> tuple[re.Pattern[str], dict[str, set[str
                 if len(str(name)) > 2:
                     names.setdefault(str(name).lower(), set()).add(tool.id)
         ordered = sorted(names, key=len, reverse=True)
-        memo["names"] = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)"), names)
+        alternation = "|".join(map(re.escape, ordered)) or r"(?!x)x"  # no names: a pattern that never matches
+        memo["names"] = (re.compile(r"(?<!\w)(?:" + alternation + r")(?!\w)"), names)
     return memo["names"]
 
 
