@@ -134,5 +134,6 @@ def llm_tokens(count: int) -> None:
 
 
 def llm_fallback(reason: str) -> None:
-    """`reason`: timeout, error, refused, unreadable or circuit_open."""
+    """`reason`: timeout, error, refused, unreadable, circuit_open, contradicted (a wording dropped) or
+    loosened (a reading set aside because it would have made the answer more permissive)."""
     LLM_FALLBACKS.labels(reason).inc()

@@ -14,7 +14,7 @@ from handlers.redaction import redact
 from handlers.services import Services
 from handlers.tool_list import overview
 from knowledge import Assessment, KnowledgeBase, Overall, ToolVerdict, Verdict, assess
-from knowledge.model_reading import ModelReading
+from knowledge.model_reading import ModelReading, ModelUse
 from knowledge.stricter import no_looser
 
 if TYPE_CHECKING:
@@ -64,13 +64,16 @@ def assess_request(
     )
 
 
-async def read_request(request: Request, services: Services, *, data_class: str | None = None) -> Assessment:
+async def read_request(
+    request: Request, services: Services, *, data_class: str | None = None, use: ModelUse | None = None
+) -> Assessment:
     """`assess_request`, with the language model's reading when one is configured: it is sent the question
-    redacted as the questions log keeps it, and its answer is kept only when no more permissive."""
+    redacted as the questions log keeps it, and its answer is kept only when no more permissive. `use`
+    collects what the model cost and whether the answer went out without it."""
     plain = assess_request(request, services, data_class=data_class)
     if services.reader is None or talk_kind(plain) is not None:
         return plain
-    hints = await services.reader.read(redact(request.text), services.knowledge)
+    hints = await services.reader.read(redact(request.text), services.knowledge, use)
     if hints is None:
         return plain
     plain = replace(plain, language=hints.language)
@@ -86,6 +89,7 @@ async def read_request(request: Request, services: Services, *, data_class: str 
     if not no_looser(plain, merged):
         log.warning("the language model's reading was set aside: it would have loosened the answer "
                     "(request %s)", request.request_id)  # fmt: skip
+        services.reader.fell_back("loosened", use)
         return plain
     return merged
 
@@ -151,16 +155,18 @@ async def answer(request: Request, services: Services, *, data_class: str | None
             ),
         )
     started = time.monotonic()
-    assessment = await read_request(request, services, data_class=data_class)
+    use = ModelUse() if services.reader is not None else None
+    assessment = await read_request(request, services, data_class=data_class, use=use)
     talk = talk_reply(assessment, services.knowledge)
     if talk is not None:
         return talk
     remember(request, services, assessment)
-    logging = services.database is not None or services.question_batch is not None
-    logged = await _log_question(request, services, assessment) if logging else False
     reply = reply_for(assessment, services.knowledge)
     if getattr(services.reader, "phrasing", False):
-        reply = await phrasing.worded(reply, assessment, services, started=started)
+        reply = await phrasing.worded(reply, assessment, services, started=started, use=use)
+    # Logged once the wording is done, so the log holds what the model cost this answer.
+    logging = services.database is not None or services.question_batch is not None
+    logged = await _log_question(request, services, assessment, use) if logging else False
     if services.tools_url:
         reply = replace(reply, footer=f"{reply.footer} · Every approved tool: {services.tools_url}")
     if logged and assessment.verdict not in (Overall.NO_MATCH, Overall.CLARIFY):
@@ -176,12 +182,14 @@ def feedback_actions(question_ref: str) -> tuple[Action, ...]:
     )
 
 
-async def _log_question(request: Request, services: Services, assessment: Assessment) -> bool:
+async def _log_question(
+    request: Request, services: Services, assessment: Assessment, use: ModelUse | None = None
+) -> bool:
     """Whether the question is in the log, so its 👍 and "Ask a human" can find it. The answer matters
     more than the statistic: it goes out even when the log is down or slow (a locked SQLite file would
     otherwise hold it for a minute)."""
     try:
-        asked = _asked(request, services, assessment)
+        asked = _asked(request, services, assessment, use)
         batch = services.question_batch
         if batch is not None:
             # The server's queue, written a few times a second; while the database is away the question
@@ -200,7 +208,7 @@ async def _log_question(request: Request, services: Services, assessment: Assess
     return False
 
 
-def _asked(request: Request, services: Services, assessment: Assessment):
+def _asked(request: Request, services: Services, assessment: Assessment, use: ModelUse | None = None):
     from storage.asked import Asked, AskedBy
 
     entry = services.directory.lookup(request.actor)
@@ -222,6 +230,8 @@ def _asked(request: Request, services: Services, assessment: Assessment):
         data_class=assessment.understanding.data_class,
         use_case=assessment.understanding.use_case,
         text=redact(request.text)[:4000] if services.store_question_text else None,
+        model_tokens=use.tokens if use is not None else None,
+        model_fallback=use.fallback if use is not None else None,
     )
 
 

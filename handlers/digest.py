@@ -238,6 +238,8 @@ async def it_digest(services: Services, start: date, end: date) -> Reply:
         _reviews_section(figures),
     ]
     sections.append(_gaps_section(figures, kb))
+    if figures.model is not None:
+        sections.append(_model_section(figures.model, start, end))
     undelivered = await services.transaction(lambda session: digest_runs.not_delivered(session))
     if undelivered:
         sections.append(
@@ -269,6 +271,42 @@ async def handle(request: Request, services: Services) -> Reply:
 
 def _people_questions(people: int, questions: int) -> str:
     return f"{plural(people, 'person', 'people')}, {plural(questions, 'question', 'questions')}"
+
+
+FALLBACK_WORDS = {
+    "timeout": "too slow",
+    "error": "endpoint error",
+    "refused": "model refused",
+    "unreadable": "unreadable reply",
+    "circuit_open": "paused after failures",
+    "contradicted": "wording contradicted the answer",
+    "loosened": "reading would have loosened the answer",
+}
+
+
+def _model_section(model, start: date, end: date) -> Section:
+    """What the language model cost: tokens per day (what the endpoint bills), and how often people got
+    the answer without the model's part, the sign that the endpoint is too slow or failing."""
+    days = (end - start).days or 1
+    per_day = " · ".join(f"{day:%a} {model.tokens_by_day.get(day, 0):,}" for day in
+                         (start + timedelta(days=n) for n in range(days)))  # fmt: skip
+    fell_back = sum(model.fallbacks.values())
+    reasons = ", ".join(
+        f"{FALLBACK_WORDS.get(reason, reason)} {n}"
+        for reason, n in sorted(model.fallbacks.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    return Section(
+        title="Language model",
+        facts=(
+            Fact("Tokens", f"{model.tokens:,} ({model.tokens // days:,} a day)"),
+            Fact("Tokens by day", per_day),
+            Fact(
+                "Answered without it",
+                f"{fell_back} of {plural(model.answers, 'answer', 'answers')}"
+                + (f" ({reasons})" if reasons else ""),
+            ),
+        ),
+    )
 
 
 def _reviews_section(figures) -> Section:

@@ -14,6 +14,7 @@ from dataclasses import replace
 from handlers.model import Reply, Section
 from handlers.services import Services
 from knowledge import Assessment, KnowledgeBase, Overall, Verdict
+from knowledge.model_reading import ModelUse
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,9 @@ def acceptable(text: str, assessment: Assessment, kb: KnowledgeBase) -> bool:
     return True
 
 
-async def worded(reply: Reply, assessment: Assessment, services: Services, *, started: float) -> Reply:
+async def worded(
+    reply: Reply, assessment: Assessment, services: Services, *, started: float, use: ModelUse | None = None
+) -> Reply:
     """The reply with a summary in the asker's language above the engine's answer, or unchanged: in
     English, for a clarify or an unplaced question (their choices are the engine's), on any failure, and
     for a summary that fails the checks."""
@@ -123,11 +126,11 @@ async def worded(reply: Reply, assessment: Assessment, services: Services, *, st
         return reply
     reader = services.reader
     budget = reader.timeout - (time.monotonic() - started)  # both calls together within the timeout
-    text = await reader.phrase(facts(assessment, reply), assessment.language, budget=budget)
+    text = await reader.phrase(facts(assessment, reply), assessment.language, budget=budget, use=use)
     if text is None:
         return reply
     if not acceptable(text, assessment, services.knowledge):
         log.warning("the language model's summary was dropped: it did not match the engine's answer")
-        reader.rejected()
+        reader.rejected(use)
         return reply
     return replace(reply, sections=(Section(text=text.strip()), *reply.sections))

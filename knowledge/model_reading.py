@@ -34,6 +34,19 @@ class ModelReading:
         return not (self.tool_ids or self.unknown_tools or self.data_class or self.use_case)
 
 
+@dataclass(slots=True)
+class ModelUse:
+    """What the model cost one answer, for the questions log and IT's digest: tokens over every call
+    (reading and wording), and the first reason the answer went out without the model's part."""
+
+    tokens: int = 0
+    fallback: str | None = None
+
+    def fell_back(self, reason: str) -> None:
+        if self.fallback is None:
+            self.fallback = reason
+
+
 def schema(kb: KnowledgeBase) -> dict:
     """The JSON schema the model answers in (structured outputs): every id is one of the knowledge base's."""
 

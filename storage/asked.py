@@ -31,3 +31,7 @@ class Asked:
     text: str | None = None
     rule_ids: list[str] = field(default_factory=list)
     alternative_ids: list[str] = field(default_factory=list)
+    # With a language model configured: the tokens the answer cost, and why it went out without the
+    # model's part (None when it did not). Both None when no model is configured.
+    model_tokens: int | None = None
+    model_fallback: str | None = None

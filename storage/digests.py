@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from sqlalchemy import func, union
 from sqlmodel import Session, col, select
@@ -163,6 +163,41 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class ModelFigures:
+    """What the language model cost over a period: answers it took part in, tokens by UTC day, and the
+    answers that went out without its part, by why."""
+
+    answers: int
+    tokens_by_day: dict[date, int]
+    fallbacks: dict[str, int]
+
+    @property
+    def tokens(self) -> int:
+        return sum(self.tokens_by_day.values())
+
+
+def model_figures(session: Session, *, start: date, end: date) -> ModelFigures | None:
+    """None when no answer in the period was given with a model configured."""
+    rows = session.exec(
+        select(Question.asked_at, Question.model_tokens, Question.model_fallback).where(
+            Question.asked_at >= start_of(start),
+            Question.asked_at < start_of(end),
+            col(Question.model_tokens).is_not(None),
+        )
+    ).all()
+    if not rows:
+        return None
+    by_day: dict[date, int] = {}
+    fallbacks: dict[str, int] = {}
+    for asked_at, tokens, fallback in rows:
+        day = asked_at.astimezone(UTC).date()
+        by_day[day] = by_day.get(day, 0) + int(tokens or 0)
+        if fallback:
+            fallbacks[fallback] = fallbacks.get(fallback, 0) + 1
+    return ModelFigures(len(rows), dict(sorted(by_day.items())), fallbacks)
+
+
+@dataclass(frozen=True)
 class QuestionFigures:
     by_verdict: dict[str, int]
     unknown_tools: list[tuple[str, int, int]]  # (name, questions, distinct people), most people first
@@ -172,6 +207,7 @@ class QuestionFigures:
     open_requests: list[tuple[str, int]]  # (tool, people), most wanted first
     reviews: ReviewTimes | None = None  # time to decision, the oldest still waiting
     decided: list[tuple[str, str]] = field(default_factory=list)  # (tool, decision) decided in the period
+    model: ModelFigures | None = None  # the language model's cost, when one answered in the period
 
 
 def question_figures(session: Session, *, start: date, end: date, limit: int = 5) -> QuestionFigures:
@@ -251,6 +287,7 @@ def question_figures(session: Session, *, start: date, end: date, limit: int = 5
                 .limit(limit * 2)
             )
         ],
+        model=model_figures(session, start=start, end=end),
     )
 
 

@@ -89,6 +89,10 @@ class Question(SQLModel, table=True):
     it_answered_by: str = Field(default="", max_length=200)
     it_answered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     answer_told: bool = Field(default=False)
+    # What the language model cost the answer, and why it went out without the model's part; NULL
+    # when no model was configured (and for answers stored before these were recorded).
+    model_tokens: int | None = Field(default=None)
+    model_fallback: str | None = Field(default=None, max_length=32)
 
 
 class QuestionVote(SQLModel, table=True):

@@ -74,6 +74,8 @@ def write(session: Session, batch: list[Asked]) -> None:
                 "department": department,
                 "asked_at": asked.asked_at,
                 "escalated_at": None,
+                "model_tokens": asked.model_tokens,
+                "model_fallback": asked.model_fallback,
             }
         )
     dialect = _DIALECTS[session.get_bind().dialect.name]

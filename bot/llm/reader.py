@@ -10,7 +10,7 @@ import time
 
 from bot import metrics
 from knowledge.base import KnowledgeBase
-from knowledge.model_reading import ModelReading, instructions, parse, schema
+from knowledge.model_reading import ModelReading, ModelUse, instructions, parse, schema
 
 log = logging.getLogger(__name__)
 
@@ -79,25 +79,33 @@ class ModelReader:
     def health(self) -> dict:
         return {**self.described, "state": "paused after failures" if self.breaker.is_open() else "ok"}
 
-    async def read(self, question: str, kb: KnowledgeBase) -> ModelReading | None:
+    async def read(
+        self, question: str, kb: KnowledgeBase, use: ModelUse | None = None
+    ) -> ModelReading | None:
         """`question` is already redacted; nothing about the person is sent."""
-        text = await self._complete(instructions(kb), question, schema(kb), self.timeout)
+        use = use if use is not None else ModelUse()
+        text = await self._complete(instructions(kb), question, schema(kb), self.timeout, use)
         if text is None:
             return None
         reading = parse(text, kb)
         if reading is None:
-            return self._failed("unreadable")
+            return self._failed("unreadable", use)
         self.breaker.succeeded()
         return reading
 
-    async def phrase(self, facts: dict, language: str, *, budget: float) -> str | None:
+    async def phrase(
+        self, facts: dict, language: str, *, budget: float, use: ModelUse | None = None
+    ) -> str | None:
         """The engine's answer (`facts`) in words, in `language`; None when there is no time left or the
         model fails. The caller checks the wording against the answer."""
+        use = use if use is not None else ModelUse()
         if budget < MIN_PHRASING_SECONDS:
-            metrics.llm_fallback("timeout")
+            self.fell_back("timeout", use)
             return None
         facts_text = json.dumps(facts, ensure_ascii=False)
-        text = await self._complete(PHRASING.format(language=language), facts_text, PHRASING_SCHEMA, budget)
+        text = await self._complete(
+            PHRASING.format(language=language), facts_text, PHRASING_SCHEMA, budget, use
+        )
         if text is None:
             return None
         try:
@@ -105,31 +113,40 @@ class ModelReader:
         except (ValueError, AttributeError):
             worded = None
         if not isinstance(worded, str):
-            return self._failed("unreadable")
+            return self._failed("unreadable", use)
         self.breaker.succeeded()
         return worded
 
-    def rejected(self) -> None:
-        metrics.llm_fallback("contradicted")
+    def fell_back(self, reason: str, use: ModelUse | None = None) -> None:
+        """The answer goes out without the model's part (`reason`: see metrics.llm_fallback)."""
+        metrics.llm_fallback(reason)
+        if use is not None:
+            use.fell_back(reason)
 
-    async def _complete(self, system: str, user: str, answer_schema: dict, seconds: float) -> str | None:
+    def rejected(self, use: ModelUse | None = None) -> None:
+        self.fell_back("contradicted", use)
+
+    async def _complete(
+        self, system: str, user: str, answer_schema: dict, seconds: float, use: ModelUse
+    ) -> str | None:
         if self.breaker.is_open():
-            metrics.llm_fallback("circuit_open")
+            self.fell_back("circuit_open", use)
             return None
         try:
             text, tokens = await asyncio.wait_for(self.chat.complete(system, user, answer_schema), seconds)
         except TimeoutError:
-            return self._failed("timeout")
+            return self._failed("timeout", use)
         except Refused:
-            return self._failed("refused")
+            return self._failed("refused", use)
         except Exception as error:  # any error of the endpoint or the client: answer without the model
             log.warning("the language model failed: %s: %s", type(error).__name__, error)
-            return self._failed("error")
+            return self._failed("error", use)
         metrics.llm_tokens(tokens)
+        use.tokens += max(tokens, 0)
         return text
 
-    def _failed(self, reason: str) -> None:
+    def _failed(self, reason: str, use: ModelUse) -> None:
         log.info("answering without the language model: %s", reason)
-        metrics.llm_fallback(reason)
+        self.fell_back(reason, use)
         self.breaker.failed()
         return None

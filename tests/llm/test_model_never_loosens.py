@@ -38,8 +38,11 @@ class Says:
     def __init__(self, reading: ModelReading):
         self.reading = reading
 
-    async def read(self, question, kb):
+    async def read(self, question, kb, use=None):
         return self.reading
+
+    def fell_back(self, reason, use=None):
+        pass
 
 
 @st.composite
@@ -114,8 +117,11 @@ class Turns:
     def __init__(self, *readings):
         self.readings = list(readings)
 
-    async def read(self, question, kb):
+    async def read(self, question, kb, use=None):
         return self.readings.pop(0)
+
+    def fell_back(self, reason, use=None):
+        pass
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
