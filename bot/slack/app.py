@@ -50,6 +50,16 @@ class SlackConfig:
     app_token: str | None = None  # an app-level token: Socket Mode, no public URL needed
 
 
+class _EventsOnlyAssistant(AsyncAssistant):
+    """bolt's assistant middleware, passed over for what is not an event: it matches its four listeners
+    against every request, and slash commands, clicks and forms never belong to an assistant thread."""
+
+    async def async_process(self, *, req, resp, next):
+        if not isinstance(req.body.get("event"), dict):
+            return await next()
+        return await super().async_process(req=req, resp=resp, next=next)
+
+
 class SlackSurface:
     def __init__(self, config: SlackConfig, services: Services, router: Router):
         self.config = config
@@ -215,7 +225,7 @@ class SlackSurface:
         app.function(workflow_steps.LOG_WIN)(track(self.on_win_step))
         # Slack's AI-app surface (the split view): its own threads, with suggested prompts, a status while
         # answering and a title. bolt hands it every message in a DM thread; those are answered the same.
-        assistant = AsyncAssistant()
+        assistant = _EventsOnlyAssistant()
         assistant.thread_started(track(self.on_assistant_thread_started))
         assistant.user_message(track(self.on_assistant_message))
         app.assistant(assistant)
