@@ -66,6 +66,8 @@ class Indexes:
     published: tuple[frozenset[str], frozenset[str], frozenset[str]] = (frozenset(), frozenset(), frozenset())
     # "not yet" word runs and "published" word runs: see `not_yet` in conversation.yaml
     not_yet: tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]] = (frozenset(), frozenset())
+    # "coming_events" word runs and "ahead" word runs: see conversation.yaml
+    coming: tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]] = (frozenset(), frozenset())
     catalog: CatalogLayer | None = None
     class_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # data category -> this KB's classes
     # "a client's tax return": category -> classes of its general data (its owner_concept)
@@ -192,6 +194,10 @@ def build_indexes(kb: KnowledgeBase, catalog: Catalog, signals: Signals) -> Inde
         not_yet=(
             frozenset(tuple(t.text for t in tokenize(p)) for p in talk.words("not_yet")),
             frozenset(tuple(t.text for t in tokenize(p)) for p in talk.words("not_yet_published")),
+        ),
+        coming=(
+            frozenset(tuple(t.text for t in tokenize(p)) for p in talk.words("coming_events")),
+            frozenset(tuple(t.text for t in tokenize(p)) for p in talk.words("ahead")),
         ),
         published=tuple(  # type: ignore[arg-type]
             frozenset(t.text for word in talk.words(kind) for t in tokenize(word))

@@ -162,6 +162,8 @@ class Conversation(_Entry):
     on_the_web: Phrases = Field(default_factory=dict)
     not_yet: Phrases = Field(default_factory=dict)
     not_yet_published: Phrases = Field(default_factory=dict)
+    coming_events: Phrases = Field(default_factory=dict)
+    ahead: Phrases = Field(default_factory=dict)
     not_data: Phrases = Field(default_factory=dict)
     only: Phrases = Field(default_factory=dict)
 

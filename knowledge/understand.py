@@ -512,6 +512,37 @@ def _not_yet_public(tokens: list[Token], indexes: Indexes) -> list[tuple[int, in
                 break
             if texts[ahead] not in _PAST_TO_PUBLISHED:
                 break
+    return spans + _coming(tokens, texts, indexes)
+
+
+COMING_REACH = 4  # words between "launch" and "next month" ("the launch of the new map next month")
+
+
+def _coming(tokens: list[Token], texts: list[str], indexes: Indexes) -> list[tuple[int, int]]:
+    """Spans naming something made public on a day still ahead: "the reveal next month", "next week's
+    price change", "la campagne du mois prochain"."""
+    events, ahead = indexes.coming
+    if not events:
+        return []
+
+    def runs(phrases: frozenset[tuple[str, ...]]) -> list[tuple[int, int]]:
+        return [
+            (i, i + width)
+            for i in range(len(texts))
+            for width in (3, 2, 1)
+            if tuple(texts[i : i + width]) in phrases
+        ]
+
+    named = runs(events)
+    if not named:
+        return []
+    spans = []
+    for start, end in named:
+        for when_start, when_end in runs(ahead):
+            near = when_start - end <= COMING_REACH if when_start >= end else start - when_end <= COMING_REACH
+            if near and tokens[start].clause == tokens[when_start].clause:
+                spans.append((min(start, when_start), max(end, when_end)))
+                break
     return spans
 
 
