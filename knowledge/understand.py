@@ -162,9 +162,14 @@ def understand(question: str, indexes: Indexes) -> Understanding:
             # "a reply to a patient about their meds": the meds say which health data it holds; "reply to
             # the client" named as a task is the task, read by the use case.
             continue
+        if how == "about theirs" and (category in categories_read or placed_before):
+            # "a reply to a customer about their bill" is the customer's data even where "reply to a
+            # customer" is a task, unless the question already says which data it is (their meds).
+            continue
         # "a client's tax return": the return says what it is, the owner adds their general data. "a
         # client's numbers": nothing says which of their data it is, so every class any of it is read as.
-        general = placed_before or how == "general"
+        # "about their bill": at least who they are; the bill itself says no more than that.
+        general = placed_before or how in ("general", "about theirs")
         classes = set((indexes.owner_classes if general else indexes.owner_any_classes).get(category, ()))
         if classes and not _negated(tokens, Match(index, index + 1, "", frozenset()), indexes):
             data.update(classes)
@@ -562,7 +567,8 @@ def _owned(
     """(token index, category, how) for people whose data the question is about: "a patient's chart",
     "the grades of my students", "students with their grades", "d'un client", "eines Patienten", "the
     call with the customer". `how` is "general" (who they are and how to reach them: "the passenger
-    list"), "theirs" (any of their data) or "written to" (a letter to them)."""
+    list"), "theirs" (any of their data), "about theirs" (a reply to them about their bill) or "written
+    to" (a letter to them)."""
     if not indexes.owners:
         return []
     possessed = {m.group(1).lower() for m in _POSSESSED.finditer(question)}
@@ -622,9 +628,28 @@ def _owned(
             or held_after in _DATA_NOUNS - _GENERAL_HOLDERS
         ):
             found.append((index, category, "theirs"))
+        elif _about_theirs(tokens, index):
+            found.append((index, category, "about theirs"))
         elif to_them and token.text not in indexes.peers:
             found.append((index, category, "written to"))
     return found
+
+
+def _about_theirs(tokens: list[Token], index: int) -> bool:
+    """ "a reply to a customer about THEIR bill", "a letter from a tenant in Lyon about HIS deposit",
+    "una carta a un cliente sobre SU factura": the person's own matters, whatever the noun."""
+    clause = tokens[index].clause
+    ahead = [t.text for t in tokens[index + 1 : index + 1 + ABOUT_REACH] if t.clause == clause]
+    return any(
+        word in _ABOUT and any(w in _THEIR for w in ahead[i + 1 : i + 4]) for i, word in enumerate(ahead)
+    )
+
+
+ABOUT_REACH = 6  # words after the person: "a customer in germany about their meter"
+_ABOUT = frozenset(
+    {"about", "regarding", "concerning", "re", "sobre", "acerca", "respecto", "concernant", "propos", "sujet",
+     "uber", "bezuglich", "wegen", "betreffend"}
+)  # fmt: skip
 
 
 def _written_to(tokens: list[Token], index: int) -> bool:
