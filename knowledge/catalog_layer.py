@@ -77,12 +77,15 @@ def _cues(signals: Signals) -> PhraseIndex:
     index = PhraseIndex()
     talk = signals.conversation
     kinds = [("vague_data", ("vague", "")), ("removals", ("remove", "")), ("followups", ("followup", ""))]
-    kinds += [("hands_over", ("hand", ""))]
     kinds += [("greetings", ("talk", "greeting")), ("thanks", ("talk", "thanks")), ("help", ("talk", "help"))]
     kinds += [("not_data", ("not_data", ""))]
     for kind, payload in kinds:
         for phrase in talk.words(kind):
             index.add(phrase, payload)
+    for lang, phrases in talk.hands_over.items():
+        # German puts the verb last, after what it hands over ("die Liste in Copilot einfügen").
+        for phrase in phrases:
+            index.add(phrase, ("hand", "verb last" if lang == "de" else ""))
     for edition, phrases in signals.tools.editions.items():
         for lang_phrases in phrases.values():
             for phrase in lang_phrases:

@@ -579,10 +579,13 @@ def _owned(
             continue  # "sin datos de clientes": read (here, negated) with the data it belongs to
         before = [t.text for t in tokens[max(0, index - 3) : index]]
         after = [t.text for t in tokens[index + 1 : index + 3]]
-        of = any(w in _OF_WORDS for w in before[-3:]) and all(
-            w in LINKING_WORDS or w in _OF_WORDS or w.isdigit() or w in _QUANTITIES
-            for w in before[next((i for i, w in enumerate(before) if w in _OF_WORDS), 0) :]
-        )
+        of = (
+            any(w in _OF_WORDS for w in before[-3:])
+            and all(
+                w in LINKING_WORDS or w in _OF_WORDS or w.isdigit() or w in _QUANTITIES
+                for w in before[next((i for i, w in enumerate(before) if w in _OF_WORDS), 0) :]
+            )
+        ) or _genitive_der(tokens, index)
         theirs = len(after) == 2 and after[0] in _WITH_THEIR and after[1] in _THEIR
         # "a letter to a patient", "the narrative for the patient", "una respuesta para el cliente":
         # what is written to or for someone is about them.
@@ -633,6 +636,26 @@ def _owned(
         elif to_them and token.text not in indexes.peers:
             found.append((index, category, "written to"))
     return found
+
+
+def _genitive_der(tokens: list[Token], index: int) -> bool:
+    """German "die Zählerstände DER Kunden", "die E-Mails DER Spieler": "der" right after a noun is "of
+    the" (after a preposition, "in der", "mit der", it is not)."""
+    if index < 2 or tokens[index - 1].text != "der" or tokens[index - 1].clause != tokens[index].clause:
+        return False
+    noun = tokens[index - 2].text
+    return noun not in _DE_NOT_A_NOUN and noun not in LINKING_WORDS and not noun.isdigit()
+
+
+# Words after which German "der" is not a genitive: prepositions, verbs and pronouns that come before a
+# subject or an object ("in der", "mit der", "ist der", "weil der").
+_DE_NOT_A_NOUN = frozenset(
+    {"in", "im", "mit", "aus", "von", "vom", "zu", "zur", "bei", "nach", "an", "auf", "fur", "uber", "unter",
+     "vor", "hinter", "neben", "zwischen", "gegen", "ohne", "um", "durch", "ist", "sind", "war", "hat", "haben",
+     "wird", "kann", "darf", "soll", "will", "weil", "wenn", "dass", "ob", "und", "oder", "aber", "wie", "wo",
+     "was", "wer", "ich", "wir", "du", "man", "es", "sie", "er", "mir", "uns", "laut", "seitens", "trotz",
+     "wahrend", "wegen"}
+)  # fmt: skip
 
 
 def _about_theirs(tokens: list[Token], index: int) -> bool:
@@ -758,6 +781,10 @@ def _handed_over(
                 break
             taken.append(index)
             index += 1
+        if ("hand", "verb last") in hand.payloads and all(tokens[i].text in _VERB_LAST for i in taken):
+            # German puts the verb last: "darf ich DIE PREISLISTE in Copilot zusammenfassen (lassen)?"
+            taken = _before_verb(tokens, hand.start, tool_at)
+            index = hand.start
         if _described_after(tokens, index, data_spans):
             continue  # "summarise the call WITH THE CUSTOMER": what follows says what it holds
         content = [
@@ -777,6 +804,39 @@ def _handed_over(
             continue
         return " ".join(tokens[i].text for i in taken if tokens[i].text not in _TOWARD)
     return None
+
+
+# What may follow a German verb at the end of its clause: "zusammenfassen LASSEN", "hochladen KANN".
+_VERB_LAST = frozenset(
+    {"lassen", "werden", "kann", "konnen", "darf", "durfen", "soll", "sollen", "will", "mochte", "mochten",
+     "zu", "bitte", "mal", "ok", "okay", "nutzen", "benutzen", "verwenden", "einsetzen", "machen", "helfen"}
+)  # fmt: skip
+# Where the content before a German verb begins: after the subject, a modal or a question word.
+_SUBJECTS = frozenset(
+    {"ich", "wir", "man", "du", "ihr", "darf", "durfen", "kann", "konnen", "soll", "sollen", "will", "mochte",
+     "wie", "ob", "wenn", "dass", "um"}
+)  # fmt: skip
+
+
+def _before_verb(tokens: list[Token], verb: int, tool_at: set[int]) -> list[int]:
+    """The words between the subject and the verb, the tool and its preposition left out: "darf ich
+    [unsere Preisliste für Kessler] in Copilot zusammenfassen"."""
+    clause = tokens[verb].clause
+    taken: list[int] = []
+    for i in range(verb - 1, -1, -1):
+        if tokens[i].clause != clause or tokens[i].text in _SUBJECTS:
+            break
+        taken.append(i)
+    taken.reverse()
+    # The tool and what leads to it ("in Copilot", "mit ChatGPT") are where it goes, not what.
+    while taken and (taken[-1] in tool_at or tokens[taken[-1]].text in _TOWARD):
+        taken.pop()
+    tool_starts = [k for k, i in enumerate(taken) if i in tool_at]
+    if tool_starts:
+        taken = taken[: tool_starts[0]]
+        while taken and tokens[taken[-1]].text in _TOWARD:
+            taken.pop()
+    return taken
 
 
 # What is removed ends where the place it is removed from begins: "remove the names FROM the payroll".

@@ -478,3 +478,52 @@ def test_a_product_whose_name_folds_into_a_listed_alias_is_still_another_product
 )
 def test_operational_technology_is_read_as_the_policys_critical_infrastructure(question):
     assert "critical" in understand(question, _org("utility")).data_classes
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can copilot tidy up the press release for the launch next month?",
+        "the results we announce next week, can copilot write the commentary?",
+        "¿copilot puede resumir los resultados del mes que viene?",
+        "copilot peut-il préparer l'annonce de la semaine prochaine ?",
+        "darf Copilot die Ergebnisse für nächste Woche zusammenfassen?",
+    ],
+)
+def test_what_goes_public_on_a_day_still_ahead_is_not_public_yet(question):
+    assert "inside-information" in understand(question, _org("accounting")).data_classes
+
+
+def test_a_day_behind_or_no_event_says_nothing_about_publishing():
+    indexes = _org("accounting")
+    assert (
+        "inside-information"
+        not in understand("summarise the results we announced last month", indexes).data_classes
+    )
+    assert (
+        "inside-information"
+        not in understand("can copilot plan my holiday next month?", indexes).data_classes
+    )
+
+
+def test_a_persons_own_matters_named_after_them_are_their_data_even_in_a_task(kb):
+    # "reply to a customer" is one of the example's use cases; their bill is still the customer's.
+    about = understand("can chatgpt write a reply to a customer about their bill?", kb.indexes)
+    assert about.data_classes == ("confidential",)
+    assert (
+        understand("can chatgpt write a reply to a customer about the weather?", kb.indexes).data_classes
+        == ()
+    )
+
+
+def test_german_content_before_the_verb_at_the_end_is_what_is_handed_over(kb):
+    handed = understand("darf ich die Übergabeliste in Copilot einfügen lassen?", kb.indexes)
+    assert handed.handed == "die ubergabeliste"
+    # The verb's own helpers ("zum Übersetzen nutzen") hand nothing over.
+    assert understand("kann ich chatgpt zum übersetzen nutzen", kb.indexes).handed == ""
+
+
+def test_german_der_after_a_noun_says_whose_data_it_is(kb):
+    assert understand(
+        "darf ich die Zählerstände der Kunden in Grammarly einfügen", kb.indexes
+    ).data_classes == ("confidential",)
