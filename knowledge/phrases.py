@@ -25,6 +25,10 @@ _POSSESSIVE = re.compile(r"'s\b")
 _TOKEN = re.compile(r"[a-z0-9]+(?:\+\+|#)?|[.,;:!?()\[\]\n]")
 _DASH = re.compile(r"(?:^|\s)[-–—]+(?=\s|$)|[–—]")
 _BOUNDARY = set(".,;:!?()[]\n")
+_ABBREVIATIONS = frozenset(
+    {"dr", "mr", "mrs", "ms", "prof", "st", "vs", "etc", "approx", "dept", "inc", "ltd", "nr",
+     "ref", "sr", "jr", "eg", "ie", "sra", "srta", "mme", "mlle", "bzw", "usw"}
+)  # fmt: skip
 
 
 class Token(NamedTuple):  # a tuple: texts are read by the thousand when the catalogs load
@@ -67,11 +71,16 @@ def _tokens(text: str) -> tuple[Token, ...]:
     text = _DASH.sub(" ; ", text)  # "no client names - just the filing": a dash between words ends a clause
     tokens: list[Token] = []
     clause = 0
+    previous = ""
     for match in _TOKEN.finditer(text):
         word = match.group()
         if word in _BOUNDARY:
-            clause += 1
+            # "Dr. Martínez", "J. Smith", "e.g. the roster": an abbreviation's dot ends no clause.
+            if not (word == "." and (previous in _ABBREVIATIONS or len(previous) == 1)):
+                clause += 1
+            previous = word
             continue
+        previous = word
         if word in ("but", "however", "although"):
             clause += 1
         tokens.append(Token(word, stem(word), clause))

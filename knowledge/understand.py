@@ -719,8 +719,11 @@ _TOWARD = frozenset(
      "uber", "zu", "bei", "und", "oder", "y", "o"}
 )  # fmt: skip
 _NOT_DATA = frozenset(
-    {"me", "us", "you", "him", "them", "myself", "ourselves", "up", "out", "over", "quickly"}
-)
+    {"me", "us", "you", "him", "them", "myself", "ourselves", "up", "out", "over", "quickly", "together",
+     "yesterday", "today", "tomorrow", "tonight", "now", "later", "soon", "phone", "laptop", "computer",
+     "tablet", "ipad", "iphone", "browser", "hoy", "ayer", "aujourd", "hui", "hier", "demain", "heute",
+     "gestern"}
+)  # fmt: skip
 
 
 # English hand-over verbs that are also nouns, and the words a verb follows ("can I copy", "to review").

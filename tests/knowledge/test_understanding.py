@@ -527,3 +527,15 @@ def test_german_der_after_a_noun_says_whose_data_it_is(kb):
     assert understand(
         "darf ich die Zählerstände der Kunden in Grammarly einfügen", kb.indexes
     ).data_classes == ("confidential",)
+
+
+def test_an_abbreviations_dot_ends_no_clause():
+    from knowledge.phrases import tokenize
+
+    clauses = {t.text: t.clause for t in tokenize("ask Dr. Lee, e.g. the roster. then stop")}
+    assert clauses["dr"] == clauses["lee"] and clauses["g"] == clauses["roster"] != clauses["then"]
+
+
+def test_a_device_or_a_day_is_not_content_handed_over(kb):
+    assert understand("google translate on my phone to chat with a driver", kb.indexes).handed == ""
+    assert understand("gemini to shorten the press release we put out yesterday", kb.indexes).handed == ""
