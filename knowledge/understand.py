@@ -186,6 +186,9 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     shaped = (
         (_meeting_notes(tokens), indexes.concept_targets.get("meeting-notes") or indexes.class_of.get("internal", ()),
          "catalog: notes of a meeting"),
+        (_staff_message(tokens),
+         indexes.concept_targets.get("internal-comms") or indexes.class_of.get("internal", ()),
+         "catalog: a message to staff"),
         (_already_public(tokens, indexes), indexes.class_of.get("public", ()), "catalog: already published"),
         (not_yet_spans,
          (*(indexes.concept_targets.get("not-yet-public") or indexes.class_of.get("internal", ())),
@@ -463,6 +466,36 @@ def _meeting_notes(tokens: list[Token]) -> list[tuple[int, int]]:
                 spans.append((start, ahead + 1))
                 break
     return spans
+
+
+def _staff_message(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Spans of a message to the organisation's own people: a written word, "to" or "for", and within
+    three words of the same clause a word for staff ("a memo to the ground crew", "the newsletter for
+    our unit's staff", "un correo a toda la plantilla", "eine Rundmail an die Belegschaft")."""
+    spans = []
+    for start, token in enumerate(tokens[:-1]):
+        if token.text not in _STAFF_WRITTEN or tokens[start + 1].text not in _TO_FOR:
+            continue
+        for ahead in range(start + 2, min(start + 6, len(tokens))):
+            if tokens[ahead].clause != token.clause:
+                break
+            if tokens[ahead].text in _STAFF:
+                spans.append((start, ahead + 1))
+                break
+    return spans
+
+
+_STAFF_WRITTEN = frozenset(
+    {"memo", "email", "mail", "message", "note", "update", "announcement", "newsletter", "letter", "circular",
+     "notice", "bulletin", "correo", "mensaje", "nota", "comunicado", "boletin", "aviso", "courriel",
+     "annonce", "lettre", "circulaire", "rundmail", "nachricht", "mitteilung", "rundschreiben",
+     "info"}
+)  # fmt: skip
+_STAFF = frozenset(
+    {"team", "teams", "staff", "crew", "crews", "employees", "colleagues", "workforce", "department", "everyone",
+     "equipo", "plantilla", "empleados", "companeros", "tripulacion", "equipe", "personnel", "salaries",
+     "collegues", "equipage", "belegschaft", "mitarbeiter", "mitarbeitenden", "kollegen", "abteilung"}
+)  # fmt: skip
 
 
 def _already_public(tokens: list[Token], indexes: Indexes) -> list[tuple[int, int]]:

@@ -539,3 +539,13 @@ def test_an_abbreviations_dot_ends_no_clause():
 def test_a_device_or_a_day_is_not_content_handed_over(kb):
     assert understand("google translate on my phone to chat with a driver", kb.indexes).handed == ""
     assert understand("gemini to shorten the press release we put out yesterday", kb.indexes).handed == ""
+
+
+def test_a_message_to_the_organisations_own_people_is_internal_communication(kb):
+    for question in (
+        "can chatgpt draft a memo to the ground crew about the new uniforms?",
+        "un correo a toda la plantilla sobre la fiesta, ¿con chatgpt?",
+        "kann ChatGPT eine Rundmail an die Belegschaft schreiben?",
+    ):
+        assert understand(question, kb.indexes).data_classes == ("internal",), question
+    assert understand("can chatgpt draft a memo about the new uniforms?", kb.indexes).data_classes == ()
