@@ -455,14 +455,21 @@ _MEETINGS = frozenset({"meeting", "meetings", "call", "calls", "session", "sessi
 def _meeting_notes(tokens: list[Token]) -> list[tuple[int, int]]:
     """Spans of notes of a meeting named in any words: a notes word, then within five words of the same
     clause a meeting word ("notes from yesterday's budget meeting", "las notas de la junta")."""
+    return _word_then(tokens, _NOTES, _MEETINGS, first=1, reach=6)
+
+
+def _word_then(
+    tokens: list[Token], heads: frozenset[str], targets: frozenset[str], *, first: int, reach: int
+) -> list[tuple[int, int]]:
+    """Spans from a `heads` word to a `targets` word `first` to `reach` - 1 words after it, in one clause."""
     spans = []
     for start, token in enumerate(tokens):
-        if token.text not in _NOTES:
+        if token.text not in heads:
             continue
-        for ahead in range(start + 1, min(start + 6, len(tokens))):
+        for ahead in range(start + first, min(start + reach, len(tokens))):
             if tokens[ahead].clause != token.clause:
                 break
-            if tokens[ahead].text in _MEETINGS:
+            if tokens[ahead].text in targets:
                 spans.append((start, ahead + 1))
                 break
     return spans
@@ -472,17 +479,11 @@ def _staff_message(tokens: list[Token]) -> list[tuple[int, int]]:
     """Spans of a message to the organisation's own people: a written word, "to" or "for", and within
     three words of the same clause a word for staff ("a memo to the ground crew", "the newsletter for
     our unit's staff", "un correo a toda la plantilla", "eine Rundmail an die Belegschaft")."""
-    spans = []
-    for start, token in enumerate(tokens[:-1]):
-        if token.text not in _STAFF_WRITTEN or tokens[start + 1].text not in _TO_FOR:
-            continue
-        for ahead in range(start + 2, min(start + 6, len(tokens))):
-            if tokens[ahead].clause != token.clause:
-                break
-            if tokens[ahead].text in _STAFF:
-                spans.append((start, ahead + 1))
-                break
-    return spans
+    return [
+        (start, end)
+        for start, end in _word_then(tokens, _STAFF_WRITTEN, _STAFF, first=2, reach=6)
+        if tokens[start + 1].text in _TO_FOR
+    ]
 
 
 _STAFF_WRITTEN = frozenset(
