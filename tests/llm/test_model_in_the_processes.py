@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import time
+from datetime import UTC, datetime
 
 import aiohttp
 import pytest
@@ -28,9 +29,13 @@ async def model():
 
 
 async def _ask(tmp_path, env: dict[str, str], *args: str) -> tuple[int, str, str]:
+    return await _cli(tmp_path, env, "ask", *args)
+
+
+async def _cli(tmp_path, env: dict[str, str], *args: str) -> tuple[int, str, str]:
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("AIGUIDE_", "SLACK_", "MICROSOFT_"))}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "ask", *args,
+        sys.executable, "-m", "bot", *args,
         env={**keep, "AIGUIDE_DATA_DIR": str(tmp_path), "AIGUIDE_CACHE_DIR": str(tmp_path / "cache"), **env},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
@@ -88,3 +93,8 @@ async def test_serve_shows_where_questions_go_and_answers_when_the_model_is_down
     assert code == 0 and "Traceback" not in log, log
     assert f"Language model: llama3.1:8b at {model.base_url}" in log
     assert "sk-local-secret" not in log
+    # IT sees what the model cost and that the answer went out without it, in the week's digest.
+    year, week, _ = datetime.now(UTC).isocalendar()
+    code, out, err = await _cli(tmp_path, {}, "digest", "preview", "--it", "--week", f"{year}-W{week:02d}")
+    assert code == 0, err
+    assert "Language model" in out and "1 of 1 answer (endpoint error 1)" in out, out
