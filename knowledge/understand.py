@@ -101,6 +101,9 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     ]
     # "password reset", "token limit": names of processes and settings, not the data inside them.
     not_data = {i for m in _cue(cues, "not_data") for i in range(m.start, m.end)}
+    # "my personal chatgpt", "on my personal account": which tool and which account, not personal data
+    # (a knowledge base whose class is called "Personal" would otherwise read every personal account).
+    not_data |= _account_words(tokens, tool_matches, cues)
     exclusive = False  # "just our public docs": the data named is all the data there is
     for match, classes, source in readings:
         if not classes or set(range(match.start, match.end)) <= not_data:
@@ -377,6 +380,18 @@ _LOGIN_WORDS = frozenset(
     {"login", "log", "account", "sso", "credential", "sign", "cuenta",
      "compte", "identifiant", "konto", "zugang", "anmeldung", "kennung"}
 )  # fmt: skip
+
+
+def _account_words(tokens: list[Token], tool_matches: list[Match], cues: list[Match]) -> set[int]:
+    """Words that say which tool or account: a tool's name, an edition phrase, an edition word next to a
+    tool ("chatgpt personal", "mon chatgpt perso")."""
+    found = {i for m in tool_matches if not m.fuzzy for i in range(m.start, m.end)}
+    found |= {i for m in _cue(cues, "edition") for i in range(m.start, m.end)}
+    for match in tool_matches:
+        for index in (match.start - 1, match.end):
+            if 0 <= index < len(tokens) and tokens[index].text in _PERSONAL_WORDS:
+                found.add(index)
+    return found
 
 
 def _edition_nearby(

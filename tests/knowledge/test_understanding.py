@@ -549,3 +549,17 @@ def test_a_message_to_the_organisations_own_people_is_internal_communication(kb)
     ):
         assert understand(question, kb.indexes).data_classes == ("internal",), question
     assert understand("can chatgpt draft a memo about the new uniforms?", kb.indexes).data_classes == ()
+
+
+def test_which_tool_and_account_is_not_data_even_where_a_class_shares_the_word():
+    # The newsroom's class is called "Personal"; a personal account says nothing about personal data.
+    indexes = _org("newsroom")
+    for question in (
+        "can I use my personal chatgpt to summarise a press release that's already out?",
+        "can I use chatgpt on my personal account to summarise a press release that's already out?",
+    ):
+        assert "personal-data" not in understand(question, indexes).data_classes, question
+    assert (
+        "personal-data"
+        in understand("can chatgpt summarise the personal data of readers?", indexes).data_classes
+    )
