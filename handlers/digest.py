@@ -288,7 +288,7 @@ def _model_section(model, start: date, end: date) -> Section:
     """What the language model cost: tokens per day (what the endpoint bills), and how often people got
     the answer without the model's part, the sign that the endpoint is too slow or failing."""
     days = (end - start).days or 1
-    per_day = " · ".join(f"{day:%a} {model.tokens_by_day.get(day, 0):,}" for day in
+    per_day = " · ".join(f"{day:%a %d} {model.tokens_by_day.get(day, 0):,}" for day in
                          (start + timedelta(days=n) for n in range(days)))  # fmt: skip
     fell_back = sum(model.fallbacks.values())
     reasons = ", ".join(

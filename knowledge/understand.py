@@ -165,7 +165,7 @@ def understand(question: str, indexes: Indexes) -> Understanding:
             # "a reply to a patient about their meds": the meds say which health data it holds; "reply to
             # the client" named as a task is the task, read by the use case.
             continue
-        if how == "about theirs" and (category in categories_read or placed_before):
+        if how == "about theirs" and category in categories_read:
             # "a reply to a customer about their bill" is the customer's data even where "reply to a
             # customer" is a task, unless the question already says which data it is (their meds).
             continue
@@ -388,10 +388,27 @@ def _account_words(tokens: list[Token], tool_matches: list[Match], cues: list[Ma
     found = {i for m in tool_matches if not m.fuzzy for i in range(m.start, m.end)}
     found |= {i for m in _cue(cues, "edition") for i in range(m.start, m.end)}
     for match in tool_matches:
-        for index in (match.start - 1, match.end):
-            if 0 <= index < len(tokens) and tokens[index].text in _PERSONAL_WORDS:
-                found.add(index)
+        before, after = match.start - 1, match.end
+        if before >= 0 and tokens[before].text in _PERSONAL_WORDS:
+            found.add(before)
+        # "mon chatgpt perso ?", "chatgpt personal account", "mi chatgpt personal para ...": not "deepl
+        # personal notes on an employee".
+        if after < len(tokens) and tokens[after].text in _PERSONAL_WORDS:
+            following = tokens[after + 1] if after + 1 < len(tokens) else None
+            if (
+                following is None
+                or following.clause != tokens[after].clause
+                or following.stem in _ACCOUNTS
+                or following.text in _TOWARD  # "mi chatgpt personal PARA un post"
+            ):
+                found.add(after)
     return found
+
+
+_ACCOUNTS = frozenset(
+    {"account", "plan", "version", "edition", "login", "subscription", "tier", "cuenta", "compte",
+     "abonnement", "konto", "zugang", "abo"}
+)  # fmt: skip
 
 
 def _edition_nearby(
@@ -680,10 +697,11 @@ def _owned(
             or held_after in _DATA_NOUNS - _GENERAL_HOLDERS
         ):
             found.append((index, category, "theirs"))
-        elif _about_theirs(tokens, index):
-            found.append((index, category, "about theirs"))
-        elif to_them and token.text not in indexes.peers:
-            found.append((index, category, "written to"))
+        else:
+            if to_them and token.text not in indexes.peers:
+                found.append((index, category, "written to"))
+            if _about_theirs(tokens, index):
+                found.append((index, category, "about theirs"))
     return found
 
 
@@ -768,11 +786,30 @@ _TOWARD = frozenset(
      "uber", "zu", "bei", "und", "oder", "y", "o"}
 )  # fmt: skip
 _NOT_DATA = frozenset(
-    {"me", "us", "you", "him", "them", "myself", "ourselves", "up", "out", "over", "quickly", "together",
-     "yesterday", "today", "tomorrow", "tonight", "now", "later", "soon", "phone", "laptop", "computer",
+    {"me", "us", "you", "him", "them", "myself", "ourselves", "up", "out", "over", "quickly", "together"}
+)
+# Where it happens or when, after a preposition ("on my phone", "put out yesterday"), not what: alone
+# ("can I upload today's?") they are still content to ask about.
+_WHERE_WHEN = frozenset(
+    {"yesterday", "today", "tomorrow", "tonight", "now", "later", "soon", "phone", "laptop", "computer",
      "tablet", "ipad", "iphone", "browser", "hoy", "ayer", "aujourd", "hui", "hier", "demain", "heute",
      "gestern"}
 )  # fmt: skip
+_PLACE_WORDS = frozenset(
+    {"on", "from", "in", "with", "out", "since", "until", "by", "en", "desde", "con", "sur", "depuis", "avec",
+     "auf", "seit", "von", "mit", "am"}
+)  # fmt: skip
+
+
+def _where_when(tokens: list[Token], index: int) -> bool:
+    if tokens[index].text not in _WHERE_WHEN:
+        return False
+    for i in range(index - 1, max(-1, index - 4), -1):
+        if tokens[i].text in _PLACE_WORDS:
+            return True
+        if tokens[i].text not in LINKING_WORDS:
+            return False
+    return False
 
 
 # English hand-over verbs that are also nouns, and the words a verb follows ("can I copy", "to review").
@@ -846,6 +883,7 @@ def _handed_over(
             and tokens[i].text not in indexes.fillers
             and tokens[i].text not in _NOT_DATA
             and tokens[i].text not in _TOWARD
+            and not _where_when(tokens, i)
         ]
         if (
             not content

@@ -563,3 +563,29 @@ def test_which_tool_and_account_is_not_data_even_where_a_class_shares_the_word()
         "personal-data"
         in understand("can chatgpt summarise the personal data of readers?", indexes).data_classes
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "data_class"),
+    [
+        # A letter to a person about their matters is still any of their data, not only who they are.
+        ("can grammarly polish a reply to an employee about her contract?", "restricted"),
+        # A concept naming a customer list must not pull vulnerable people down to client data.
+        ("can I paste the case notes of a refugee family into deepl?", "restricted"),
+    ],
+)
+def test_new_readings_never_lower_what_was_read_before(kb, question, data_class):
+    assert data_class in understand(question, kb.indexes).data_classes
+
+
+def test_an_edition_word_after_a_tool_is_data_when_a_noun_follows():
+    indexes = _org("accounting")
+    assert (
+        "personal"
+        in understand("can I paste into DeepL Pro personal notes on an employee?", indexes).data_classes
+    )
+    assert "personal" not in understand("¿puedo usar mi chatgpt personal para un post?", indexes).data_classes
+
+
+def test_a_day_or_a_device_alone_is_still_content_to_ask_about(kb):
+    assert understand("can I paste today's into chatgpt?", kb.indexes).handed

@@ -62,7 +62,7 @@ async def test_each_answer_records_its_tokens_and_why_it_went_out_without_the_mo
     section = next(s for s in reply.sections if s.title == "Language model")
     facts = {f.label: f.value for f in section.facts}
     assert facts["Tokens"] == "860 (122 a day)"
-    assert f"{FIXED_NOW:%a} 860" in facts["Tokens by day"] and facts["Tokens by day"].count(" · ") == 6
+    assert f"{FIXED_NOW:%a %d} 860" in facts["Tokens by day"] and facts["Tokens by day"].count(" · ") == 6
     assert facts["Answered without it"] == (
         "2 of 3 answers (endpoint error 1, reading would have loosened the answer 1)"
     )
