@@ -202,3 +202,12 @@ tools:
     )
     assert assess(kb, "can grammarly check the next of kin forms?").understanding.data_class == "restricted"
     assert assess(kb, "can grammarly check our phone numbers list?").understanding.data_class == "internal"
+
+
+def test_catalog_edits_keep_the_examples_people_data_restricted(kb):
+    """A phrase added to a concept can pull its whole category down to whatever class shares its words
+    ("vulnerable customer list" ~ "customer list" once took refugees' case notes to client data): the
+    example's categories of people's data stay where its classes put them."""
+    placed = kb.signal_map.data
+    for category in ("vulnerable", "law-enforcement", "health", "hr", "personal", "student", "credentials"):
+        assert set(placed[category].classes) == {"restricted"}, category
