@@ -147,3 +147,14 @@ async def test_thanks_and_help_seeking(services):
     assert by_data.status == Status.INFO and by_data.headline.startswith(
         "For this with confidential information"
     )
+
+
+async def test_i_mean_corrects_the_edition_and_keeps_the_rest(services):
+    chat = Chat(services)
+    first = await chat.say("can copilot help with the client contract")
+    assert first.status == Status.CONDITIONAL  # Microsoft 365 Copilot yes, the personal one no
+    personal = await chat.say("i mean the personal one")
+    assert personal.status == Status.NOT_ALLOWED
+    assert personal.headline.startswith("No, don't use Microsoft Copilot (personal account)")
+    work = await chat.say("and the work one?")
+    assert work.status == Status.ALLOWED and "Confidential data" in work.footer
