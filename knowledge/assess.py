@@ -10,6 +10,7 @@ from knowledge.followup import Context, answers_clarify, continue_from, is_follo
 from knowledge.followup import start as start_context
 from knowledge.model import NO_DATA, Rule, Tool
 from knowledge.model_reading import ModelReading, merge
+from knowledge.phrases import as_written
 from knowledge.policy import (
     Asker,
     Reason,
@@ -122,6 +123,7 @@ def assess(
     verdicts = _verdicts(kb, reading, situation)
     clarify = _clarify(kb, reading, situation, verdicts)
     if clarify is not None:
+        clarify = replace(clarify, phrase=as_written(f"{question} {next_context.data_text}", clarify.phrase))
         verdicts = [_at_ceiling(kb, v, situation, clarify.phrase) for v in verdicts]
 
     needs_options = not verdicts or any(v.verdict not in PERMITTED for v in verdicts)

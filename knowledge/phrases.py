@@ -87,6 +87,23 @@ def _tokens(text: str) -> tuple[Token, ...]:
     return tuple(tokens)
 
 
+def as_written(text: str, folded: str) -> str:
+    """The words of `text` that `folded` (words as the reader folds them: "die ubergabeliste") was read
+    from, as the person typed them ("die Übergabeliste"); `folded` itself when they are not there."""
+    target = folded.split()
+    if not target:
+        return folded
+    words = text.split()
+    flat: list[tuple[str, int]] = []  # (folded token, index of the typed word it comes from)
+    for index, word in enumerate(words):
+        flat += [(t.text, index) for t in _tokens(word)]
+    for start in range(len(flat) - len(target) + 1):
+        if [t for t, _ in flat[start : start + len(target)]] == target:
+            first, last = flat[start][1], flat[start + len(target) - 1][1]
+            return " ".join(words[first : last + 1]).strip(".,;:!?¿¡()[]\"'“”«»")
+    return folded
+
+
 # Articles and possessives in the languages the catalogs speak. In data and use-case phrases they are
 # passed over on both sides, so "las notas de una reunión" meets "notas de reunión" and "the customer's
 # list" meets "customer list".

@@ -589,3 +589,10 @@ def test_an_edition_word_after_a_tool_is_data_when_a_noun_follows():
 
 def test_a_day_or_a_device_alone_is_still_content_to_ask_about(kb):
     assert understand("can I paste today's into chatgpt?", kb.indexes).handed
+
+
+def test_a_clarifying_question_quotes_the_words_as_they_were_typed(kb):
+    from knowledge.assess import assess
+
+    asked = assess(kb, "darf ich die Übergabeliste in Copilot einfügen lassen?")
+    assert asked.clarify is not None and asked.clarify.phrase == "die Übergabeliste"
