@@ -684,12 +684,17 @@ def _owned(
         # "a list of passengers", "los nombres de los pasajeros".
         held_in = next((t.stem for t in reversed(tokens[max(0, index - 4) : index]) if t.text not in LINKING_WORDS
                         and t.text not in _OF_WORDS), "") if of else ""  # fmt: skip
+        owns_next = (
+            index + 1 < len(tokens)
+            and tokens[index + 1].clause == token.clause
+            and tokens[index + 1].text not in _TOWARD
+        )
         if holder in _GENERAL_HOLDERS or held_in in _GENERAL_HOLDERS:
             # Who they are and how to reach them: their general data, not whatever else is theirs.
             found.append((index, category, "general"))
         elif (
-            token.text in possessed
-            or token.stem in possessed
+            # "the player's" with nothing after it (once "email address" is taken out) owns nothing.
+            (owns_next and (token.text in possessed or token.stem in possessed))
             or of
             or theirs
             or with_them
