@@ -18,6 +18,7 @@ HOW = {
     "analogy": "overlaps no class: read where equally sensitive categories landed",
     "level": "overlaps no class: read as the most sensitive class",
     "none": "overlaps no class: its phrases are not read",
+    "named only": "each concept only where your examples name it (below), in every language",
 }
 
 
@@ -50,6 +51,18 @@ def explain_kb(kb: KnowledgeBase, console: Console) -> None:
                 Text(", ".join(kb.data_name(c) for c in classes)),
             )
         console.print(concepts)
+    if placed.concept_classes:
+        named = Table(title="Concepts your examples name: read on that class too, in every language")
+        for column in ("concept", "category", "named in"):
+            named.add_column(column)
+        category_of = {concept.id: c.id for c in signals.data for concept in c.concepts}
+        for concept, classes in sorted(placed.concept_classes.items()):
+            named.add_row(
+                Text(concept),
+                Text(category_of.get(concept, "")),
+                Text(", ".join(kb.data_name(c) for c in classes)),
+            )
+        console.print(named)
 
     uses = Table(title="Use-case signals → your use cases")
     for column in ("category", "lands on", "evidence"):

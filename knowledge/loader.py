@@ -237,7 +237,7 @@ def _merge(collected: _Collected, directory: Path) -> KnowledgeBase | None:
 def _check_signals(collected: _Collected, check) -> None:
     """`signals:` names categories of aiguide's catalogs; `aiguide kb explain` lists them."""
     signals = load_signals()
-    data_ids = [c.id for c in signals.data]
+    data_ids = [c.id for c in signals.data if not c.translation_only]  # read only through a KB's words
     use_ids = [c.id for c in signals.use_cases]
     for section, known, kind in (
         ("data_classes", data_ids, "data-signal category"),

@@ -23,7 +23,9 @@ class Placement:
 
     category: str
     target: str | None  # the data-class id it is read as (the most sensitive), or None: placed nowhere
-    how: str  # "stated" (the KB's signals:), "overlap", "analogy", "level" (its sensitivity), "none"
+    # "stated" (the KB's signals:), "overlap", "analogy", "level" (its sensitivity), "none", "named only"
+    # (a translation-only category: each concept where the KB names it, nowhere else)
+    how: str
     evidence: tuple[str, ...] = ()  # the shared phrases, as "catalog phrase ~ KB text"
     # Less sensitive classes it also overlaps: read as well, so a rule about one of them still applies.
     also: tuple[str, ...] = ()
@@ -76,10 +78,15 @@ def infer(
         use_evidence[category.id] = tuple(e for u in use_cases for e in by_use[u.id].get(category.id, ())[:3])
         use_evidence[category.id] += tuple(f"its name: {u.name}" for u in use_cases if u.id in named)
     triggered: dict[str, tuple[str, ...]] = {}
+    translation_only = {c.id for c in signals.data if c.translation_only}
     for rule in rules:
         categories = list(rule.signals)
         if rule.mentions:
-            categories += [c for c in _dominant(data_side, rule.mentions) if c not in categories]
+            categories += [
+                c
+                for c in _dominant(data_side, rule.mentions)
+                if c not in categories and c not in translation_only
+            ]
         if categories:
             triggered[rule.id] = tuple(categories)
     concept_classes: dict[str, list[str]] = {}
@@ -181,6 +188,8 @@ def _dominant(side: Side, mentions: tuple[str, ...]) -> list[str]:
 def _place_data(
     category: DataSignal, classes: tuple[DataClass, ...], by_class: dict[str, dict[str, tuple[str, ...]]]
 ) -> Placement:
+    if category.translation_only:
+        return Placement(category.id, None, "named only")
     stated = [c for c in classes if category.id in c.signals]
     if stated:
         return Placement(category.id, stated[-1].id, "stated", ("stated in the knowledge base",))

@@ -72,6 +72,10 @@ class DataSignal(_Entry):
     owner_concept: str = ""
     detectors: tuple[str, ...] = ()
     markings: bool = False  # names classification markings: no guide for placing other categories
+    # Words for everyday documents in four languages, read only where the knowledge base names one of a
+    # concept's phrases ("study protocol" takes "protocolo del estudio"): never placed on a class by
+    # itself, so it cannot make unnamed content read as anything.
+    translation_only: bool = False
 
     @model_validator(mode="after")
     def _owner_concept_is_one_of_ours(self) -> DataSignal:

@@ -418,11 +418,20 @@ def signal_scenarios(draw) -> SignalScenario:
     )
     classes = list(base.data_classes)
     owners: dict[str, int] = {}
+    named: dict[str, object] = {}  # translation-only categories: the concept the class names
     for category_id in categories:
         category = SIGNALS.data_signal(category_id)
         index = draw(st.integers(0, len(classes) - 1))
         owners[category_id] = index
-        if draw(st.booleans()):
+        if category.translation_only:
+            # Read only where the knowledge base names a concept: the class names one.
+            concept = draw(st.sampled_from(category.concepts))
+            named[category_id] = concept
+            shared = draw(st.sampled_from(concept.en))
+            classes[index] = classes[index].model_copy(
+                update={"examples": (*classes[index].examples, shared)}
+            )
+        elif draw(st.booleans()):
             # The class shares one of the category's English phrases: the mapping is inferred.
             shared = draw(st.sampled_from(category.in_language("en")))
             classes[index] = classes[index].model_copy(
@@ -435,8 +444,14 @@ def signal_scenarios(draw) -> SignalScenario:
     kb = replace(base, data_classes=tuple(classes))
     asked = draw(st.sampled_from(categories))
     category = SIGNALS.data_signal(asked)
-    lang = draw(st.sampled_from([lang for lang in LANGUAGES if category.in_language(lang)]))
-    phrase = draw(st.sampled_from(category.in_language(lang)))
+    concept = named.get(asked)
+    phrases = concept.phrases if concept is not None else None  # type: ignore[attr-defined]
+    lang = draw(
+        st.sampled_from(
+            [lang for lang in LANGUAGES if (phrases.get(lang) if phrases else category.in_language(lang))]
+        )
+    )
+    phrase = draw(st.sampled_from(phrases[lang] if phrases else category.in_language(lang)))
     alias = draw(st.sampled_from([a for t in kb.tools for a in t.aliases]))
     opener = draw(st.sampled_from(OPENERS))
     question = f"{opener}{alias} with {phrase}{draw(st.sampled_from(CLOSERS))}"
