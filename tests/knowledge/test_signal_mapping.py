@@ -211,3 +211,28 @@ def test_catalog_edits_keep_the_examples_people_data_restricted(kb):
     placed = kb.signal_map.data
     for category in ("vulnerable", "law-enforcement", "health", "hr", "personal", "student", "credentials"):
         assert set(placed[category].classes) == {"restricted"}, category
+
+
+def test_everyday_documents_are_read_only_where_the_knowledge_base_names_them(tmp_path):
+    named = write_kb(tmp_path, THREE_LEVELS.replace("internal memo]", "internal memo, timesheets]"))
+    assert named.signal_map.data["documents"].classes == ()  # never placed by itself
+    for question in (
+        "can campusbot add up the relevés d'heures?",
+        "darf campusbot die Stundenzettel prüfen?",
+    ):
+        assert assess(named, question).understanding.data_classes == ("moderate",), question
+    other = tmp_path / "other"
+    other.mkdir()
+    unnamed = write_kb(other, THREE_LEVELS)
+    # The same words in a knowledge base that never names timesheets: not read as anything.
+    assert assess(unnamed, "can campusbot add up the relevés d'heures?").understanding.data_classes == ()
+
+
+def test_a_translation_only_category_is_not_a_signal_a_knowledge_base_can_state(tmp_path):
+    body = THREE_LEVELS.replace(
+        "examples: [student records", "signals: [documents], examples: [student records"
+    )
+    (tmp_path / "kb.yaml").write_text(POLICY + body, encoding="utf-8")
+    assert any(
+        "'documents' is not a known data-signal category" in str(p) for p in validate_knowledge(tmp_path)
+    )
