@@ -71,6 +71,9 @@ class CatalogLayer:
     cues: PhraseIndex  # conversation cues and edition hints, payload (kind, value); see `Indexes.cues`
     owners: dict[str, str] = field(default_factory=dict)  # a person's noun, folded -> data-signal category
     peers: frozenset[str] = frozenset()  # owners one writes to every day: a letter to them is not about them
+    # Translation-only categories (everyday documents), in an index of their own: read only where a
+    # knowledge base names a concept, and never in the way of the other catalogs' readings.
+    documents: Side | None = None
 
 
 def _cues(signals: Signals) -> PhraseIndex:
@@ -146,7 +149,11 @@ def catalog_layer(signals: Signals, ordinary_words: tuple[str, ...] = ()) -> Cat
 
 
 def _build(signals: Signals, ordinary_words: tuple[str, ...]) -> CatalogLayer:
-    data = _side(signals.data, typos=True, ordinary_words=ordinary_words)
+    data = _side(
+        [c for c in signals.data if not c.translation_only], typos=True, ordinary_words=ordinary_words
+    )
+    named_only = [c for c in signals.data if c.translation_only]
+    documents = _side(named_only, typos=False, ordinary_words=()) if named_only else None
     uses = _side(signals.use_cases, typos=False, ordinary_words=())
     words = [p for c in (*signals.data, *signals.use_cases) for p in c.all_phrases]
     known = {flag: frozenset(compact(p, roots=flag) for p in words) for flag in (False, True)}
@@ -158,7 +165,15 @@ def _build(signals: Signals, ordinary_words: tuple[str, ...]) -> CatalogLayer:
         for head in _heads(people)
     }
     peers = frozenset(head for category in signals.data for head in _heads(category.peers))
-    return CatalogLayer(data=data, uses=uses, known=known, cues=_cues(signals), owners=owners, peers=peers)
+    return CatalogLayer(
+        data=data,
+        uses=uses,
+        known=known,
+        cues=_cues(signals),
+        owners=owners,
+        peers=peers,
+        documents=documents,
+    )
 
 
 def _heads(people: dict[str, tuple[str, ...]]) -> list[str]:

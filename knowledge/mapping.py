@@ -90,14 +90,15 @@ def infer(
         if categories:
             triggered[rule.id] = tuple(categories)
     concept_classes: dict[str, list[str]] = {}
+    sides = (data_side, layer.documents) if layer.documents is not None else (data_side,)
     for data_class in data_classes:  # least sensitive first: every class a concept is named in counts
         for phrase in (data_class.name, *data_class.examples):
-            for concept in data_side.concepts_of(phrase):
+            for concept in {c for side in sides for c in side.concepts_of(phrase)}:
                 concept_classes.setdefault(concept, []).append(data_class.id)
     concept_rules: dict[str, set[str]] = {}
     for rule in rules:
         for phrase in rule.mentions:
-            for concept in data_side.concepts_of(phrase):
+            for concept in {c for side in sides for c in side.concepts_of(phrase)}:
                 concept_rules.setdefault(concept, set()).add(rule.id)
     return SignalMap(
         concept_targets=_concepts_placed(signals, data, data_classes, by_class, concept_classes),

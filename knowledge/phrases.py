@@ -100,8 +100,12 @@ def as_written(text: str, folded: str) -> str:
     for start in range(len(flat) - len(target) + 1):
         if [t for t, _ in flat[start : start + len(target)]] == target:
             first, last = flat[start][1], flat[start + len(target) - 1][1]
-            return " ".join(words[first : last + 1]).strip(".,;:!?¿¡()[]\"'“”«»")
+            typed = " ".join(w.strip(_QUOTES) for w in words[first : last + 1])
+            return "".join(c for c in typed if c.isprintable()).strip(".,;:!?¿¡()[] ") or folded
     return folded
+
+
+_QUOTES = "\"'“”‘’«»„"
 
 
 # Articles and possessives in the languages the catalogs speak. In data and use-case phrases they are

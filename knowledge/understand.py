@@ -105,9 +105,11 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     # (a knowledge base whose class is called "Personal" would otherwise read every personal account).
     not_data |= _account_words(tokens, tool_matches, cues)
     exclusive = False  # "just our public docs": the data named is all the data there is
-    for match, classes, source in readings:
+
+    def read(match: Match, classes: set, source: str) -> None:
+        nonlocal exclusive
         if not classes or set(range(match.start, match.end)) <= not_data:
-            continue
+            return
         if match.fuzzy:
             # A near-miss may add sensitivity, never lower it: a typo read as the least sensitive class
             # would lift the "only with public information" condition.
@@ -124,6 +126,9 @@ def understand(question: str, indexes: Indexes) -> Understanding:
             negated_words.append(_text(tokens, match))
         label = ("no " if is_negated else "") + "data: " + ", ".join(sorted(map(str, classes)))
         words.append((match.start, Word(_text(tokens, match), label, source)))
+
+    for match, classes, source in readings:
+        read(match, classes, source)
 
     # After the data: "home" in "home addresses" says nothing about which account.
     edition = _edition(cues) or _edition_nearby(tokens, tool_matches, indexes, data_spans)
@@ -183,6 +188,12 @@ def understand(question: str, indexes: Indexes) -> Understanding:
                 (index, Word(tokens[index].text, "data: " + ", ".join(sorted(classes)), f"owner: {category}"))
             )
 
+    # Everyday documents the knowledge base names ("timesheets" takes "relevés d'heures"), after the
+    # owners: a document word says which document, not which of a person's data it holds.
+    named_documents = _named_documents(tokens, indexes, data_spans)
+    for match, classes in named_documents:
+        read(match, classes, f"catalog: {_names(match)}, named in the knowledge base")
+
     # Data named by how a sentence is built rather than by a phrase: "notes from the budget meeting" are a
     # meeting's notes, "a report that's already out" is public. Words already read as data are not read again.
     not_yet_spans = _not_yet_public(tokens, indexes)
@@ -222,7 +233,10 @@ def understand(question: str, indexes: Indexes) -> Understanding:
     mention_matches = [
         (m, set(map(str, m.payloads)), "knowledge base") for m in indexes.mentions.find(tokens, nested=True)
     ]
-    mention_matches += [(m, _catalog_rules(m, indexes), f"catalog: {_names(m)}") for m in catalog_data]
+    mention_matches += [
+        (m, _catalog_rules(m, indexes), f"catalog: {_names(m)}")
+        for m in (*catalog_data, *(m for m, _ in named_documents))
+    ]
     for match, rule_ids, source in mention_matches:
         if set(range(match.start, match.end)) <= not_data:
             continue
@@ -304,6 +318,24 @@ def _loosely(
         if len(seen) >= need:
             return Match(start, end + 1, "", frozenset())
     return None
+
+
+def _named_documents(tokens: list[Token], indexes: Indexes, read: set[int]) -> list[tuple[Match, set[str]]]:
+    """The translation-only catalog's matches for concepts the knowledge base names (in a class's
+    examples or a rule's mentions), on words nothing else read: each on the classes that name it."""
+    side = indexes.catalog.documents if indexes.catalog else None
+    if side is None or not (indexes.concept_classes or indexes.concept_rules):
+        return []
+    found = []
+    for match in side.index.find(tokens):
+        if set(range(match.start, match.end)) & read or indexes.data.has_key(match.key):
+            continue
+        concepts = {concept for _, concept, _ in match.payloads}  # type: ignore[misc]
+        if concepts & (indexes.concept_classes.keys() | indexes.concept_rules.keys()):
+            found.append(
+                (match, {c for concept in concepts for c in indexes.concept_classes.get(concept, ())})
+            )
+    return found
 
 
 def _catalog_matches(catalog: PhraseIndex, tokens: list[Token], taken: set[tuple[int, int]]) -> list[Match]:
@@ -689,11 +721,12 @@ def _owned(
             and tokens[index + 1].clause == token.clause
             and tokens[index + 1].text not in _TOWARD
         )
-        if holder in _GENERAL_HOLDERS or held_in in _GENERAL_HOLDERS:
-            # Who they are and how to reach them: their general data, not whatever else is theirs.
+        dangling = not owns_next and (token.text in possessed or token.stem in possessed)
+        if holder in _GENERAL_HOLDERS or held_in in _GENERAL_HOLDERS or dangling:
+            # Who they are and how to reach them: their general data, not whatever else is theirs. So is
+            # "the patient's" with nothing after it: at least whose it is.
             found.append((index, category, "general"))
         elif (
-            # "the player's" with nothing after it (once "email address" is taken out) owns nothing.
             (owns_next and (token.text in possessed or token.stem in possessed))
             or of
             or theirs

@@ -596,3 +596,12 @@ def test_a_clarifying_question_quotes_the_words_as_they_were_typed(kb):
 
     asked = assess(kb, "darf ich die Übergabeliste in Copilot einfügen lassen?")
     assert asked.clarify is not None and asked.clarify.phrase == "die Übergabeliste"
+
+
+def test_a_possessive_with_nothing_after_it_still_says_whose_it_is(kb):
+    assert "restricted" in understand("can I give chatgpt the patient's", kb.indexes).data_classes
+
+
+def test_people_in_general_own_their_data_but_a_message_to_them_is_not_about_them(kb):
+    assert understand("can I paste the list of people who owe us money into chatgpt", kb.indexes).data_classes
+    assert understand("write a welcome email for new people joining the team", kb.indexes).data_classes == ()
